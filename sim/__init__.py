@@ -1,0 +1,3 @@
+"""tradesim: a game-theoretic negotiation simulator."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,71 @@
+"""One exception hierarchy for the whole package.
+
+The core raises these; only the command line (``sim/cli.py``) catches them, prints one
+line and exits with the code of the error class (see ``docs/reference/exit-codes.md``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TradesimError(Exception):
+    """Base class of every error the tool reports to a user."""
+
+    exit_code = 2
+
+
+class ScenarioError(TradesimError):
+    """A problem in a scenario (or game) file: file, key path, line, what was expected."""
+
+    exit_code = 2
+
+    def __init__(
+        self, path: Path | str | None, key: str, line: int | None, expected: str
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.key = key
+        self.line = line
+        self.expected = expected
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        where = str(self.path) if self.path is not None else "<scenario>"
+        if self.line is not None:
+            where += f":{self.line}"
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}:{key} {self.expected}"
+
+
+class ScenarioErrors(TradesimError):
+    """Several problems found in one file; each is a :class:`ScenarioError`."""
+
+    exit_code = 2
+
+    def __init__(self, errors: list[ScenarioError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(e.one_line() for e in self.errors))
+
+
+class FormulaError(TradesimError):
+    """A payoff formula that is not allowed or cannot be evaluated."""
+
+    exit_code = 2
+
+
+class InputError(TradesimError):
+    """Bad command-line input (an option out of range, an unknown name)."""
+
+    exit_code = 2
+
+
+class LimitError(TradesimError):
+    """A documented size limit would be exceeded; says the limit and how to raise it."""
+
+    exit_code = 3
+
+
+class SolverError(TradesimError):
+    """A solver cannot handle this game (e.g. more than two players for a bimatrix method)."""
+
+    exit_code = 2
