@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.errors import InputError, LimitError, ScenarioError, ScenarioErrors
-from sim.scenario import Profile, Scenario
+from sim.scenario import Profile, Scenario, find_line
 
 MAX_CELLS = 20_000_000
 """Default limit on payoff cells (players x profiles) a game may have; ``--max-cells`` raises it."""
@@ -52,12 +52,12 @@ class Game:
     levels: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
     @property
-    def A(self) -> FloatArray:  # noqa: N802 (the textbook name)
+    def A(self) -> FloatArray:
         """Row player's payoff matrix (two-player games)."""
         return self.payoffs[0]
 
     @property
-    def B(self) -> FloatArray:  # noqa: N802
+    def B(self) -> FloatArray:
         """Column player's payoff matrix (two-player games)."""
         return self.payoffs[1]
 
@@ -187,12 +187,13 @@ def _check_finite(scenario: Scenario, payoffs: FloatArray, shape: list[int]) -> 
         index = np.unravel_index(int(np.argmax(bad[p])), shape)
         value = payoffs[p][index]
         label = " | ".join(
-            f"{q.name}: {_labels(tuple(lv.name for lv in q.levers), tuple(lv.levels for lv in q.levers))[i]}"  # noqa: E501
+            f"{q.name}: {_labels(tuple(lv.name for lv in q.levers), tuple(lv.levels for lv in q.levers))[i]}"
             for q, i in zip(scenario.players, index, strict=True)
         )
         count = int(bad[p].sum())
         errors.append(ScenarioError(
-            scenario.path, f"payoffs.{player.name}", None,
+            scenario.path, f"payoffs.{player.name}",
+            find_line(scenario.text, f"payoffs.{player.name}"),
             f"evaluates to {value} at profile [{label}] ({count} profile(s) in all); "
             "expected a finite number (check divisions and log of non-positive values)",
         ))

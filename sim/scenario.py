@@ -175,26 +175,34 @@ def read_text(path: Path) -> str:
         return ScenarioErrors([ScenarioError(path, "", None, what)])
 
     if not path.exists():
-        raise fail("no such file")
+        msg = "no such file"
+        raise fail(msg)
     if path.is_dir():
-        raise fail("is a directory, expected a file")
+        msg = "is a directory, expected a file"
+        raise fail(msg)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise fail(f"is {size} bytes; the limit is {MAX_FILE_BYTES}")
+            msg = f"is {size} bytes; the limit is {MAX_FILE_BYTES}"
+            raise fail(msg)
         raw = path.read_bytes()
     except PermissionError:
-        raise fail("cannot be read (permission denied)") from None
+        msg = "cannot be read (permission denied)"
+        raise fail(msg) from None
     except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror})") from None
+        msg = f"cannot be read ({exc.strerror})"
+        raise fail(msg) from None
     if not raw.strip():
-        raise fail("is empty, expected a scenario")
+        msg = "is empty, expected a scenario"
+        raise fail(msg)
     if b"\x00" in raw:
-        raise fail("is a binary file, expected UTF-8 text")
+        msg = "is a binary file, expected UTF-8 text"
+        raise fail(msg)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise fail(f"is not UTF-8 text (byte {exc.start})") from None
+        msg = f"is not UTF-8 text (byte {exc.start})"
+        raise fail(msg) from None
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -783,3 +791,28 @@ class _LineIndex:
 
 def _unquote(dotted: str) -> str:
     return ".".join(p.strip().strip("\"'") for p in dotted.split("."))
+
+
+def find_line(text: str, key: str) -> int | None:
+    """Line of a dotted key path in a scenario's TOML text, or ``None``."""
+    return _LineIndex(text).find(key)
+
+
+def formula_inputs(scenario: Scenario, player: str) -> tuple[list[str], list[str], list[str]]:
+    """Facts, assumptions and levers a player's payoff depends on (through terms too)."""
+    seen: set[str] = set()
+    stack = list(scenario.payoffs[player].names) if player in scenario.payoffs else []
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in scenario.terms:
+            stack.extend(scenario.terms[name].names)
+    levers = [lv.name for p in scenario.players for lv in p.levers]
+    lever_refs = {r for p in scenario.players for lv in p.levers if lv.name in seen
+                  for r in lv.refs if r}
+    seen |= lever_refs
+    facts = [n for n in scenario.facts if n in seen]
+    assumptions = [n for n in scenario.assumptions if n in seen]
+    return facts, assumptions, [n for n in levers if n in seen]

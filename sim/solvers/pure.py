@@ -1,0 +1,39 @@
+r"""Pure-strategy Nash equilibria by a vectorised best-response scan.
+
+A pure profile :math:`s` is a Nash equilibrium iff for every player *i*,
+:math:`u_i(s) \ge \max_{t_i} u_i(t_i, s_{-i})`. For each player the maximum over its own
+axis is one ``numpy.max`` reduction, so the scan costs a few passes over the payoff arrays
+and works for any number of players.
+
+References
+----------
+Nash, J. (1951). Non-cooperative games. *Annals of Mathematics* 54(2), 286-295.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.solvers.verify import scaled_tol
+
+
+def pure_best_response_mask(payoffs: np.ndarray, *, tol: float = 1e-9) -> np.ndarray:
+    """Boolean array of shape ``payoffs.shape[1:]``: true where every player best-responds.
+
+    ``payoffs`` has shape ``(n, s_1, ..., s_n)``. A payoff within ``tol`` (scaled by the
+    payoffs' magnitude, see :func:`~sim.solvers.verify.scaled_tol`) of the best is a best
+    response, so ties are kept.
+    """
+    n = payoffs.shape[0]
+    eps = scaled_tol(payoffs, tol)
+    mask = np.ones(payoffs.shape[1:], dtype=bool)
+    for i in range(n):
+        best = payoffs[i].max(axis=i, keepdims=True)
+        mask &= payoffs[i] >= best - eps
+    return mask
+
+
+def pure_nash(payoffs: np.ndarray, *, tol: float = 1e-9) -> list[tuple[int, ...]]:
+    """All pure Nash equilibria as index tuples, in lexicographic order."""
+    mask = pure_best_response_mask(np.asarray(payoffs, dtype=float), tol=tol)
+    return [tuple(int(x) for x in idx) for idx in np.argwhere(mask)]

@@ -1,0 +1,65 @@
+r"""Security (maxmin) levels in pure and mixed strategies.
+
+Player *i*'s pure security level is :math:`\max_{s_i} \min_{s_{-i}} u_i(s_i, s_{-i})`: the
+payoff it can guarantee whatever the others do. In mixed strategies (two-player games) it is
+the value of the zero-sum game with matrix :math:`U_i` (own strategies on rows),
+
+.. math:: v_i = \max_{x \in \Delta} \min_j (x^\top U_i)_j,
+
+computed by the linear programme :math:`\max v` s.t. :math:`U_i^\top x \ge v \mathbf{1}`,
+:math:`\mathbf{1}^\top x = 1`, :math:`x \ge 0` (von Neumann 1928).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Security:
+    """A player's guaranteed payoff and a strategy that guarantees it."""
+
+    player: int
+    pure_level: float
+    pure_strategy: int
+    mixed_level: float | None = None
+    mixed_strategy: np.ndarray | None = None
+
+
+def _own_axis_first(payoffs: np.ndarray, player: int) -> np.ndarray:
+    u = np.moveaxis(payoffs[player], player, 0)
+    return u.reshape(u.shape[0], -1)
+
+
+def maxmin_mixed(U: np.ndarray) -> tuple[float, np.ndarray]:
+    """Value and optimal mixed strategy of the row player in the zero-sum game ``U``."""
+    from scipy.optimize import linprog  # lazy: scipy is slow to import
+
+    m, k = U.shape
+    # variables (x_1..x_m, v); minimise -v
+    c = np.zeros(m + 1)
+    c[-1] = -1.0
+    a_ub = np.hstack([-U.T, np.ones((k, 1))])  # v - x^T U_j <= 0
+    a_eq = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
+    bounds = [(0, None)] * m + [(None, None)]
+    res = linprog(c, A_ub=a_ub, b_ub=np.zeros(k), A_eq=a_eq, b_eq=[1.0], bounds=bounds,
+                  method="highs")
+    x = np.clip(res.x[:m], 0, None)
+    x /= x.sum()
+    return float((x @ U).min()), x
+
+
+def security_levels(payoffs: np.ndarray, *, mixed: bool = True) -> list[Security]:
+    """Each player's pure (and, for two players, mixed) security level."""
+    payoffs = np.asarray(payoffs, dtype=float)
+    out = []
+    for i in range(payoffs.shape[0]):
+        u = _own_axis_first(payoffs, i)
+        worst = u.min(axis=1)
+        s = int(np.argmax(worst))
+        level, strategy = (maxmin_mixed(u) if mixed and payoffs.shape[0] == 2
+                           else (None, None))
+        out.append(Security(i, float(worst[s]), s, level, strategy))
+    return out
