@@ -163,7 +163,7 @@ def _refuse(node: ast.AST, what: str) -> FormulaError:
     return FormulaError(f"{what} is not allowed in a formula{where}")
 
 
-def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:  # noqa: PLR0911
+def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
     if depth > MAX_DEPTH:
         msg = f"formula is nested deeper than {MAX_DEPTH} operations"
         raise FormulaError(msg)
