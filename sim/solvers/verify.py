@@ -43,3 +43,51 @@ def is_equilibrium(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
     """Is ``(x, y)`` a Nash equilibrium of the bimatrix game ``(A, B)``?"""
     return (is_probability_vector(x, tol=tol) and is_probability_vector(y, tol=tol)
             and is_best_response(A, x, y, tol=tol) and is_best_response(B.T, y, x, tol=tol))
+
+
+def is_nash(payoffs: np.ndarray, strategies: tuple[np.ndarray, ...], *, tol: float = 1e-9) -> bool:
+    r"""Is the mixed profile ``strategies`` a Nash equilibrium of the ``n``-player game?
+
+    ``payoffs`` has shape ``(n, s_1, ..., s_n)``. Player *i*'s pure-strategy values
+    :math:`v_i = u_i(\cdot, \sigma_{-i})` are contracted from the payoff tensor; the profile is
+    an equilibrium iff every :math:`\sigma_i` is a probability vector and
+    :math:`\sigma_i \cdot v_i \ge \max v_i - \varepsilon` with ``tol`` scaled as in
+    :func:`scaled_tol`.
+    """
+    payoffs = np.asarray(payoffs, dtype=float)
+    if not all(is_probability_vector(s, tol=tol) for s in strategies):
+        return False
+    eps = scaled_tol(payoffs, tol)
+    for i, own in enumerate(strategies):
+        values = pure_values(payoffs[i], strategies, i)
+        if own @ values < values.max() - eps:
+            return False
+    return True
+
+
+def pure_values(payoff: np.ndarray, strategies: tuple[np.ndarray, ...], player: int) -> np.ndarray:
+    """Expected payoff of each pure strategy of ``player`` against the others' mixed strategies."""
+    values = payoff
+    for j in reversed(range(len(strategies))):
+        if j != player:
+            values = np.tensordot(values, strategies[j], axes=([j], [0]))
+    return values
+
+
+def is_nash_exact(payoffs, strategies) -> bool:
+    """Exact (rational) version of :func:`is_nash` for a two-player game.
+
+    ``payoffs`` is a pair of nested sequences of :class:`fractions.Fraction` (``A``, ``B``),
+    ``strategies`` a pair of tuples of Fractions. No tolerance: every probability is
+    non-negative, each vector sums to exactly 1, and each player's expected payoff equals the
+    maximum over its pure strategies.
+    """
+    A, B = payoffs
+    x, y = strategies
+    if any(p < 0 for p in (*x, *y)) or sum(x) != 1 or sum(y) != 1:
+        return False
+    row_values = [sum(a * q for a, q in zip(row, y, strict=True)) for row in A]
+    col_values = [sum(B[i][j] * x[i] for i in range(len(x))) for j in range(len(y))]
+    own_row = sum(p * v for p, v in zip(x, row_values, strict=True))
+    own_col = sum(q * v for q, v in zip(y, col_values, strict=True))
+    return own_row == max(row_values) and own_col == max(col_values)

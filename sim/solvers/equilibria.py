@@ -1,0 +1,251 @@
+r"""Nash equilibria of finite games: one entry point, :func:`solve`, over several methods.
+
+A mixed profile :math:`\sigma` is a Nash equilibrium iff every player's mixed strategy is a
+best response to the others': :math:`u_i(\sigma) \ge u_i(s_i, \sigma_{-i})` for every pure
+:math:`s_i` (Nash 1951). For two players :func:`solve` reports every *extreme* equilibrium
+(vertex enumeration of the best-response polytopes, see
+:mod:`sim.solvers.vertex_enumeration`); a continuum of equilibria is reported as its extreme
+points, grouped by connected component. Larger games fall back to Lemke-Howson from every
+label, and games with more than two players to the pure-strategy scan, both with
+``complete=False`` and the reason in ``message``.
+
+Every reported profile is re-verified as a mutual best response, in floating point with a
+tolerance scaled by the payoffs' magnitude (:mod:`sim.solvers.verify`) and, with
+``exact=True``, in rational arithmetic.
+
+References
+----------
+Nash, J. (1951). Non-cooperative games. *Annals of Mathematics* 54(2), 286-295.
+
+Avis, D., Rosenberg, G. D., Savani, R., von Stengel, B. (2010). Enumeration of Nash
+equilibria for two-player games. *Economic Theory* 42, 9-37.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+import numpy as np
+
+from sim.errors import InputError, SolverError
+from sim.solvers import exact as exact_arith
+from sim.solvers.pure import pure_nash
+from sim.solvers.verify import is_nash, is_nash_exact
+from sim.solvers.vertex_enumeration import basis_count, extreme_pairs
+
+METHODS = ("auto", "enumerate", "pure")
+"""Values of ``method`` accepted by :func:`solve`."""
+
+ENUMERATION_LIMIT = 400_000
+"""``auto`` enumerates vertices while :func:`~sim.solvers.vertex_enumeration.basis_count`
+(``2 * C(m + n, m)``) is at most this, i.e. up to about 10 x 10; larger two-player games
+use Lemke-Howson from every label."""
+
+
+@dataclass(frozen=True)
+class Equilibrium:
+    """One (extreme) Nash equilibrium.
+
+    Attributes
+    ----------
+    strategies : one probability vector per player, in the file's strategy order.
+    payoffs : expected payoff of each player.
+    exact_strategies, exact_payoffs : the same as :class:`fractions.Fraction`, in exact mode.
+    component : index of the connected set of equilibria this one belongs to.
+    """
+
+    strategies: tuple[np.ndarray, ...]
+    payoffs: np.ndarray
+    exact_strategies: tuple[tuple[Fraction, ...], ...] | None = None
+    exact_payoffs: tuple[Fraction, ...] | None = None
+    component: int = 0
+
+
+@dataclass(frozen=True)
+class EquilibriumSet:
+    """The equilibria a method found, and what it guarantees.
+
+    ``complete`` is true only when the method guarantees that every extreme equilibrium was
+    found; ``message`` then says why not. ``components[c]`` lists the indices (into
+    ``equilibria``) of the extreme equilibria of connected component *c*.
+    """
+
+    equilibria: tuple[Equilibrium, ...]
+    method: str
+    complete: bool
+    degenerate: bool
+    exact: bool = False
+    message: str = ""
+    components: tuple[tuple[int, ...], ...] = ()
+
+
+def solve(
+    payoffs: np.ndarray,
+    *,
+    method: str = "auto",
+    exact: bool = False,
+    tol: float = 1e-9,
+    exact_payoffs: Sequence | None = None,
+) -> EquilibriumSet:
+    """Equilibria of the game with payoff array ``payoffs`` of shape ``(n, s_1, ..., s_n)``.
+
+    Parameters
+    ----------
+    method : ``"auto"`` (vertex enumeration for two-player games up to
+        :data:`ENUMERATION_LIMIT`, else the pure scan), ``"enumerate"`` or ``"pure"``.
+    exact : re-compute every equilibrium in rational arithmetic from ``exact_payoffs``
+        (nested :class:`~fractions.Fraction` of the same shape as ``payoffs``; when omitted,
+        each float is read as the shortest decimal that rounds to it).
+    tol : relative tolerance of floating-point checks (scaled by the largest payoff).
+    """
+    payoffs = np.asarray(payoffs, dtype=float)
+    _check_payoffs(payoffs, method)
+    n = payoffs.shape[0]
+    exact_game = None
+    if exact:
+        exact_game = exact_arith.to_fractions(payoffs if exact_payoffs is None else exact_payoffs)
+    if method == "auto":
+        big = n == 2 and basis_count(*payoffs.shape[1:]) > ENUMERATION_LIMIT
+        method = "enumerate" if n == 2 and not big else "pure"
+    if method == "enumerate":
+        if n != 2:
+            msg = f"vertex enumeration needs a two-player game, this one has {n} players"
+            raise SolverError(msg)
+        result = _enumerate(payoffs, tol)
+    else:
+        result = _pure(payoffs, tol)
+    if exact_game is not None:
+        result = _make_exact(result, exact_game)
+    return result
+
+
+def _check_payoffs(payoffs: np.ndarray, method: str) -> None:
+    if method not in METHODS:
+        msg = f"unknown method {method!r}; expected one of {', '.join(METHODS)}"
+        raise InputError(msg)
+    if payoffs.ndim < 2 or payoffs.shape[0] != payoffs.ndim - 1 or payoffs.shape[0] < 1:
+        msg = f"payoffs must have shape (n, s_1, ..., s_n), got {payoffs.shape}"
+        raise InputError(msg)
+    if min(payoffs.shape[1:]) < 1:
+        msg = f"every player needs at least one strategy, got shape {payoffs.shape}"
+        raise InputError(msg)
+    if not np.isfinite(payoffs).all():
+        msg = "payoffs must be finite numbers"
+        raise InputError(msg)
+
+
+def _enumerate(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+    A, B = payoffs
+    found = extreme_pairs(A, B, tol=tol)
+    degenerate = found.P.degenerate or found.Q.degenerate
+    equilibria, keys = [], []
+    for a, b in found.pairs:
+        x = _to_probability(found.P.points[a])
+        y = _to_probability(found.Q.points[b])
+        if is_nash(payoffs, (x, y), tol=max(tol, 1e-9) * 100):
+            equilibria.append(_equilibrium(payoffs, (x, y)))
+            keys.append((int(a), int(b)))
+    rejected = len(found.pairs) - len(equilibria)
+    message = "" if not rejected else (
+        f"{rejected} candidate(s) failed re-verification and were dropped")
+    result = EquilibriumSet(
+        equilibria=tuple(equilibria), method="vertex-enumeration", complete=not rejected,
+        degenerate=degenerate, message=message,
+    )
+    return _sorted_with_components(result, keys)
+
+
+def _pure(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+    equilibria = []
+    for profile in pure_nash(payoffs, tol=tol):
+        strategies = tuple(np.eye(k)[s] for k, s in zip(payoffs.shape[1:], profile, strict=True))
+        equilibria.append(_equilibrium(payoffs, strategies))
+    n = payoffs.shape[0]
+    why = ("more than two players" if n != 2 else
+           "the game is larger than the enumeration limit; use --method enumerate to force it")
+    result = EquilibriumSet(
+        equilibria=tuple(equilibria), method="pure", complete=False, degenerate=False,
+        message=f"pure-strategy equilibria only ({why}); mixed equilibria may exist",
+    )
+    return _sorted_with_components(result, None)
+
+
+def _to_probability(v: np.ndarray) -> np.ndarray:
+    p = np.clip(v, 0.0, None)
+    return p / p.sum()
+
+
+def _equilibrium(payoffs: np.ndarray, strategies: tuple[np.ndarray, ...]) -> Equilibrium:
+    values = []
+    for i in range(payoffs.shape[0]):
+        u = payoffs[i]
+        for s in reversed(strategies):
+            u = u @ s
+        values.append(float(u))
+    return Equilibrium(strategies=strategies, payoffs=np.array(values))
+
+
+def sort_key(eq: Equilibrium) -> tuple[float, ...]:
+    """Deterministic order: lexicographically by strategies, the first pure strategies first."""
+    return tuple(-round(float(p), 9) for s in eq.strategies for p in s)
+
+
+def _sorted_with_components(result: EquilibriumSet,
+                            keys: list[tuple[int, int]] | None) -> EquilibriumSet:
+    """Sort the equilibria and label the connected components of the extreme-pair graph."""
+    order = sorted(range(len(result.equilibria)),
+                   key=lambda k: sort_key(result.equilibria[k]))
+    labels = _component_labels(keys, len(order)) if keys is not None else list(range(len(order)))
+    renumber: dict[int, int] = {}
+    equilibria = []
+    for k in order:
+        comp = renumber.setdefault(labels[k], len(renumber))
+        equilibria.append(replace(result.equilibria[k], component=comp))
+    components = tuple(tuple(i for i, eq in enumerate(equilibria) if eq.component == c)
+                       for c in range(len(renumber)))
+    return replace(result, equilibria=tuple(equilibria), components=components)
+
+
+def _component_labels(keys: list[tuple[int, int]], count: int) -> list[int]:
+    """Connected components of the bipartite graph whose edges are the extreme pairs."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in keys:
+        parent[find(("x", a))] = find(("y", b))
+    roots = [find(("x", a)) for a, _ in keys]
+    ids: dict[tuple[str, int], int] = {}
+    return [ids.setdefault(r, len(ids)) for r in roots][:count]
+
+
+def _make_exact(result: EquilibriumSet, game: tuple) -> EquilibriumSet:
+    """Re-compute each equilibrium in rational arithmetic and verify it exactly."""
+    kept, dropped = [], 0
+    for eq in result.equilibria:
+        strategies = exact_arith.exact_profile(game, eq.strategies)
+        if strategies is None or (len(game) == 2 and not is_nash_exact(game, strategies)):
+            dropped += 1
+            continue
+        values = exact_arith.expected_payoffs(game, strategies)
+        kept.append(replace(eq, exact_strategies=strategies, exact_payoffs=values,
+                            strategies=tuple(np.array([float(p) for p in s])
+                                             for s in strategies),
+                            payoffs=np.array([float(v) for v in values])))
+    message = result.message
+    if dropped:
+        note = f"{dropped} equilibrium(s) could not be confirmed in exact arithmetic"
+        message = f"{message}; {note}" if message else note
+    renumber: dict[int, int] = {}
+    kept = [replace(eq, component=renumber.setdefault(eq.component, len(renumber)))
+            for eq in kept]
+    components = tuple(tuple(i for i, eq in enumerate(kept) if eq.component == c)
+                       for c in range(len(renumber)))
+    return replace(result, equilibria=tuple(kept), exact=True, message=message,
+                   complete=result.complete and not dropped, components=components)

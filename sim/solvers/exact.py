@@ -1,0 +1,124 @@
+r"""Rational arithmetic for exact equilibria (Python :class:`fractions.Fraction`).
+
+A float equilibrium found by vertex enumeration is made exact from its combinatorics: for the
+row player's strategy :math:`x` with support :math:`S` and the set :math:`J` of the column
+player's best responses to it, :math:`x` is the unique solution of
+
+.. math:: \sum_{i \in S} b_{ij} x_i = w \ (j \in J), \qquad \sum_{i \in S} x_i = 1,
+
+(unknowns :math:`x_S, w`) when :math:`x` is a vertex of the best-response polytope; likewise
+for the column player. The system is solved by Gaussian elimination over the rationals; if
+the float labels were misread, the system is inconsistent or under-determined and the
+candidate is rejected rather than reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+ExactGame = tuple  # per player, nested tuples of Fraction with the game's shape
+
+
+def to_fraction(value) -> Fraction:
+    """A Fraction from an int, Fraction, ``"p/q"`` or decimal string, or a float.
+
+    A float is read as the shortest decimal that rounds to it (``0.1`` -> ``1/10``).
+    """
+    if isinstance(value, Fraction | int | np.integer):
+        return Fraction(int(value)) if isinstance(value, np.integer) else Fraction(value)
+    if isinstance(value, str):
+        return Fraction(value.strip())
+    return Fraction(repr(float(value)))
+
+
+def to_fractions(payoffs) -> ExactGame:
+    """Nested tuples of Fractions from a payoff array or nested sequences."""
+    if isinstance(payoffs, np.ndarray):
+        payoffs = payoffs.tolist()
+    if isinstance(payoffs, Sequence) and not isinstance(payoffs, str):
+        return tuple(to_fractions(p) for p in payoffs)
+    return to_fraction(payoffs)
+
+
+def fraction_string(value: Fraction) -> str:
+    """``"1/3"``, ``"2"`` or ``"-5/4"``."""
+    return str(value)
+
+
+def solve_unique(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """The unique solution of a (possibly over-determined) rational linear system, or None."""
+    n = len(rows[0]) if rows else 0
+    M = [[*r, b] for r, b in zip(rows, rhs, strict=True)]
+    pivots: list[int] = []
+    r = 0
+    for c in range(n):
+        p = next((i for i in range(r, len(M)) if M[i][c] != 0), None)
+        if p is None:
+            return None  # a free variable: not unique
+        M[r], M[p] = M[p], M[r]
+        inv = 1 / M[r][c]
+        M[r] = [v * inv for v in M[r]]
+        for i in range(len(M)):
+            if i != r and M[i][c] != 0:
+                f = M[i][c]
+                M[i] = [a - f * b for a, b in zip(M[i], M[r], strict=True)]
+        pivots.append(c)
+        r += 1
+    if any(M[i][n] != 0 for i in range(r, len(M))):
+        return None  # inconsistent
+    return [M[i][n] for i in range(n)]
+
+
+def _exact_strategy(payoff: ExactGame, own: np.ndarray, other_br: np.ndarray,
+                    ) -> tuple[Fraction, ...] | None:
+    """Solve for one player's strategy: ``payoff[i][j]`` with i its own, j the other's."""
+    support = [i for i in range(len(own)) if own[i]]
+    rows = [[payoff[i][j] for i in support] + [Fraction(-1)] for j in np.flatnonzero(other_br)]
+    rows.append([Fraction(1)] * len(support) + [Fraction(0)])
+    rhs = [Fraction(0)] * (len(rows) - 1) + [Fraction(1)]
+    sol = solve_unique(rows, rhs)
+    if sol is None or any(v < 0 for v in sol[:-1]):
+        return None
+    out = [Fraction(0)] * len(own)
+    for i, v in zip(support, sol, strict=False):
+        out[i] = v
+    return tuple(out)
+
+
+def exact_profile(game: ExactGame, strategies: tuple[np.ndarray, ...],
+                  ) -> tuple[tuple[Fraction, ...], ...] | None:
+    """Exact version of a float equilibrium (see the module docstring), or None."""
+    if all(np.count_nonzero(s > 1e-12) == 1 for s in strategies):
+        return tuple(tuple(Fraction(int(p > 0.5)) for p in s) for s in strategies)
+    if len(game) != 2:
+        return None
+    A = np.array(game[0], dtype=object)
+    B = np.array(game[1], dtype=object)
+    Af, Bf = A.astype(float), B.astype(float)
+    x, y = strategies
+    scale = max(1.0, float(np.abs(Af).max()), float(np.abs(Bf).max()))
+    for tol in (1e-9, 1e-7, 1e-5):
+        col_values = x @ Bf
+        row_values = Af @ y
+        col_br = col_values >= col_values.max() - tol * scale
+        row_br = row_values >= row_values.max() - tol * scale
+        ex = _exact_strategy(B, x > tol, col_br)
+        ey = _exact_strategy(A.T, y > tol, row_br)
+        if ex is not None and ey is not None:
+            return ex, ey
+    return None
+
+
+def expected_payoffs(game: ExactGame, strategies: tuple[tuple[Fraction, ...], ...],
+                     ) -> tuple[Fraction, ...]:
+    """Each player's expected payoff of the profile, exactly."""
+    values = []
+    for payoff in game:
+        arr = np.array(payoff, dtype=object)
+        for s in reversed(strategies):
+            arr = arr.dot(np.array(s, dtype=object))
+        values.append(Fraction(arr))
+    return tuple(values)

@@ -1,0 +1,175 @@
+r"""All extreme Nash equilibria of a bimatrix game by vertex enumeration, degenerate games included.
+
+With payoffs made positive, the best-response polytopes of the game :math:`(A, B)`
+(:math:`m \times n`) are
+
+.. math::
+
+    P = \{x \in \mathbb{R}^m : x \ge 0,\ B^\top x \le 1\}, \qquad
+    Q = \{y \in \mathbb{R}^n : y \ge 0,\ A y \le 1\}.
+
+A point carries the *labels* of its tight inequalities: :math:`x \in P` has label :math:`i`
+if :math:`x_i = 0` and label :math:`m + j` if :math:`(B^\top x)_j = 1` (*j* is a best
+response to *x*); :math:`y \in Q` has label :math:`m + j` if :math:`y_j = 0` and label
+:math:`i` if :math:`(A y)_i = 1`. The extreme equilibria are exactly the *completely
+labelled* vertex pairs :math:`(x, y) \ne (0, 0)` (every label :math:`1..m+n` carried by
+:math:`x` or :math:`y`), normalised to probabilities; this holds for degenerate games too,
+where a vertex may carry more than :math:`m` labels (Avis et al. 2010, section 3). The
+set of equilibria is the union of the products :math:`X \times Y` over maximal cliques
+of the bipartite graph of extreme pairs, so its connected components are the connected
+components of that graph.
+
+Vertices are found without pivoting: a vertex of :math:`P` with support :math:`S` is the
+solution of :math:`B_{SJ}^\top x_S = 1` for some set :math:`J` of :math:`|S|` tight columns
+with :math:`B_{SJ}` non-singular (every vertex has such a basis among its tight
+constraints, degenerate or not). All :math:`\binom{m+n}{m}` square systems are solved in
+batches by a vectorised Gauss-Jordan elimination; infeasible and singular ones are
+discarded, duplicates merged.
+
+References
+----------
+Avis, D., Rosenberg, G. D., Savani, R., von Stengel, B. (2010). Enumeration of Nash
+equilibria for two-player games. *Economic Theory* 42, 9-37.
+
+von Stengel, B. (2007). Equilibrium computation for two-player games in strategic and
+extensive form. In Nisan et al. (eds.), *Algorithmic Game Theory*, ch. 3.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+_CHUNK = 1_500_000
+"""Largest number of matrix entries solved in one batch (bounds memory to some 50 MB)."""
+
+
+@dataclass(frozen=True)
+class Vertices:
+    """Vertices of one best-response polytope and their labels.
+
+    ``points[v]`` is vertex *v* (the origin excluded); ``zero[v, i]`` is true when
+    coordinate *i* is zero and ``tight[v, j]`` when inequality *j* is tight.
+    """
+
+    points: np.ndarray
+    zero: np.ndarray
+    tight: np.ndarray
+
+    @property
+    def degenerate(self) -> bool:
+        """Some vertex carries more labels than the dimension (a degenerate polytope)."""
+        labels = self.zero.sum(axis=1) + self.tight.sum(axis=1)
+        return bool((labels > self.points.shape[1]).any())
+
+
+@dataclass(frozen=True)
+class ExtremePairs:
+    """Completely labelled vertex pairs: ``pairs[k] = (index in P, index in Q)``."""
+
+    P: Vertices
+    Q: Vertices
+    pairs: np.ndarray
+
+
+def basis_count(m: int, n: int) -> int:
+    """Number of square systems :func:`polytope_vertices` solves for both polytopes."""
+    return 2 * math.comb(m + n, m)
+
+
+def normalise(M: np.ndarray) -> np.ndarray:
+    """Positive affine image of ``M`` with entries in [1, 2] (equilibria are unchanged)."""
+    lo, hi = float(M.min()), float(M.max())
+    span = hi - lo if hi > lo else 1.0
+    return (M - lo) / span + 1.0
+
+
+def batched_solve(mats: np.ndarray, rhs: np.ndarray, *, pivot_tol: float = 1e-11
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Solve ``mats[k] @ x[k] = rhs[k]`` for a stack of small systems.
+
+    Gauss-Jordan elimination with partial pivoting, one pivot column at a time for the whole
+    stack. Returns the solutions and a mask of the systems whose every pivot exceeded
+    ``pivot_tol`` in absolute value (the others are singular or nearly so).
+    """
+    count, k, _ = mats.shape
+    G = np.concatenate([mats, rhs[:, :, None]], axis=2)
+    ok = np.ones(count, dtype=bool)
+    rows = np.arange(count)
+    for c in range(k):
+        piv = c + np.argmax(np.abs(G[:, c:, c]), axis=1)
+        pivot_rows = G[rows, piv].copy()
+        G[rows, piv] = G[:, c]
+        G[:, c] = pivot_rows
+        p = G[:, c, c]
+        small = np.abs(p) <= pivot_tol
+        ok &= ~small
+        G[:, c] /= np.where(small, 1.0, p)[:, None]
+        factors = G[:, :, c].copy()
+        factors[:, c] = 0.0
+        G -= factors[:, :, None] * G[:, None, c, :]
+    return G[:, :, k], ok
+
+
+def _combinations(n: int, k: int) -> np.ndarray:
+    return np.array(list(itertools.combinations(range(n), k)), dtype=np.intp).reshape(-1, k)
+
+
+def polytope_vertices(M: np.ndarray, *, tol: float = 1e-9) -> Vertices:
+    r"""Vertices of :math:`\{x \ge 0 : M^\top x \le 1\}` other than the origin.
+
+    ``M`` (:math:`m \times n`) must have positive entries (see :func:`normalise`), so the
+    polytope is bounded and every vertex satisfies :math:`\sum x \le 1`.
+    """
+    m, n = M.shape
+    found = []
+    for k in range(1, min(m, n) + 1):
+        S, J = _combinations(m, k), _combinations(n, k)
+        step = max(1, _CHUNK // (len(J) * k * k))
+        for start in range(0, len(S), step):
+            found.append(_solve_chunk(M, S[start:start + step], J, tol))
+    points = np.concatenate(found) if found else np.zeros((0, m))
+    points = _unique_rows(points, tol)
+    zero = points <= tol * 10
+    tight = points @ M >= 1.0 - tol * 10
+    return Vertices(points=points, zero=zero, tight=tight)
+
+
+def _solve_chunk(M: np.ndarray, S: np.ndarray, J: np.ndarray, tol: float) -> np.ndarray:
+    m = M.shape[0]
+    k = S.shape[1]
+    sub = M[S[:, None, :, None], J[None, :, None, :]]          # (a, b, k, k): rows S, cols J
+    systems = np.swapaxes(sub, -1, -2).reshape(-1, k, k)
+    xs, ok = batched_solve(systems, np.ones((systems.shape[0], k)))
+    ok &= (xs >= -tol).all(axis=1)
+    which = np.flatnonzero(ok)
+    if which.size == 0:
+        return np.zeros((0, m))
+    points = np.zeros((which.size, m))
+    support = S[which // len(J)]
+    np.put_along_axis(points, support, np.clip(xs[which], 0.0, None), axis=1)
+    feasible = (points @ M <= 1.0 + tol * 10).all(axis=1)
+    return points[feasible]
+
+
+def _unique_rows(points: np.ndarray, tol: float) -> np.ndarray:
+    if points.shape[0] == 0:
+        return points
+    grid = max(tol * 100, 1e-12)
+    keys = np.round(points / grid).astype(np.int64)
+    _, first = np.unique(keys, axis=0, return_index=True)
+    return points[np.sort(first)]
+
+
+def extreme_pairs(A: np.ndarray, B: np.ndarray, *, tol: float = 1e-9) -> ExtremePairs:
+    """All completely labelled vertex pairs of the best-response polytopes of ``(A, B)``."""
+    P = polytope_vertices(normalise(np.asarray(B, dtype=float)), tol=tol)
+    Q = polytope_vertices(normalise(np.asarray(A, dtype=float)).T, tol=tol)
+    # label i (row): x_i = 0 in P or (Ay)_i = 1 in Q; label m+j: (B^T x)_j = 1 or y_j = 0
+    missing = ((~P.zero).astype(np.float32) @ (~Q.tight).astype(np.float32).T
+               + (~P.tight).astype(np.float32) @ (~Q.zero).astype(np.float32).T)
+    pairs = np.argwhere(missing == 0)
+    return ExtremePairs(P=P, Q=Q, pairs=pairs)

@@ -1,0 +1,143 @@
+"""Equilibria of games whose answers are known by hand or from the textbook."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+
+from sim.errors import InputError, SolverError
+from sim.solvers.equilibria import solve
+
+
+def game(A, B):
+    return np.array([A, B], dtype=float)
+
+
+def exact_set(result):
+    return {(eq.exact_strategies, eq.exact_payoffs) for eq in result.equilibria}
+
+
+def profiles(result):
+    return [tuple(tuple(eq_s) for eq_s in eq.exact_strategies) for eq in result.equilibria]
+
+
+def test_prisoners_dilemma_unique_defect_defect():
+    # Cooperate/Defect with T=5 > R=3 > P=1 > S=0 (Axelrod 1984).
+    result = solve(game([[3, 0], [5, 1]], [[3, 5], [0, 1]]), exact=True)
+    assert profiles(result) == [((0, 1), (0, 1))]
+    assert result.equilibria[0].exact_payoffs == (1, 1)
+    assert result.complete
+    assert not result.degenerate
+
+
+def test_matching_pennies_half_half():
+    A = [[1, -1], [-1, 1]]
+    result = solve(game(A, np.negative(A)), exact=True)
+    assert profiles(result) == [((F(1, 2), F(1, 2)), (F(1, 2), F(1, 2)))]
+    assert result.equilibria[0].exact_payoffs == (0, 0)
+
+
+def test_battle_of_the_sexes_two_pure_and_one_mixed():
+    result = solve(game([[2, 0], [0, 1]], [[1, 0], [0, 2]]), exact=True)
+    assert profiles(result) == [
+        ((1, 0), (1, 0)),
+        ((F(2, 3), F(1, 3)), (F(1, 3), F(2, 3))),
+        ((0, 1), (0, 1)),
+    ]
+    assert [eq.exact_payoffs for eq in result.equilibria] == [(2, 1), (F(2, 3), F(2, 3)), (1, 2)]
+    assert result.complete
+    assert result.components == ((0,), (1,), (2,))
+    np.testing.assert_allclose(result.equilibria[1].strategies[0], [2 / 3, 1 / 3])
+
+
+def test_von_stengel_3x2_three_equilibria():
+    # von Stengel (2007), Algorithmic Game Theory ch. 3, Fig. 3.3: the 3x2 game with three
+    # equilibria (1,0,0)/(1,0), (4/5,1/5,0)/(2/3,1/3) and (0,1/3,2/3)/(1/3,2/3).
+    A = [[3, 3], [2, 5], [0, 6]]
+    B = [[3, 2], [2, 6], [3, 1]]
+    result = solve(game(A, B), exact=True)
+    assert profiles(result) == [
+        ((1, 0, 0), (1, 0)),
+        ((F(4, 5), F(1, 5), 0), (F(2, 3), F(1, 3))),
+        ((0, F(1, 3), F(2, 3)), (F(1, 3), F(2, 3))),
+    ]
+    assert [eq.exact_payoffs for eq in result.equilibria] == [
+        (3, 3), (3, F(14, 5)), (4, F(8, 3))]
+
+
+def test_continuum_reported_by_extreme_points_in_one_component():
+    # von Stengel's game with b_12 raised to 3: against the top row the column player is
+    # indifferent, and the top row stays a best response for y_2 <= 1/3. The equilibria are the
+    # segment {(1,0,0)} x [(1,0), (2/3,1/3)] and the isolated (0,1/3,2/3)/(1/3,2/3).
+    A = [[3, 3], [2, 5], [0, 6]]
+    B = [[3, 3], [2, 6], [3, 1]]
+    result = solve(game(A, B), exact=True)
+    assert profiles(result) == [
+        ((1, 0, 0), (1, 0)),
+        ((1, 0, 0), (F(2, 3), F(1, 3))),
+        ((0, F(1, 3), F(2, 3)), (F(1, 3), F(2, 3))),
+    ]
+    assert result.degenerate
+    assert result.components == ((0, 1), (2,))
+    assert [eq.component for eq in result.equilibria] == [0, 0, 1]
+
+
+def test_constant_game_every_pure_profile_one_component():
+    result = solve(np.ones((2, 2, 3)), exact=True)
+    assert len(result.equilibria) == 6
+    assert result.degenerate
+    assert result.components == (tuple(range(6)),)
+
+
+def test_duplicated_strategy_gives_both_copies():
+    # Battle of the sexes with the row player's second strategy duplicated: each equilibrium
+    # using it appears once per copy, and the mixed one is a segment between the copies.
+    A = [[2, 0], [0, 1], [0, 1]]
+    B = [[1, 0], [0, 2], [0, 2]]
+    result = solve(game(A, B), exact=True)
+    assert profiles(result) == [
+        ((1, 0, 0), (1, 0)),
+        ((F(2, 3), F(1, 3), 0), (F(1, 3), F(2, 3))),
+        ((F(2, 3), 0, F(1, 3)), (F(1, 3), F(2, 3))),
+        ((0, 1, 0), (0, 1)),
+        ((0, 0, 1), (0, 1)),
+    ]
+    assert result.degenerate
+    assert result.components == ((0,), (1, 2), (3, 4))
+
+
+def test_weakly_dominated_strategy_continuum():
+    # Row's bottom strategy is weakly dominated and the column player is always indifferent.
+    # Equilibria: {top} x anything, and anything x {right}: the union of two segments meeting at
+    # (top, right), one component with three extreme points.
+    A = [[1, 1], [0, 1]]
+    B = [[1, 1], [0, 0]]
+    result = solve(game(A, B), exact=True)
+    assert profiles(result) == [((1, 0), (1, 0)), ((1, 0), (0, 1)), ((0, 1), (0, 1))]
+    assert result.components == ((0, 1, 2),)
+    assert result.degenerate
+
+
+def test_more_than_two_players_pure_only_and_incomplete():
+    payoffs = np.zeros((3, 2, 2, 2))
+    payoffs[:, 0, 0, 0] = 1
+    result = solve(payoffs)
+    assert result.method == "pure"
+    assert not result.complete
+    assert "more than two players" in result.message
+    # (a, b, c) is an equilibrium unless exactly one player deviates from (0, 0, 0)
+    assert len(result.equilibria) == 5
+
+
+def test_enumerate_refuses_three_players():
+    with pytest.raises(SolverError, match="two-player"):
+        solve(np.zeros((3, 2, 2, 2)), method="enumerate")
+
+
+def test_bad_shape_and_method_are_input_errors():
+    with pytest.raises(InputError, match="shape"):
+        solve(np.zeros((2, 3)))
+    with pytest.raises(InputError, match="unknown method"):
+        solve(np.zeros((2, 2, 2)), method="magic")
