@@ -43,9 +43,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq, linprog
+from scipy.optimize import brentq
 
 from sim.errors import InputError, SolverError
+from sim.solvers.pure import pure_nash
+from sim.solvers.security import maxmin_mixed
 
 FloatArray = np.ndarray
 Index = tuple[int, int]
@@ -136,17 +138,6 @@ def _two_player(payoffs: FloatArray) -> FloatArray:
     return arr
 
 
-def pure_nash(payoffs: FloatArray, *, tol: float = 1e-9) -> list[Index]:
-    """Pure Nash equilibria of a bimatrix game, by a vectorised best-response scan.
-
-    :math:`(i, j)` is an equilibrium iff :math:`A_{ij} \\ge \\max_k A_{kj} - tol` and
-    :math:`B_{ij} \\ge \\max_l B_{il} - tol`.
-    """
-    a, b = _two_player(payoffs)
-    mask = (a >= a.max(axis=0, keepdims=True) - tol) & (b >= b.max(axis=1, keepdims=True) - tol)
-    return [(int(i), int(j)) for i, j in np.argwhere(mask)]
-
-
 def best_deviation(payoffs: FloatArray, truce: Index, player: int,
                    *, tol: float = 1e-9) -> tuple[int, float]:
     """Best one-shot deviation of ``player`` from ``truce``: (strategy, payoff :math:`D_i`).
@@ -164,29 +155,19 @@ def best_deviation(payoffs: FloatArray, truce: Index, player: int,
 def minmax(payoffs: FloatArray, player: int) -> tuple[float, FloatArray]:
     r"""``player``'s minmax value and the opponent's minmaxing mixed strategy.
 
-    Solves :math:`\min_{v, y} v` s.t. :math:`M y \le v \mathbf{1}`, :math:`\mathbf{1}^T y = 1`,
-    :math:`y \ge 0`, where :math:`M` has the player's own strategies as rows
-    (von Neumann's minimax theorem; Maschler, Solan & Zamir, *Game Theory*, 2013, §5.2).
+    :math:`\min_{y} \max_{s_i} (U_i y)_{s_i}` over the opponent's mixed strategies
+    :math:`y`; by von Neumann's minimax theorem it is minus the opponent's maxmin value in
+    the zero-sum game :math:`-U_i^\top` (Maschler, Solan & Zamir, *Game Theory*, 2013, §5.2).
     """
     arr = _two_player(payoffs)
-    M = arr[0] if player == 0 else arr[1].T  # rows: own strategies
-    m, n = M.shape
-    c = np.zeros(n + 1)
-    c[-1] = 1.0
-    a_ub = np.hstack([M, -np.ones((m, 1))])
-    a_eq = np.hstack([np.ones((1, n)), np.zeros((1, 1))])
-    res = linprog(c, A_ub=a_ub, b_ub=np.zeros(m), A_eq=a_eq, b_eq=[1.0],
-                  bounds=[(0, None)] * n + [(None, None)], method="highs")
-    if not res.success:  # pragma: no cover - a bounded feasible LP always solves
-        msg = f"minmax linear programme failed: {res.message}"
-        raise SolverError(msg)
-    y = np.clip(res.x[:n], 0.0, None)
-    return float(M.dot(y / y.sum()).max()), y / y.sum()
+    own = arr[0] if player == 0 else arr[1].T  # rows: own strategies
+    value, y = maxmin_mixed(-own.T)
+    return -value, y
 
 
 def nash_punishment(payoffs: FloatArray, player: int, *, tol: float = 1e-9) -> tuple[Index, float]:
     """The pure stage Nash equilibrium worst for ``player``, and its payoff to ``player``."""
-    equilibria = pure_nash(payoffs, tol=tol)
+    equilibria = [(int(i), int(j)) for i, j in pure_nash(_two_player(payoffs), tol=tol)]
     if not equilibria:
         msg = ("the stage game has no pure Nash equilibrium to revert to; use "
                "punishment = 'minmax' or a named profile")

@@ -105,13 +105,6 @@ def test_sustainability_path_of_the_prisoners_dilemma():
     assert (high.joint, high.count, high.nash_product) == ((0, 0), 2, (0, 0))
 
 
-def test_pure_nash_scan():
-    assert rp.pure_nash(PD) == [(1, 1)]
-    assert rp.pure_nash(MP) == []
-    bos = np.array([[[2, 0], [0, 1]], [[1, 0], [0, 2]]], dtype=float)
-    assert rp.pure_nash(bos) == [(0, 0), (1, 1)]
-
-
 games = st.integers(2, 4).flatmap(lambda m: st.integers(2, 4).flatmap(
     lambda n: st.lists(st.integers(-5, 5), min_size=2 * m * n, max_size=2 * m * n).map(
         lambda xs: np.array(xs, dtype=float).reshape(2, m, n))))
