@@ -1,0 +1,255 @@
+r"""Issue linkage: separate versus linked repeated negotiations.
+
+The levers of a two-player game are grouped into **issues** (e.g. chips with rare earths).
+A deal is a pure profile :math:`c`. It is sustained by grim trigger with **Nash reversion**:
+a deviation is answered by playing a stage Nash equilibrium for ever, the pure one worst for
+the deviator (any stage equilibrium is a credible punishment; Friedman 1971).
+
+* **Separate** negotiations: each issue is its own repeated game. In issue *k*'s stage game
+  only the issue's levers move, the others stay at the deal. Player *i*'s best one-shot
+  deviation gives :math:`D_i^k`, the deal :math:`C_i`, reversion on that issue
+  :math:`P_i^k`, and *i* keeps the deal iff
+  :math:`\delta \ge \delta_i^k = (D_i^k - C_i)/(D_i^k - P_i^k)`. Every issue must hold:
+  :math:`\delta_{\text{sep}} = \max_k \max_i \delta_i^k`.
+* **Linked** negotiations: one repeated game over all levers; a deviation anywhere is
+  punished everywhere, so the incentive constraints are pooled:
+  :math:`\delta_{\text{link}} = \max_i (D_i - C_i)/(D_i - P_i)` with deviations and
+  reversion over all levers at once.
+
+When payoffs are additive across issues, :math:`D_i - C_i = \sum_k (D_i^k - C_i)` and
+:math:`C_i - P_i = \sum_k (C_i - P_i^k)`, so player *i*'s pooled threshold is a mediant of its
+issue thresholds and never exceeds the largest: slack on one issue finances temptation on
+another (Bernheim and Whinston 1990). Linkage helps when different issues bind for different
+players; it does not when the same ratio binds on every issue. A one-sided issue (only one
+player has levers in it) cannot be sustained alone (:math:`D = P`) but can be when linked.
+
+Conventions: :math:`\delta^*_i = 0` when *i* gains nothing by deviating; ``inf`` when the
+deal cannot be sustained for any :math:`\delta < 1` (no gain from the deal over the
+punishment, or the issue's stage game has no pure equilibrium to revert to).
+Everything is computed for **all** profiles at once on the lever tensor (one axis per lever).
+
+References
+----------
+Friedman, J. W. (1971). A non-cooperative equilibrium for supergames. *Review of Economic
+Studies* 38(1), 1-12.
+Bernheim, B. D., Whinston, M. D. (1990). Multimarket contact and collusive behavior.
+*RAND Journal of Economics* 21(1), 1-26.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.errors import InputError, SolverError
+from sim.game import Game
+
+FloatArray = np.ndarray
+
+OTHER_ISSUE = "other levers"
+"""Name of the issue that collects levers no issue names."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    name: str
+    levers: tuple[str, ...]
+    axes: tuple[tuple[int, ...], tuple[int, ...]]  # lever-tensor axes of each player's levers
+
+
+@dataclass(frozen=True)
+class IssueThreshold:
+    """Incentive constraints of one (separate or linked) repeated game at a deal."""
+
+    issue: str
+    levers: tuple[str, ...]
+    gain: tuple[float, float]  # D_i - C_i: one-shot gain from the best deviation
+    loss: tuple[float, float]  # C_i - P_i: per-period loss under Nash reversion
+    delta: tuple[float, float]  # delta*_i
+    critical: float  # max_i delta*_i
+    binding: int | None  # the player whose constraint sets `critical` (None if nobody is tempted)
+
+
+@dataclass(frozen=True)
+class Linkage:
+    """Separate versus linked critical discount factors at one deal."""
+
+    deal: tuple[int, int]
+    separate: tuple[IssueThreshold, ...]
+    linked: IssueThreshold
+    separate_critical: float
+    linked_critical: float
+
+    @property
+    def helps(self) -> bool:
+        """Linking strictly lowers the discount factor needed."""
+        return bool(self.linked_critical < self.separate_critical - 1e-12)
+
+
+# --------------------------------------------------------------------------- issues
+
+
+def resolve_issues(game: Game, issues: Mapping[str, Sequence[str]]) -> tuple[Issue, ...]:
+    """Validated issues with their tensor axes; unnamed levers form :data:`OTHER_ISSUE`."""
+    if len(game.players) != 2:
+        msg = f"issue linkage needs a two-player game; {game.name} has {len(game.players)}"
+        raise SolverError(msg)
+    where = _lever_axes(game)
+    owner: dict[str, str] = {}
+    out: list[Issue] = []
+    for name, levers in issues.items():
+        if not levers:
+            msg = f"issue '{name}' names no lever; expected at least one"
+            raise InputError(msg)
+        for lever in levers:
+            if lever not in where:
+                msg = (f"issue '{name}' names unknown lever '{lever}'; known levers: "
+                       f"{', '.join(where)}")
+                raise InputError(msg)
+            if lever in owner:
+                msg = (f"lever '{lever}' is in issue '{owner[lever]}' and in issue '{name}'; "
+                       "expected each lever in one issue")
+                raise InputError(msg)
+            owner[lever] = name
+        out.append(_issue(name, tuple(levers), where))
+    rest = tuple(lv for lv in where if lv not in owner)
+    if rest:
+        out.append(_issue(OTHER_ISSUE if out else "all levers", rest, where))
+    return tuple(out)
+
+
+def _lever_axes(game: Game) -> dict[str, list[tuple[int, int]]]:
+    """``{lever name: [(player, tensor axis), ...]}``; a name both players use (say
+    ``tariff``) stands for both levers."""
+    where: dict[str, list[tuple[int, int]]] = {}
+    axis = 0
+    for p, levers in enumerate(game.levers):
+        for lever in levers:
+            where.setdefault(lever, []).append((p, axis))
+            axis += 1
+    return where
+
+
+def _issue(name: str, levers: tuple[str, ...],
+           where: Mapping[str, list[tuple[int, int]]]) -> Issue:
+    axes = (tuple(a for lv in levers for p, a in where[lv] if p == 0),
+            tuple(a for lv in levers for p, a in where[lv] if p == 1))
+    return Issue(name=name, levers=levers, axes=axes)
+
+
+def lever_tensor(game: Game) -> FloatArray:
+    """Payoffs with one axis per lever: shape ``(2, *levels of 1's levers, *levels of 2's)``.
+
+    A player's strategies enumerate its levers' levels with the first lever slowest, which
+    is C order, so this is a reshape (no copy).
+    """
+    sizes = [len(levels) for player in game.levels for levels in player]
+    return np.asarray(game.payoffs, dtype=float).reshape(len(game.players), *sizes)
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def issue_terms(T: FloatArray, issue: Issue, *, tol: float = 1e-9
+                ) -> tuple[FloatArray, FloatArray]:
+    r"""Deviation and punishment payoffs :math:`D_i^k`, :math:`P_i^k` at every profile.
+
+    :math:`D_i^k` is the max of :math:`u_i` over player *i*'s levers in the issue (the rest
+    fixed); a profile is an equilibrium of the issue's stage game iff every player is at
+    its :math:`D`; :math:`P_i^k` is the least :math:`u_i` over those equilibria that share
+    the profile's levels outside the issue (``inf`` if there is none).
+    """
+    eps = tol * max(1.0, float(np.abs(T).max(initial=0.0)))
+    shape = T.shape[1:]
+    D = np.stack([np.broadcast_to(T[p].max(axis=issue.axes[p], keepdims=True), shape)
+                  for p in (0, 1)])
+    ne = np.all(np.greater_equal(T, D - eps), axis=0)
+    every = issue.axes[0] + issue.axes[1]
+    P = np.stack([np.broadcast_to(np.where(ne, T[p], np.inf).min(axis=every, keepdims=True),
+                                  shape) for p in (0, 1)])
+    return D, P
+
+
+def critical_delta(C: FloatArray, D: FloatArray, P: FloatArray, *, tol: float = 1e-9
+                   ) -> FloatArray:
+    r"""Grim-trigger threshold :math:`(D - C)/(D - P)` elementwise, with the conventions above.
+
+    0 where :math:`D \le C` (no temptation), ``inf`` where :math:`C \le P` while tempted.
+    """
+    eps = tol * max(1.0, float(np.abs(C).max(initial=0.0)))
+    gain, loss = D - C, C - P
+    tempted = gain > eps
+    ok = tempted & (loss > eps)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(ok, gain / np.where(ok, gain + loss, 1.0), 0.0)
+    return np.where(tempted & ~ok, np.inf, ratio)
+
+
+def linkage_maps(game: Game, issues: Mapping[str, Sequence[str]]
+                 ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray]]:
+    """Critical discount factors of **every** pure profile as a deal.
+
+    Returns ``(separate, linked, per_issue)`` arrays of the game's shape ``(s1, s2)``.
+    """
+    resolved = resolve_issues(game, issues)
+    T = lever_tensor(game)
+    shape = game.payoffs.shape[1:]
+    per_issue = {}
+    for issue in resolved:
+        D, P = issue_terms(T, issue)
+        per_issue[issue.name] = critical_delta(T, D, P).max(axis=0).reshape(shape)
+    everything = Issue("linked", (), (tuple(range(len(game.levers[0]))),
+                                      tuple(range(len(game.levers[0]), T.ndim - 1))))
+    D, P = issue_terms(T, everything)
+    linked = critical_delta(T, D, P).max(axis=0).reshape(shape)
+    separate = np.max(np.stack(list(per_issue.values())), axis=0)
+    return separate, linked, per_issue
+
+
+def linkage(game: Game, issues: Mapping[str, Sequence[str]], deal: tuple[int, int]
+            ) -> Linkage:
+    """Separate and linked thresholds, with gains, losses and binding players, at ``deal``."""
+    resolved = resolve_issues(game, issues)
+    T = lever_tensor(game)
+    at = _tensor_index(game, deal)
+    sep = tuple(_threshold(T, issue, at) for issue in resolved)
+    everything = Issue("linked", tuple(lv for i in resolved for lv in i.levers),
+                       (tuple(range(len(game.levers[0]))),
+                        tuple(range(len(game.levers[0]), T.ndim - 1))))
+    linked = _threshold(T, everything, at)
+    return Linkage(deal=deal, separate=sep, linked=linked,
+                   separate_critical=max(s.critical for s in sep),
+                   linked_critical=linked.critical)
+
+
+def _tensor_index(game: Game, deal: tuple[int, int]) -> tuple[int, ...]:
+    sizes = [[len(levels) for levels in player] for player in game.levels]
+    index: list[int] = []
+    for p in (0, 1):
+        index.extend(int(k) for k in np.unravel_index(deal[p], sizes[p]))
+    return tuple(index)
+
+
+def _threshold(T: FloatArray, issue: Issue, at: tuple[int, ...]) -> IssueThreshold:
+    D, P = issue_terms(T, issue)
+    C = T[(slice(None), *at)]
+    d, p = D[(slice(None), *at)], P[(slice(None), *at)]
+    delta = critical_delta(C, d, p)
+    gain, loss = d - C, C - p
+    binding = int(np.argmax(delta)) if delta.max() > 0 else None
+    return IssueThreshold(issue=issue.name, levers=issue.levers,
+                          gain=(float(gain[0]), float(gain[1])),
+                          loss=(float(loss[0]), float(loss[1])),
+                          delta=(float(delta[0]), float(delta[1])),
+                          critical=float(delta.max()), binding=binding)
+
+
+def linkage_gains(separate: FloatArray, linked: FloatArray, points: FloatArray,
+                  d: FloatArray, delta: float) -> tuple[int, ...]:
+    """Profiles (flat indices) that improve on ``d`` for both players and are sustainable at
+    ``delta`` only when the issues are linked: the deals won by trading across issues."""
+    better = np.all(points >= np.asarray(d) - 1e-12, axis=1) & np.any(points > d, axis=1)
+    only = (linked.ravel() <= delta) & (separate.ravel() > delta)
+    return tuple(int(k) for k in np.flatnonzero(better & only))
