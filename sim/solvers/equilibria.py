@@ -38,10 +38,15 @@ from sim.solvers.vertex_enumeration import basis_count, extreme_pairs
 METHODS = ("auto", "enumerate", "pure")
 """Values of ``method`` accepted by :func:`solve`."""
 
-ENUMERATION_LIMIT = 400_000
-"""``auto`` enumerates vertices while :func:`~sim.solvers.vertex_enumeration.basis_count`
-(``2 * C(m + n, m)``) is at most this, i.e. up to about 10 x 10; larger two-player games
-use Lemke-Howson from every label."""
+ENUMERATION_LIMIT = 225
+"""``auto`` enumerates vertices while ``m * n`` is at most this (15 x 15: a few seconds;
+the number of vertices, hence the time, grows about fivefold per extra strategy each);
+larger two-player games get the pure scan and Lemke-Howson from every label."""
+
+EXACT_ENUMERATION_LIMIT = 2_000
+"""In exact mode, games with at most this many bases (up to about 6 x 6) are enumerated
+entirely in rational arithmetic (:func:`sim.solvers.exact.extreme_equilibria`); larger ones
+are enumerated in floating point and each equilibrium re-solved and verified exactly."""
 
 
 @dataclass(frozen=True)
@@ -107,12 +112,14 @@ def solve(
     if exact:
         exact_game = exact_arith.to_fractions(payoffs if exact_payoffs is None else exact_payoffs)
     if method == "auto":
-        big = n == 2 and basis_count(*payoffs.shape[1:]) > ENUMERATION_LIMIT
+        big = n == 2 and payoffs[0].size > ENUMERATION_LIMIT
         method = "enumerate" if n == 2 and not big else "pure"
     if method == "enumerate":
         if n != 2:
             msg = f"vertex enumeration needs a two-player game, this one has {n} players"
             raise SolverError(msg)
+        if exact_game is not None and basis_count(*payoffs.shape[1:]) <= EXACT_ENUMERATION_LIMIT:
+            return _enumerate_exact(exact_game)
         result = _enumerate(payoffs, tol)
     else:
         result = _pure(payoffs, tol)
@@ -154,6 +161,22 @@ def _enumerate(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
         equilibria=tuple(equilibria), method="vertex-enumeration", complete=not rejected,
         degenerate=degenerate, message=message,
     )
+    return _sorted_with_components(result, keys)
+
+
+def _enumerate_exact(game: tuple) -> EquilibriumSet:
+    found, degenerate = exact_arith.extreme_equilibria(game)
+    equilibria, keys = [], []
+    for x, y, a, b in found:
+        values = exact_arith.expected_payoffs(game, (x, y))
+        equilibria.append(Equilibrium(
+            strategies=(np.array([float(p) for p in x]), np.array([float(p) for p in y])),
+            payoffs=np.array([float(v) for v in values]),
+            exact_strategies=(x, y), exact_payoffs=values))
+        keys.append((a, b))
+    result = EquilibriumSet(
+        equilibria=tuple(equilibria), method="vertex-enumeration", complete=True,
+        degenerate=degenerate, exact=True)
     return _sorted_with_components(result, keys)
 
 

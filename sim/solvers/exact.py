@@ -14,6 +14,7 @@ candidate is rejected rather than reported.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -122,3 +123,62 @@ def expected_payoffs(game: ExactGame, strategies: tuple[tuple[Fraction, ...], ..
             arr = arr.dot(np.array(s, dtype=object))
         values.append(Fraction(arr))
     return tuple(values)
+
+
+def vertex_strategies(payoff: ExactGame, n_own: int, n_other: int,
+                      ) -> list[tuple[tuple[Fraction, ...], frozenset[int], frozenset[int]]]:
+    r"""Mixed strategies at the vertices of one best-response polytope, in exact arithmetic.
+
+    ``payoff[i][j]`` is the *other* player's payoff when this player plays *i* and the other
+    *j* (``B`` for the row player's polytope, ``A.T`` for the column player's). Every
+    support :math:`S` and set :math:`J` of :math:`|S|` columns gives the system
+    :math:`\sum_{i\in S} b_{ij} x_i = w\ (j \in J),\ \sum_{i \in S} x_i = 1`; a unique,
+    non-negative solution under which every column earns at most *w* is a vertex (normalised
+    to a probability vector). Returns ``(x, support, best responses)`` without duplicates.
+    Costs :math:`\binom{m+n}{m}` rational solves: for small games and cross-checks.
+    """
+    out: dict[tuple[Fraction, ...], tuple[frozenset[int], frozenset[int]]] = {}
+    for k in range(1, min(n_own, n_other) + 1):
+        for S in itertools.combinations(range(n_own), k):
+            for J in itertools.combinations(range(n_other), k):
+                rows = [[payoff[i][j] for i in S] + [Fraction(-1)] for j in J]
+                rows.append([Fraction(1)] * k + [Fraction(0)])
+                sol = solve_unique(rows, [Fraction(0)] * k + [Fraction(1)])
+                if sol is None or any(v < 0 for v in sol[:k]):
+                    continue
+                x = [Fraction(0)] * n_own
+                for i, v in zip(S, sol, strict=False):
+                    x[i] = v
+                values = [sum(payoff[i][j] * x[i] for i in S) for j in range(n_other)]
+                best = max(values)
+                if best != sol[k]:
+                    continue
+                key = tuple(x)
+                if key not in out:
+                    support = frozenset(i for i in range(n_own) if x[i] != 0)
+                    replies = frozenset(j for j in range(n_other) if values[j] == best)
+                    out[key] = (support, replies)
+    return [(x, s, r) for x, (s, r) in out.items()]
+
+
+def extreme_equilibria(game: ExactGame) -> tuple[list[tuple], bool]:
+    """All extreme equilibria of a two-player game by exhaustive rational vertex enumeration.
+
+    Returns a list of ``(x, y, a, b)`` with *a*, *b* the indices of the two vertices (for
+    components): the pairs where the support of each strategy lies in the other's best
+    responses; and whether the game is degenerate: some mixed strategy with support size *k*
+    has more than *k* pure best responses, checked at the vertices (a point with surplus
+    labels lies on a face whose vertices have them too; von Stengel 2007, Def. 3.2).
+    """
+    A, B = game
+    m, n = len(A), len(A[0])
+    At = [[A[i][j] for i in range(m)] for j in range(n)]
+    xs = vertex_strategies(B, m, n)
+    ys = vertex_strategies(At, n, m)
+    pairs = [(x, y, a, b)
+             for a, (x, x_support, x_replies) in enumerate(xs)
+             for b, (y, y_support, y_replies) in enumerate(ys)
+             if x_support <= y_replies and y_support <= x_replies]
+    degenerate = any(len(r) > len(s) for _, s, r in (*xs, *ys))
+    return pairs, degenerate
+

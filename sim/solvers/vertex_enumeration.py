@@ -28,7 +28,7 @@ discarded, duplicates merged.
 
 References
 ----------
-Avis, D., Rosenberg, G. D., Savani, R., von Stengel, B. (2010). Enumeration of Nash
+Avis, cols., Rosenberg, G. cols., Savani, R., von Stengel, B. (2010). Enumeration of Nash
 equilibria for two-player games. *Economic Theory* 42, 9-37.
 
 von Stengel, B. (2007). Equilibrium computation for two-player games in strategic and
@@ -123,7 +123,87 @@ def polytope_vertices(M: np.ndarray, *, tol: float = 1e-9) -> Vertices:
 
     ``M`` (:math:`m \times n`) must have positive entries (see :func:`normalise`), so the
     polytope is bounded and every vertex satisfies :math:`\sum x \le 1`.
+
+    Breadth-first search over the graph of feasible bases, one frontier at a time: with
+    slacks :math:`s = 1 - M^\top x`, a basis is a set of *n* of the :math:`m + n` variables;
+    its tableau :math:`C_\beta^{-1} [C \mid 1]` (:math:`C = [M^\top \mid I]`) is recomputed
+    from the data for the whole frontier at once (no drift), and every minimum-ratio pivot,
+    ties included, gives a neighbour. The feasible bases of a polytope are connected by such
+    pivots even when it is degenerate (the fact that reverse search rests on: Avis and
+    Fukuda 1992), so every vertex is reached; the work grows with the number of bases, not
+    with :math:`\binom{m+n}{m}`.
+
+    References
+    ----------
+    Avis, cols., Fukuda, K. (1992). A pivoting algorithm for convex hulls and vertex enumeration
+    of arrangements and polyhedra. *Discrete & Computational Geometry* 8, 295-313.
     """
+    m, n = M.shape
+    C = np.hstack([M.T, np.eye(n), np.ones((n, 1))])
+    total = m + n
+    frontier = np.arange(m, total, dtype=np.intp)[None, :]
+    seen = {_key(frontier[0])}
+    found = []
+    while frontier.shape[0]:
+        T = np.linalg.solve(np.swapaxes(C[:, frontier], 0, 1), C[None, :, :])
+        rhs = np.clip(T[:, :, total], 0.0, None)
+        points = np.zeros((frontier.shape[0], total))
+        np.put_along_axis(points, frontier, rhs, axis=1)
+        found.append(points[:, :m])
+        frontier = _neighbours(frontier, T[:, :, :total], rhs, seen, tol)
+    points = _unique_rows(np.concatenate(found), tol)
+    points = points[points.sum(axis=1) > tol]
+    zero = points <= tol * 10
+    tight = points @ M >= 1.0 - tol * 10
+    return Vertices(points=points, zero=zero, tight=tight)
+
+
+def _key(basis: np.ndarray) -> int | bytes:
+    """Hashable key of a basis: a bit mask when it fits in 63 bits, else the sorted bytes."""
+    if basis.size and basis.max() < 63:
+        return int((np.int64(1) << basis.astype(np.int64)).sum())
+    return np.sort(basis).tobytes()
+
+
+def _neighbours(bases: np.ndarray, cols: np.ndarray, rhs: np.ndarray, seen: set,
+                tol: float) -> np.ndarray:
+    """Unseen feasible bases one minimum-ratio pivot away from ``bases``."""
+    count, n = bases.shape
+    basic = np.zeros((count, cols.shape[2]), dtype=bool)
+    np.put_along_axis(basic, bases, True, axis=1)
+    positive = cols > tol
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(positive, rhs[:, :, None] / np.where(positive, cols, 1.0), np.inf)
+    best = ratio.min(axis=1, keepdims=True)
+    leave = positive & (ratio <= best + tol * 10) & ~basic[:, None, :]
+    f, row, enter = np.nonzero(leave)
+    if f.size == 0:
+        return np.zeros((0, n), dtype=np.intp)
+    if cols.shape[2] < 63:
+        one = np.int64(1)
+        masks = (one << bases.astype(np.int64)).sum(axis=1)
+        keys = masks[f] - (one << bases[f, row].astype(np.int64)) + (one << enter.astype(np.int64))
+        keys, first = np.unique(keys, return_index=True)
+        fresh = [k for k, key in enumerate(keys.tolist()) if key not in seen]
+        seen.update(keys[fresh].tolist())
+        pick = first[fresh]
+        new = bases[f[pick]].copy()
+        new[np.arange(pick.size), row[pick]] = enter[pick]
+        return new
+    new = bases[f].copy()
+    new[np.arange(f.size), row] = enter
+    new.sort(axis=1)
+    out = []
+    for b in np.unique(new, axis=0):
+        key = b.tobytes()
+        if key not in seen:
+            seen.add(key)
+            out.append(b)
+    return np.array(out, dtype=np.intp).reshape(-1, n)
+
+
+def polytope_vertices_by_bases(M: np.ndarray, *, tol: float = 1e-9) -> Vertices:
+    """Same as :func:`polytope_vertices`, by solving every square system (slow; a cross-check)."""
     m, n = M.shape
     found = []
     for k in range(1, min(m, n) + 1):
@@ -169,7 +249,41 @@ def extreme_pairs(A: np.ndarray, B: np.ndarray, *, tol: float = 1e-9) -> Extreme
     P = polytope_vertices(normalise(np.asarray(B, dtype=float)), tol=tol)
     Q = polytope_vertices(normalise(np.asarray(A, dtype=float)).T, tol=tol)
     # label i (row): x_i = 0 in P or (Ay)_i = 1 in Q; label m+j: (B^T x)_j = 1 or y_j = 0
-    missing = ((~P.zero).astype(np.float32) @ (~Q.tight).astype(np.float32).T
-               + (~P.tight).astype(np.float32) @ (~Q.zero).astype(np.float32).T)
-    pairs = np.argwhere(missing == 0)
-    return ExtremePairs(P=P, Q=Q, pairs=pairs)
+    x_labels = np.hstack([P.zero, P.tight])
+    y_labels = np.hstack([Q.tight, Q.zero])
+    return ExtremePairs(P=P, Q=Q, pairs=match_labels(x_labels, y_labels, P.points.shape[1]))
+
+
+def match_labels(x_labels: np.ndarray, y_labels: np.ndarray, x_dim: int) -> np.ndarray:
+    """Index pairs ``(a, b)`` with ``x_labels[a] | y_labels[b]`` all true, sorted.
+
+    ``x_dim`` is the dimension of the first polytope (a vertex has at least that many labels).
+
+    A vertex pair of a nondegenerate pair of polytopes is complementary only if the labels of
+    one are exactly the missing labels of the other, so those are joined through a hash table;
+    vertices with surplus labels (degenerate ones) are compared with every vertex.
+    """
+    total = x_labels.shape[1]
+    if total > 62:
+        missing = ((~x_labels).astype(np.float32) @ (~y_labels).astype(np.float32).T)
+        return np.argwhere(missing == 0)
+    weights = np.int64(1) << np.arange(total, dtype=np.int64)
+    xm, ym = x_labels.astype(np.int64) @ weights, y_labels.astype(np.int64) @ weights
+    full = (np.int64(1) << np.int64(total)) - 1
+    pairs = []
+    index = {}
+    for b, key in enumerate(ym.tolist()):
+        index.setdefault(key, []).append(b)
+    for a, key in enumerate(xm.tolist()):
+        for b in index.get(int(full ^ key), ()):
+            pairs.append((a, b))
+    # surplus labels: a vertex may complete a pair without being the exact complement
+    x_surplus = np.flatnonzero(x_labels.sum(axis=1) > x_dim)
+    y_surplus = np.flatnonzero(y_labels.sum(axis=1) > total - x_dim)
+    if x_surplus.size:
+        hit = np.argwhere((xm[x_surplus, None] | ym[None, :]) == full)
+        pairs += [(int(x_surplus[a]), int(b)) for a, b in hit]
+    if y_surplus.size:
+        hit = np.argwhere((xm[:, None] | ym[None, y_surplus]) == full)
+        pairs += [(int(a), int(y_surplus[b])) for a, b in hit]
+    return np.array(sorted(set(pairs)), dtype=np.intp).reshape(-1, 2)

@@ -1,0 +1,61 @@
+"""Vertex enumeration of best-response polytopes: the pivoting search against brute force."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sim.solvers.vertex_enumeration import (
+    batched_solve,
+    match_labels,
+    normalise,
+    polytope_vertices,
+    polytope_vertices_by_bases,
+)
+
+
+def as_set(vertices):
+    return {tuple(np.round(p, 8) + 0.0) for p in vertices.points}
+
+
+def test_simplex_vertices_when_all_payoffs_equal():
+    # M all ones: P = {x >= 0, sum x <= 1}; its vertices besides 0 are the unit vectors, each
+    # with every column tight (a degenerate polytope).
+    v = polytope_vertices(np.ones((3, 4)))
+    assert as_set(v) == {(1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)}
+    assert v.tight.all()
+    assert v.degenerate
+
+
+def test_von_stengel_polytope_has_five_vertices():
+    # Q for A = [[3,3],[2,5],[0,6]] (von Stengel 2007, Fig. 3.2), with A used as is (positive
+    # enough): vertices (1/3, 0), (0, 1/6), (2/9, 1/9), (1/12, 1/6) besides 0.
+    A = np.array([[3, 3], [2, 5], [0, 6]], dtype=float)
+    v = polytope_vertices(A.T)
+    expected = {(1 / 3, 0.0), (0.0, 1 / 6), (2 / 9, 1 / 9), (1 / 12, 1 / 6)}
+    assert as_set(v) == {tuple(np.round(p, 8)) for p in expected}
+    assert not v.degenerate
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda m: st.integers(1, 5).flatmap(
+    lambda n: arrays(np.int64, (m, n), elements=st.integers(0, 3)))))
+def test_pivoting_finds_the_same_vertices_as_brute_force(M):
+    M = normalise(M.astype(float))
+    assert as_set(polytope_vertices(M)) == as_set(polytope_vertices_by_bases(M))
+
+
+def test_batched_solve_flags_singular_systems():
+    mats = np.array([[[2.0, 1.0], [1.0, 3.0]], [[1.0, 2.0], [2.0, 4.0]]])
+    x, ok = batched_solve(mats, np.ones((2, 2)))
+    np.testing.assert_allclose(x[0], np.linalg.solve(mats[0], [1, 1]))
+    assert ok.tolist() == [True, False]
+
+
+def test_match_labels_joins_complements_and_surplus_vertices():
+    # dimension 1 each, labels {0, 1}: x0 has {0}, x1 has {0, 1} (surplus); y0 has {1}
+    x = np.array([[True, False], [True, True]])
+    y = np.array([[False, True]])
+    assert match_labels(x, y, 1).tolist() == [[0, 0], [1, 0]]
