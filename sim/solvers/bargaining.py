@@ -35,9 +35,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
 
 from sim.errors import InputError, SolverError
+from sim.solvers.pareto import pareto_mask
+from sim.solvers.pure import pure_nash as _pure_nash
+from sim.solvers.repeated import minmax
 
 FloatArray = np.ndarray
 Index = tuple[int, int]
@@ -180,27 +182,10 @@ def pareto_frontier(hull: FloatArray) -> FloatArray:
     return hull[chain[::-1]]
 
 
-def pareto_pure(points: FloatArray, *, tol: float = 0.0) -> tuple[int, ...]:
-    """Indices of points not weakly dominated by another point (sweep, O(m log m)).
-
-    ``p`` is dominated if some ``q`` has ``q >= p`` in both coordinates and ``q > p`` in
-    one (beyond ``tol``); equal points do not dominate each other.
-    """
-    order = np.lexsort((-points[:, 1], -points[:, 0]))  # u1 descending, then u2 descending
-    best = -np.inf
-    keep: list[int] = []
-    i = 0
-    while i < len(order):
-        j = i
-        while j < len(order) and points[order[j], 0] >= points[order[i], 0] - tol:
-            j += 1
-        group = order[i:j]
-        top = points[group, 1].max()
-        if top > best + tol:
-            keep.extend(int(k) for k in group if points[k, 1] >= top - tol)
-        best = max(best, top)
-        i = j
-    return tuple(sorted(keep))
+def pareto_pure(points: FloatArray, *, tol: float = 1e-9) -> tuple[int, ...]:
+    """Indices of points not weakly dominated by another point (equal points do not dominate
+    each other); the shared sweep of :func:`sim.solvers.pareto.pareto_mask`."""
+    return tuple(int(k) for k in np.flatnonzero(pareto_mask(points, tol=tol)))
 
 
 def payoff_space(A: FloatArray, B: FloatArray, *, tol: float = 1e-9) -> PayoffSpace:
@@ -215,7 +200,7 @@ def payoff_space(A: FloatArray, B: FloatArray, *, tol: float = 1e-9) -> PayoffSp
     frontier = pareto_frontier(hull)
     on = tuple(int(k) for k in range(len(points)) if _on_polyline(points[k], frontier, eps))
     return PayoffSpace(points=points, shape=(A.shape[0], A.shape[1]), hull=hull,
-                       frontier=frontier, pareto=pareto_pure(points, tol=eps),
+                       frontier=frontier, pareto=pareto_pure(points, tol=tol),
                        on_frontier=on, tol=eps)
 
 
@@ -357,35 +342,16 @@ def solve_bargaining(space: PayoffSpace, d: Sequence[float]) -> BargainingResult
 
 
 def pure_nash(A: FloatArray, B: FloatArray, *, tol: float = 1e-9) -> list[Index]:
-    """Pure Nash equilibria of ``(A, B)`` as ``(row, column)``, lexicographic order."""
-    eps = scale_tol(np.stack([A, B]), tol)
-    best_a = A.max(axis=0, keepdims=True) - eps
-    best_b = B.max(axis=1, keepdims=True) - eps
-    mask = np.greater_equal(A, best_a) & np.greater_equal(B, best_b)
-    return [(int(r), int(c)) for r, c in np.argwhere(mask)]
+    """Pure Nash equilibria of ``(A, B)`` as ``(row, column)``, lexicographic order
+    (the shared scan of :mod:`sim.solvers.pure`)."""
+    return [(int(r), int(c)) for r, c in _pure_nash(np.stack([A, B]), tol=tol)]
 
 
 def minmax_point(A: FloatArray, B: FloatArray) -> FloatArray:
-    r"""Each player's mixed minmax value :math:`\min_{y} \max_i (A y)_i` (and for ``B``).
-
-    Solved as the linear programme :math:`\min v` s.t. :math:`A y \le v \mathbf 1`,
-    :math:`y \in \Delta` (HiGHS through :func:`scipy.optimize.linprog`).
-    """
-    return np.array([_minmax(np.asarray(A, float)), _minmax(np.asarray(B, float).T)])
-
-
-def _minmax(M: FloatArray) -> float:
-    """min over the opponent's mixed strategy (columns) of the max over own rows of M."""
-    rows, cols = M.shape
-    c = np.zeros(cols + 1)
-    c[-1] = 1.0
-    res = linprog(c, A_ub=np.hstack([M, -np.ones((rows, 1))]), b_ub=np.zeros(rows),
-                  A_eq=np.hstack([np.ones((1, cols)), [[0.0]]]), b_eq=[1.0],
-                  bounds=[(0, None)] * cols + [(None, None)], method="highs")
-    if res.status != 0:  # pragma: no cover - a bounded, feasible LP
-        msg = f"minmax linear programme failed: {res.message}"
-        raise SolverError(msg)
-    return float(res.x[-1])
+    r"""Each player's mixed minmax value :math:`\min_{y} \max_i (A y)_i` (and for ``B``),
+    from :func:`sim.solvers.repeated.minmax` (a linear programme)."""
+    payoffs = np.stack([np.asarray(A, float), np.asarray(B, float)])
+    return np.array([minmax(payoffs, 0)[0], minmax(payoffs, 1)[0]])
 
 
 def disagreement_point(

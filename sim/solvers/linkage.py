@@ -45,6 +45,7 @@ import numpy as np
 
 from sim.errors import InputError, SolverError
 from sim.game import Game
+from sim.solvers.repeated import critical_discount
 
 FloatArray = np.ndarray
 
@@ -236,7 +237,7 @@ def _threshold(T: FloatArray, issue: Issue, at: tuple[int, ...]) -> IssueThresho
     D, P = issue_terms(T, issue)
     C = T[(slice(None), *at)]
     d, p = D[(slice(None), *at)], P[(slice(None), *at)]
-    delta = critical_delta(C, d, p)
+    delta = np.array([critical_discount(C[i], d[i], p[i]) for i in (0, 1)])
     gain, loss = d - C, C - p
     binding = int(np.argmax(delta)) if delta.max() > 0 else None
     return IssueThreshold(issue=issue.name, levers=issue.levers,

@@ -41,17 +41,9 @@ import numpy as np
 from scipy.optimize import brentq
 
 from sim.errors import InputError
+from sim.solvers.repeated import check_delta, periods_in
 
 FloatArray = np.ndarray
-
-
-def check_delta(delta: float, name: str = "delta") -> float:
-    """``delta`` as a float, or an :class:`InputError` unless it lies in (0, 1)."""
-    if not (isinstance(delta, int | float) and math.isfinite(delta) and 0.0 < delta < 1.0):
-        msg = f"{name} = {delta!r} is outside (0, 1); expected a discount factor strictly between"
-        msg += " 0 and 1"
-        raise InputError(msg)
-    return float(delta)
 
 
 def proposer_share(delta_proposer: float, delta_responder: float) -> float:
@@ -95,12 +87,13 @@ def check_rounds(rounds: int) -> int:
 
 
 def rounds_before_deadline(length_days: float, period_days: float) -> int:
-    """Whole bargaining rounds (periods) before a deadline: ``floor(length / period)``, >= 1."""
+    """Bargaining rounds before a deadline: offers at days 0, p, 2p, ... before ``length``,
+    so ``ceil(length / period)`` (the truce's number of periods), at least 1."""
     if not (length_days > 0 and period_days > 0):
         msg = (f"deadline {length_days!r} days and period {period_days!r} days; expected "
                "positive numbers")
         raise InputError(msg)
-    return max(1, math.floor(length_days / period_days + 1e-9))
+    return periods_in(length_days, period_days)
 
 
 # --------------------------------------------------------------------------- frontiers

@@ -51,12 +51,12 @@ def test_finite_converges_to_closed_form_alternating_around_it():
 
 @pytest.mark.parametrize("bad", [0.0, 1.0, -0.2, 1.5, float("nan")])
 def test_delta_outside_unit_interval_is_an_input_error(bad):
-    with pytest.raises(InputError, match=r"outside \(0, 1\)"):
+    with pytest.raises(InputError, match="strictly between 0 and 1"):
         rubinstein_shares(bad, 0.5)
 
 
 def test_rounds_before_deadline():
-    assert rounds_before_deadline(90, 7) == 12
+    assert rounds_before_deadline(90, 7) == 13  # offers on days 0, 7, ..., 84
     assert rounds_before_deadline(90, 30) == 3
     assert rounds_before_deadline(90, 100) == 1
     with pytest.raises(InputError):
