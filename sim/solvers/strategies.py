@@ -154,7 +154,7 @@ class GenerousTitForTat(Strategy):
 
     @property
     def label(self) -> str:
-        return self.name if self.forgiveness is None else f"{self.name}:{self.forgiveness:g}"
+        return self.name if self.forgiveness is None else f"{self.name}:{self.forgiveness:.3g}"
 
     def for_game(self, own: np.ndarray) -> Strategy:
         if self.forgiveness is not None:

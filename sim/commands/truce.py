@@ -1,0 +1,479 @@
+"""``tradesim truce FILE``: how stable is a scenario's truce, and what would make it hold?
+
+:func:`analyse` turns a scenario with a ``[truce]`` section into one JSON-ready report
+(critical discount factors under each punishment, the best sustainable profiles as the
+discount factor rises, and the noisy Monte Carlo survival of each strategy pair);
+:func:`render_table` prints it for people; :func:`truce` is the typer command. ``tradesim
+run`` reuses :func:`analyse`, :func:`render_markdown` and :func:`sim.plots_truce.figures`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from sim.errors import InputError, ScenarioError, SolverError
+from sim.game import Game, build_game
+from sim.scenario import Scenario, load_scenario
+from sim.solvers import repeated as rp
+from sim.solvers.strategies import LIBRARY, parse_pair
+from sim.solvers.truce import TruceSurvival, check_noise, simulate_truce, truce_game
+
+DEFAULT_STRATEGIES = ("comply", "breach", "grim", "tft", "gtft", "wsls", "limited", "ctft")
+"""Pairs simulated when neither the option nor the file names any: each against itself."""
+DEFAULT_LENGTH_DAYS = 90.0  # the Geneva truce runs 90 days (critical-0609, truce-0609)
+DEFAULT_PERIOD_DAYS = 7.0
+DEFAULT_RUNS = 20_000
+PROGRESS_MIN_WORK = 20_000_000
+"""Run-periods above which the command shows a progress bar."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The truce settings after file values, defaults and command-line options are merged."""
+
+    truce: tuple[int, int]
+    length_days: float
+    period_days: float
+    delta: float
+    delta_source: str
+    annual_discount_rate: float | None
+    renewal_probability: float | None
+    noise_implementation: float
+    noise_perception: float
+    punishment: str
+    punishment_periods: int | None
+    escalation: tuple[int, int] | None
+    breach: str
+    strategies: tuple[str, ...]
+
+    @property
+    def periods(self) -> int:
+        return rp.periods_in(self.length_days, self.period_days)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def settings(scenario: Scenario, game: Game, *, delta: float | None = None,
+             noise_implementation: float | None = None, noise_perception: float | None = None,
+             strategies: Sequence[str] | None = None, punishment: str | None = None,
+             breach: str | None = None) -> Settings:
+    """Merge the scenario's ``[truce]`` with command-line options (options win)."""
+    body = scenario.truce
+    if body is None:
+        raise ScenarioError(scenario.path, "truce", None,
+                            "is missing; expected a [truce] section naming the truce profile")
+    if len(game.players) != 2:
+        msg = f"{scenario.name}: truce analysis needs two players, got {len(game.players)}"
+        raise SolverError(msg)
+
+    def value(key: str) -> float | None:
+        return scenario.value(body[key]) if body.get(key) is not None else None
+
+    period_days = value("period_days") or DEFAULT_PERIOD_DAYS
+    rate, renewal = value("annual_discount_rate"), value("renewal_probability")
+    if delta is not None:
+        d, source = rp.check_delta(delta, "--delta"), "--delta"
+    elif body.get("discount") is not None:
+        d, source = rp.check_delta(value("discount"), "truce.discount"), "truce.discount"
+    elif rate is not None or renewal is not None:
+        d = rp.period_discount(rate or 0.0, 1.0 if renewal is None else renewal, period_days)
+        d = rp.check_delta(d, "the per-period discount factor from annual_discount_rate and "
+                              "renewal_probability")
+        source = "annual_discount_rate and renewal_probability"
+    else:
+        msg = (f"{scenario.path or scenario.name}: [truce] sets no discount; expected "
+               "truce.discount, annual_discount_rate or renewal_probability, or --delta")
+        raise InputError(msg)
+    pun = punishment or body.get("punishment") or "nash"
+    if pun not in {"nash", "minmax"} and pun not in scenario.profiles:
+        msg = (f"--punishment: got '{pun}'; expected nash, minmax or a profile name "
+               f"({', '.join(scenario.profiles) or 'the file names none'})")
+        raise InputError(msg)
+    escalation = _profile(scenario, game, body.get("escalation"))
+    breach = breach or ("escalation" if escalation is not None else "deviation")
+    if breach not in {"deviation", "escalation"} or (breach == "escalation" and escalation is None):
+        msg = (f"--breach: got '{breach}'; expected deviation, or escalation when [truce] "
+               "names an escalation profile")
+        raise InputError(msg)
+    names = tuple(strategies) if strategies else tuple(body.get("strategies") or DEFAULT_STRATEGIES)
+    k = body.get("punishment_periods")
+    for spec in names:
+        parse_pair(spec, default_k=k or 3)  # fails early, with one line, on a bad name
+    return Settings(
+        truce=_profile(scenario, game, body["profile"]),  # type: ignore[arg-type]
+        length_days=value("length_days") or DEFAULT_LENGTH_DAYS, period_days=period_days,
+        delta=d, delta_source=source, annual_discount_rate=rate, renewal_probability=renewal,
+        noise_implementation=check_noise(
+            noise_implementation if noise_implementation is not None
+            else value("noise_implementation") or 0.0, "--noise-impl"),
+        noise_perception=check_noise(
+            noise_perception if noise_perception is not None
+            else value("noise_perception") or 0.0, "--noise-perception"),
+        punishment=pun, punishment_periods=k, escalation=escalation, breach=breach,
+        strategies=names,
+    )
+
+
+def _profile(scenario: Scenario, game: Game, ref: Any) -> tuple[int, int] | None:
+    if ref is None:
+        return None
+    profile = scenario.profiles[ref] if isinstance(ref, str) else ref
+    index = game.profile_index(profile)
+    return (index[0], index[1])
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_RUNS,
+            seed: int = 0, all_pairs: bool = False,
+            progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """The whole truce report as a JSON-ready dict (see ``docs/reference/cli.md``)."""
+    payoffs = game.payoffs
+    report: dict[str, Any] = {
+        "scenario": scenario.name,
+        "players": list(game.players),
+        "truce": _profile_json(game, s.truce),
+        "time": _time_json(s),
+    }
+    table = {}
+    for name, pun in _punishments(scenario, game, s).items():
+        try:
+            t = rp.thresholds(payoffs, s.truce, pun, k=s.punishment_periods)
+        except SolverError as exc:
+            if name == s.punishment:
+                raise
+            table[name] = {"error": str(exc)}
+            continue
+        table[name] = _thresholds_json(game, t, s)
+    head = table[s.punishment]
+    report["punishment"] = s.punishment
+    report["delta_star"] = head["delta_star"]
+    report["binding"] = head["binding"]
+    report["sustainable"] = head["sustainable"]
+    report["thresholds"] = table
+    report["best_sustainable"] = _sustainable_json(game, s.delta)
+    report["simulation"] = _simulate(game, s, runs=runs, seed=seed, all_pairs=all_pairs,
+                                     progress=progress)
+    return report
+
+
+def _punishments(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
+    out: dict[str, Any] = {"nash": "nash", "minmax": "minmax"}
+    if s.punishment not in out:
+        out[s.punishment] = _profile(scenario, game, s.punishment)
+    if s.escalation is not None:
+        out.setdefault("escalation", s.escalation)
+    return out
+
+
+def _num(x: float) -> float | None:
+    """JSON has no infinity or NaN: ``None`` stands for them (with a flag beside it)."""
+    return None if x is None or not math.isfinite(x) else round(float(x), 12)
+
+
+def _profile_json(game: Game, index: tuple[int, int]) -> dict[str, Any]:
+    return {
+        "label": game.profile_label(index),
+        "levels": {p: game.lever_choice(i, index[i]) for i, p in enumerate(game.players)},
+        "payoffs": {p: _num(game.payoffs[i][index]) for i, p in enumerate(game.players)},
+    }
+
+
+def _time_json(s: Settings) -> dict[str, Any]:
+    return {
+        "length_days": s.length_days, "period_days": s.period_days, "periods": s.periods,
+        "annual_discount_rate": s.annual_discount_rate,
+        "renewal_probability": s.renewal_probability,
+        "delta": _num(s.delta), "delta_annual": _num(rp.annual_discount(s.delta, s.period_days)),
+        "delta_source": s.delta_source,
+    }
+
+
+def _thresholds_json(game: Game, t: rp.Thresholds, s: Settings) -> dict[str, Any]:
+    players = {}
+    for i, (p, pt) in enumerate(zip(game.players, t.players, strict=True)):
+        players[p] = {
+            "truce_payoff": _num(pt.truce_payoff),
+            "deviation": game.lever_choice(i, pt.deviation),
+            "deviation_payoff": _num(pt.deviation_payoff), "gain": _num(pt.gain),
+            "punishment_payoff": _num(pt.punishment_payoff),
+            "punishment_profile": (None if pt.punishment_profile is None
+                                   else game.profile_label(pt.punishment_profile)),
+            "delta_star": _num(pt.delta_star),
+            "delta_star_annual": _num(rp.annual_discount(pt.delta_star, s.period_days)),
+            "sustainable_for_some_delta": math.isfinite(pt.delta_star),
+            "delta_star_k": None if pt.delta_star_k is None else _num(pt.delta_star_k),
+        }
+    return {
+        "players": players, "binding": game.players[t.binding],
+        "delta_star": _num(t.delta_star),
+        "delta_star_annual": _num(rp.annual_discount(t.delta_star, s.period_days)),
+        "sustainable": t.sustainable(s.delta),
+        "k": t.k, "delta_star_k": None if t.k is None else _num(t.delta_star_k),
+        "binding_k": None if t.k is None else game.players[t.binding_k],
+        "sustainable_k": None if t.k is None else bool(t.delta_star_k <= s.delta),
+    }
+
+
+def _sustainable_json(game: Game, delta: float) -> dict[str, Any] | dict[str, str]:
+    try:
+        best = rp.best_sustainable(game.payoffs, delta)
+        steps = rp.sustainability_path(game.payoffs)
+    except SolverError as exc:
+        return {"error": str(exc)}
+    return {
+        "delta": _num(delta), "count": best.count,
+        "joint": _profile_json(game, best.joint),
+        "nash_product": None if best.nash_product is None else _profile_json(game,
+                                                                             best.nash_product),
+        "steps": [{"delta": _num(st.delta), "label": game.profile_label(st.profile),
+                   "joint_payoff": _num(st.joint_payoff)} for st in steps],
+    }
+
+
+def _simulate(game: Game, s: Settings, *, runs: int, seed: int, all_pairs: bool,
+              progress: Callable[[int], None] | None) -> dict[str, Any]:
+    escalation = s.escalation if s.breach == "escalation" else None
+    small = truce_game(game.payoffs, s.truce, escalation)
+    k = s.punishment_periods or 3
+    pairs = [parse_pair(spec, default_k=k) for spec in s.strategies]
+    if all_pairs:
+        pairs = [(a[0], b[1]) for a in pairs for b in pairs]
+    streams = np.random.default_rng(np.random.SeedSequence(seed)).spawn(len(pairs))
+    out = []
+    for n, (pair, rng) in enumerate(zip(pairs, streams, strict=True)):
+        done = n * s.periods
+        tick = None if progress is None else (lambda t, done=done: progress(done + t))
+        res = simulate_truce(small, pair, periods=s.periods, runs=runs, rng=rng,
+                             noise_implementation=s.noise_implementation,
+                             noise_perception=s.noise_perception, delta=s.delta, progress=tick)
+        out.append(_survival_json(game, res, s))
+    return {
+        "runs": runs, "seed": seed, "periods": s.periods,
+        "noise_implementation": s.noise_implementation,
+        "noise_perception": s.noise_perception, "breach_kind": s.breach,
+        "breach": {p: game.lever_choice(i, small.breach[i]) for i, p in enumerate(game.players)},
+        "pairs": out,
+    }
+
+
+def _survival_json(game: Game, res: TruceSurvival, s: Settings) -> dict[str, Any]:
+    days = [min(t * s.period_days, s.length_days) for t in range(res.periods + 1)]
+    broken = int(res.first_breach.sum())
+    end_days = np.array(days[1:])
+    mean_day = float(res.first_breach @ end_days / broken) if broken else None
+    below = np.flatnonzero(res.survival[1:] <= 0.5)
+    median_day = float(end_days[below[0]]) if below.size else None
+    p1, p2 = game.players
+    return {
+        "strategies": {p1: res.strategies[0], p2: res.strategies[1]},
+        "label": f"{res.strategies[0]} / {res.strategies[1]}",
+        "days": days,
+        "survival": [_num(x) for x in res.survival],
+        "survival_se": [_num(x) for x in res.survival_se],
+        "expiry": {"probability": _num(res.expiry), "se": _num(res.expiry_se)},
+        # counts per period; mean day among runs that broke; median: first day by which
+        # half the runs have broken (None if fewer than half break before the expiry)
+        "first_breach": {"counts": res.first_breach.tolist(), "broken_runs": broken,
+                         "mean_day": _num(mean_day) if mean_day is not None else None,
+                         "median_day": median_day},
+        "mutual_compliance": {"share": _num(res.mutual_compliance),
+                              "se": _num(res.mutual_compliance_se)},
+        "recovery": _num(res.recovery),
+        "payoffs": {p: {"mean": _num(m), "se": _num(e)}
+                    for p, m, e in zip(game.players, res.payoffs, res.payoffs_se, strict=True)},
+    }
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _levels_text(levels: Mapping[str, str]) -> str:
+    """``tariff=geneva, chips=strict``; just the name for a classroom game's strategy."""
+    if list(levels) == ["strategy"]:
+        return levels["strategy"]
+    return ", ".join(f"{k}={v}" for k, v in levels.items())
+
+
+def _fmt(x: float | None, digits: int = 3) -> str:
+    return "never" if x is None else f"{x:.{digits}f}"
+
+
+def render_table(report: Mapping[str, Any]) -> str:
+    """A short plain-text report for the terminal."""
+    t, time = report["thresholds"][report["punishment"]], report["time"]
+    lines = [f"Truce stability: {report['scenario']}",
+             f"Truce: {report['truce']['label']}",
+             (f"Time: {time['period_days']:g}-day periods, {time['length_days']:g}-day truce "
+             f"({time['periods']} periods); delta = {time['delta']:.4f} per period "
+             f"({time['delta_annual']:.4g} a year), from {time['delta_source']}"),
+             f"Punishment: {_PUNISHMENT_NAMES.get(report['punishment'], report['punishment'])}",
+             ""]
+    width = max(len(p) for p in report["players"])
+    lines.append(f"{'side':<{width}}  {'truce':>8}  {'deviate':>8}  {'punished':>8}  "
+                 f"{'delta*':>7}  {'annual':>7}  best one-shot deviation")
+    for p, row in t["players"].items():
+        dev = _levels_text(row["deviation"])
+        lines.append(f"{p:<{width}}  {row['truce_payoff']:8.3f}  {row['deviation_payoff']:8.3f}  "
+                     f"{row['punishment_payoff']:8.3f}  {_fmt(row['delta_star']):>7}  "
+                     f"{_fmt(row['delta_star_annual']):>7}  {dev}")
+    verdict = "yes" if t["sustainable"] else "no"
+    lines.append(f"Binding side: {t['binding']} (delta* = {_fmt(t['delta_star'])}). "
+                 f"Sustainable at delta = {time['delta']:.4f}: {verdict}.")
+    if t["k"] is not None:
+        lines.append(f"With {t['k']}-period punishments: delta* = {_fmt(t['delta_star_k'])} "
+                     f"(binding: {t['binding_k']}).")
+    others = [f"{name} {_fmt(o.get('delta_star'))}" if "error" not in o else f"{name}: n/a"
+              for name, o in report["thresholds"].items() if name != report["punishment"]]
+    if others:
+        lines.append("Other punishments, delta*: " + "; ".join(others) + ".")
+    lines += ["", *_sustainable_lines(report["best_sustainable"]), "",
+              *_simulation_lines(report)]
+    return "\n".join(lines)
+
+
+_PUNISHMENT_NAMES = {
+    "nash": "Nash reversion (the stage equilibrium worst for the deviator), grim trigger",
+    "minmax": "the deviator's minmax payoff, grim trigger",
+}
+
+
+def _sustainable_lines(best: Mapping[str, Any]) -> list[str]:
+    if "error" in best:
+        return [f"Best sustainable profile: n/a ({best['error']})"]
+    lines = [(f"Best sustainable profile at delta = {best['delta']:.4f} ({best['count']} "
+             f"sustainable): {best['joint']['label']}")]
+    if best["nash_product"] is not None:
+        lines.append(f"  by Nash product: {best['nash_product']['label']}")
+    lines.append("As delta rises (Nash reversion):")
+    lines += [f"  from delta = {st['delta']:.3f}: {st['label']} (joint payoff "
+              f"{st['joint_payoff']:.3f})" for st in best["steps"]]
+    return lines
+
+
+def _simulation_lines(report: Mapping[str, Any]) -> list[str]:
+    sim, time = report["simulation"], report["time"]
+    breach = " | ".join(f"{p}: {_levels_text(lv)}" for p, lv in sim["breach"].items())
+    lines = [(f"Simulation: {sim['runs']:,} runs x {sim['periods']} periods, seed {sim['seed']}, "
+             f"implementation noise {sim['noise_implementation']:g}, perception noise "
+             f"{sim['noise_perception']:g}"),
+             f"A breach ({sim['breach_kind']}) is: {breach}"]
+    p1, p2 = report["players"]
+    w = max(10, *(len(pair["label"]) for pair in sim["pairs"]))
+    head = (f"{'strategies':<{w}}  {'P(intact, day ' + format(time['length_days'], 'g') + ')':>20}"
+            f"  {'median breach day':>17}  {'mutual':>6}  {'recovery':>8}  {p1:>8}  {p2:>8}")
+    lines.append(head)
+    for pair in sim["pairs"]:
+        e = pair["expiry"]
+        med = pair["first_breach"]["median_day"]
+        rec = pair["recovery"]
+        lines.append(
+            f"{pair['label']:<{w}}  {e['probability']:>12.4f} ± {e['se']:.4f}  "
+            f"{'-' if med is None else format(med, 'g'):>17}  "
+            f"{pair['mutual_compliance']['share']:6.3f}  {'-' if rec is None else f'{rec:.3f}':>8}"
+            f"  {pair['payoffs'][p1]['mean']:8.3f}  {pair['payoffs'][p2]['mean']:8.3f}")
+    return lines
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """The truce section of ``summary.md`` (the table report in a code block, with a title)."""
+    return "## Truce stability\n\n```text\n" + render_table(report) + "\n```\n"
+
+
+# --------------------------------------------------------------------------- command
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def truce(
+    file: Annotated[Path, typer.Argument(help="Scenario file with a [truce] section.")],
+    delta: Annotated[float | None, typer.Option(
+        "--delta", help="Per-period discount factor in (0, 1); overrides the file.")] = None,
+    noise_impl: Annotated[float | None, typer.Option(
+        "--noise-impl", help="Implementation noise in [0, 1]: P(a side meaning to comply "
+                             "breaches).")] = None,
+    noise_perception: Annotated[float | None, typer.Option(
+        "--noise-perception", help="Perception noise in [0, 1]: P(a compliant move is seen as "
+                                   "a breach).")] = None,
+    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs per strategy pair.")] =
+        DEFAULT_RUNS,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same numbers).")] =
+        0,
+    strategies: Annotated[list[str] | None, typer.Option(
+        "--strategies", help="Comma-separated pairs: NAME (both sides) or NAME/NAME; names: "
+                             + ", ".join(LIBRARY) + "; gtft:G and limited:K take a "
+                             "parameter.")] = None,
+    all_pairs: Annotated[bool, typer.Option(
+        "--all-pairs", help="Play every listed strategy against every other.")] = False,
+    punishment: Annotated[str | None, typer.Option(
+        "--punishment", help="nash, minmax or a profile name; overrides the file.")] = None,
+    breach: Annotated[str | None, typer.Option(
+        "--breach", help="What a breach is in the simulation: deviation (best one-shot "
+                         "deviation) or escalation (the file's escalation profile).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    figures: Annotated[Path | None, typer.Option(
+        "--figures", help="Directory for the figures [default: results/<name>/figures].")] =
+        None,
+    no_figures: Annotated[bool, typer.Option("--no-figures", help="Draw no figures.")] = False,
+) -> None:
+    """Truce stability: critical discount factors, best sustainable profiles, noisy survival.
+
+    Example: tradesim truce scenarios/london-2025.toml --noise-impl 0.02 --runs 50000
+    """
+    if fmt not in {"table", "json"}:
+        msg = f"--format: got '{fmt}'; expected table or json"
+        raise InputError(msg)
+    if runs < 2:
+        msg = f"--runs: expected a whole number >= 2, got {runs}"
+        raise InputError(msg)
+    scenario = load_scenario(file)
+    game = build_game(scenario)
+    s = settings(scenario, game, delta=delta, noise_implementation=noise_impl,
+                 noise_perception=noise_perception, strategies=_split(strategies),
+                 punishment=punishment, breach=breach)
+    pairs = len(s.strategies) ** (2 if all_pairs else 1)
+    report = _with_progress(lambda tick: analyse(scenario, game, s, runs=runs, seed=seed,
+                                                 all_pairs=all_pairs, progress=tick),
+                            total=pairs * s.periods, work=pairs * s.periods * runs)
+    if not no_figures:
+        from sim.io import atomic_write_bytes
+        from sim.plots_truce import figures as draw
+
+        outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
+        report["figures"] = [str(atomic_write_bytes(outdir / name, png))
+                             for name, png in draw(report).items()]
+    if fmt == "json":
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        typer.echo(render_table(report))
+        if report.get("figures"):
+            typer.echo("Figures: " + ", ".join(report["figures"]))
+
+
+def _with_progress(job: Callable[[Callable[[int], None] | None], dict[str, Any]], *,
+                   total: int, work: int) -> dict[str, Any]:
+    """Run ``job`` with a progress bar on standard error when the work is long."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if work < PROGRESS_MIN_WORK or not console.is_terminal:
+        return job(None)
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("simulating truces", total=total)
+        return job(lambda done: bar.update(task, completed=done))

@@ -1,0 +1,173 @@
+"""`tradesim truce` through typer's CliRunner: numbers, JSON, figures and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from sim.errors import TradesimError
+
+PD_TOML = """
+[scenario]
+name = "pd-truce"
+title = "Prisoner's dilemma, T=5 R=3 P=1 S=0"
+
+[game]
+players = ["Row", "Col"]
+strategies = { Row = ["cooperate", "defect"], Col = ["cooperate", "defect"] }
+payoffs = { Row = [[3, 0], [5, 1]], Col = [[3, 5], [0, 1]] }
+
+[assumptions]
+slip = { value = 0.02, range = [0, 0.1], why = "a test value" }
+
+[profiles]
+sucker = { Row = "cooperate", Col = "defect" }
+
+[truce]
+profile = { Row = "cooperate", Col = "cooperate" }
+length_days = 90
+period_days = 7
+discount = 0.6
+noise_implementation = "slip"
+noise_perception = 0.0
+punishment_periods = 2
+"""
+
+
+def _app() -> typer.Typer:
+    try:
+        from sim.cli import app  # the real entry point, once it registers the command
+    except ImportError:  # pragma: no cover - until sim/cli.py lands
+        app = None
+    if app is not None and any(c.name == "truce" for c in app.registered_commands):
+        return app
+    from sim.commands.truce import truce
+
+    local = typer.Typer()
+    local.command("truce")(truce)
+    local.command("noop")(lambda: None)  # keep 'truce' a subcommand
+    return local
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(_app(), ["truce", *args])
+    if isinstance(result.exception, TradesimError):  # what sim/cli.py prints for it
+        return result.exception.exit_code, str(result.exception), result
+    return result.exit_code, result.output, result
+
+
+@pytest.fixture
+def pd(tmp_path: Path) -> Path:
+    path = tmp_path / "pd.toml"
+    path.write_text(PD_TOML)
+    return path
+
+
+def test_prisoners_dilemma_report_shows_delta_star_one_half(pd, tmp_path):
+    code, out, _ = invoke(str(pd), "--runs", "2000", "--figures", str(tmp_path / "fig"))
+    assert code == 0, out
+    assert "Binding side: Row (delta* = 0.500). Sustainable at delta = 0.6000: yes." in out
+    assert "With 2-period punishments: delta* = 0.618" in out
+    assert "from delta = 0.500: Row: cooperate | Col: cooperate (joint payoff 6.000)" in out
+    for name in ("truce_delta_star.png", "truce_sustainable.png", "truce_survival.png"):
+        assert (tmp_path / "fig" / name).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_json_carries_the_same_numbers(pd):
+    code, out, _ = invoke(str(pd), "--format", "json", "--runs", "4000", "--no-figures",
+                          "--strategies", "grim,tft/grim", "--noise-perception", "0.01")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["delta_star"] == 0.5
+    assert report["binding"] == "Row"
+    assert report["sustainable"] is True
+    row = report["thresholds"]["nash"]["players"]["Row"]
+    assert row["deviation"] == {"strategy": "defect"}
+    assert (row["truce_payoff"], row["deviation_payoff"], row["punishment_payoff"]) == (3, 5, 1)
+    assert report["thresholds"]["nash"]["delta_star_k"] == pytest.approx(0.618034, abs=1e-6)
+    assert report["time"]["periods"] == 13
+    sim = report["simulation"]
+    assert (sim["noise_implementation"], sim["noise_perception"]) == (0.02, 0.01)
+    assert [p["label"] for p in sim["pairs"]] == ["grim / grim", "tft / grim"]
+    grim = sim["pairs"][0]
+    exact = 0.98 ** 26 * 0.99 ** 24  # (1-eps)^(2t) (1-pi)^(2(t-1)), t = 13
+    assert abs(grim["expiry"]["probability"] - exact) <= 4 * grim["expiry"]["se"]
+    assert grim["days"][-1] == 90
+    assert len(grim["survival"]) == 14
+
+
+def test_same_seed_same_output(pd):
+    args = (str(pd), "--format", "json", "--runs", "1000", "--no-figures", "--seed", "7")
+    assert invoke(*args)[1] == invoke(*args)[1]
+    assert invoke(*args)[1] != invoke(*args[:-1], "8")[1]
+
+
+def test_all_pairs_and_minmax_punishment(pd):
+    code, out, _ = invoke(str(pd), "--format", "json", "--runs", "200", "--no-figures",
+                          "--strategies", "comply,breach", "--all-pairs", "--punishment",
+                          "minmax", "--noise-impl", "0")
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["punishment"] == "minmax"
+    assert [p["label"] for p in report["simulation"]["pairs"]] == [
+        "comply / comply", "comply / breach", "breach / comply", "breach / breach"]
+    assert report["simulation"]["pairs"][1]["payoffs"]["Col"]["mean"] == 5.0
+
+
+def test_a_profile_punishment_that_never_deters(pd):
+    # Punishing with (cooperate, defect) costs the column player nothing: never sustainable.
+    code, out, _ = invoke(str(pd), "--format", "json", "--runs", "100", "--no-figures",
+                          "--punishment", "sucker")
+    assert code == 0, out
+    report = json.loads(out)
+    col = report["thresholds"]["sucker"]["players"]["Col"]
+    assert col["delta_star"] is None
+    assert col["sustainable_for_some_delta"] is False
+    assert report["sustainable"] is False
+    assert math.isclose(report["thresholds"]["sucker"]["players"]["Row"]["delta_star"], 0.4)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--noise-impl", "1.5"), "--noise-impl must lie in [0, 1], got 1.5"),
+    (("--noise-perception", "-0.2"), "--noise-perception must lie in [0, 1], got -0.2"),
+    (("--delta", "1.0"), "--delta must lie strictly between 0 and 1, got 1.0"),
+    (("--delta", "0"), "--delta must lie strictly between 0 and 1, got 0.0"),
+    (("--strategies", "tft,nice"), "unknown strategy 'nice'; expected one of: comply"),
+    (("--format", "yaml"), "--format: got 'yaml'; expected table or json"),
+    (("--punishment", "revenge"), "--punishment: got 'revenge'; expected nash, minmax"),
+    (("--breach", "escalation"), "--breach: got 'escalation'; expected deviation"),
+])
+def test_bad_settings_are_one_line_errors(pd, tmp_path, args, message):
+    code, out, _ = invoke(str(pd), "--figures", str(tmp_path / "fig"), *args)
+    assert code == 2
+    assert message in out
+    assert "\n" not in out.strip()
+    assert "Traceback" not in out
+    assert not (tmp_path / "fig").exists()  # nothing written
+
+
+def test_a_truce_level_that_is_not_a_level_is_a_scenario_error(pd, tmp_path):
+    pd.write_text(PD_TOML.replace('profile = { Row = "cooperate"', 'profile = { Row = "trust"'))
+    code, out, _ = invoke(str(pd), "--no-figures")
+    assert code == 2
+    assert "[truce.profile.Row.strategy] got 'trust'; expected one of the levels" in out
+    assert "\n" not in out.strip()
+
+
+def test_noise_out_of_range_in_the_file_is_a_scenario_error(pd):
+    pd.write_text(PD_TOML.replace("noise_perception = 0.0", "noise_perception = 1.2"))
+    code, out, _ = invoke(str(pd), "--no-figures")
+    assert code == 2
+    assert "[truce.noise_perception] 1.2 is outside [0, 1]" in out
+
+
+def test_missing_truce_section(pd):
+    pd.write_text(PD_TOML.split("[truce]")[0])
+    code, out, _ = invoke(str(pd), "--no-figures")
+    assert code == 2
+    assert "[truce] is missing; expected a [truce] section" in out
