@@ -55,7 +55,7 @@ def delta_star_bars(report: Report) -> bytes:
     ax.set_ylim(0, 1.12)
     ax.set_ylabel("critical discount factor δ* (per period)")
     ax.set_title(f"{report['scenario']}: who needs how much patience to keep the truce")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="center left")
     return _png(fig)
 
 
@@ -68,14 +68,23 @@ def sustainable_steps(report: Report) -> bytes:
         xs = [s["delta"] for s in steps] + [1.0]
         ys = [s["joint_payoff"] for s in steps]
         ax.step(xs, [*ys, ys[-1]], where="post", color="tab:blue")
-        for s in steps:
-            ax.annotate(s["label"], (s["delta"], s["joint_payoff"]), fontsize=6,
-                        xytext=(3, 4), textcoords="offset points")
+        for n, s in enumerate(steps, start=1):
+            ax.annotate(str(n), (s["delta"], s["joint_payoff"]), fontsize=7,
+                        xytext=(2, 3), textcoords="offset points")
+        key = "\n".join(f"{n}. δ ≥ {s['delta']:.3f}: {s['changes']}"
+                         for n, s in enumerate(steps, start=1))
+        fig.text(0.01, -0.02, key, fontsize=6, va="top", ha="left", wrap=True)
     else:
         ax.text(0.5, 0.5, best.get("error", "no pure profile"), ha="center",
                 transform=ax.transAxes, fontsize=8)
     ax.axvline(report["time"]["delta"], color="black", linestyle="--", linewidth=1,
                label=f"scenario δ = {report['time']['delta']:.3f}")
+    named = [(n, v["delta_star"]) for n, v in report.get("named_profiles", {}).items()
+             if v["delta_star"] is not None and v["delta_star"] < 1]
+    for n, d in named:  # where each profile the file names becomes sustainable
+        ax.plot([d], [0.02], marker="^", color="tab:red", transform=ax.get_xaxis_transform())
+        ax.annotate(n, (d, 0.05), xycoords=("data", "axes fraction"), rotation=90, fontsize=7,
+                    color="tab:red", va="bottom", ha="center")
     ax.set_xlim(0, 1)
     ax.set_xlabel("discount factor δ (per period)")
     ax.set_ylabel("joint payoff of the best sustainable profile")

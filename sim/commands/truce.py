@@ -79,13 +79,15 @@ def settings(scenario: Scenario, game: Game, *, delta: float | None = None,
         return scenario.value(body[key]) if body.get(key) is not None else None
 
     period_days = value("period_days") or DEFAULT_PERIOD_DAYS
+    length_days = value("length_days") or DEFAULT_LENGTH_DAYS
     rate, renewal = value("annual_discount_rate"), value("renewal_probability")
     if delta is not None:
         d, source = rp.check_delta(delta, "--delta"), "--delta"
     elif body.get("discount") is not None:
         d, source = rp.check_delta(value("discount"), "truce.discount"), "truce.discount"
     elif rate is not None or renewal is not None:
-        d = rp.period_discount(rate or 0.0, 1.0 if renewal is None else renewal, period_days)
+        d = rp.period_discount(rate or 0.0, 1.0 if renewal is None else renewal, period_days,
+                               renewal_days=length_days)  # renewed (or not) at each expiry
         d = rp.check_delta(d, "the per-period discount factor from annual_discount_rate and "
                               "renewal_probability")
         source = "annual_discount_rate and renewal_probability"
@@ -110,7 +112,7 @@ def settings(scenario: Scenario, game: Game, *, delta: float | None = None,
         parse_pair(spec, default_k=k or 3)  # fails early, with one line, on a bad name
     return Settings(
         truce=_profile(scenario, game, body["profile"]),  # type: ignore[arg-type]
-        length_days=value("length_days") or DEFAULT_LENGTH_DAYS, period_days=period_days,
+        length_days=length_days, period_days=period_days,
         delta=d, delta_source=source, annual_discount_rate=rate, renewal_probability=renewal,
         noise_implementation=check_noise(
             noise_implementation if noise_implementation is not None
@@ -162,6 +164,7 @@ def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_
     report["sustainable"] = head["sustainable"]
     report["thresholds"] = table
     report["best_sustainable"] = _sustainable_json(game, s.delta)
+    report["named_profiles"] = _named_json(scenario, game, s.delta)
     report["simulation"] = _simulate(game, s, runs=runs, seed=seed, all_pairs=all_pairs,
                                      progress=progress)
     return report
@@ -171,8 +174,8 @@ def _punishments(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
     out: dict[str, Any] = {"nash": "nash", "minmax": "minmax"}
     if s.punishment not in out:
         out[s.punishment] = _profile(scenario, game, s.punishment)
-    if s.escalation is not None:
-        out.setdefault("escalation", s.escalation)
+    if s.escalation is not None and s.escalation not in out.values():
+        out["escalation"] = s.escalation
     return out
 
 
@@ -236,9 +239,38 @@ def _sustainable_json(game: Game, delta: float) -> dict[str, Any] | dict[str, st
         "joint": _profile_json(game, best.joint),
         "nash_product": None if best.nash_product is None else _profile_json(game,
                                                                              best.nash_product),
-        "steps": [{"delta": _num(st.delta), "label": game.profile_label(st.profile),
-                   "joint_payoff": _num(st.joint_payoff)} for st in steps],
+        "steps": _steps_json(game, steps),
     }
+
+
+def _named_json(scenario: Scenario, game: Game, delta: float) -> dict[str, Any]:
+    """Grim-trigger threshold (Nash reversion) of every profile the file names."""
+    try:
+        crit = rp.profile_thresholds(game.payoffs, rp.nash_reversion_payoffs(game.payoffs))
+    except SolverError:
+        return {}
+    out = {}
+    for name in scenario.profiles:
+        d = float(crit[_profile(scenario, game, name)])
+        out[name] = {"delta_star": _num(d), "sustainable": d <= delta}
+    return out
+
+
+def _steps_json(game: Game, steps: Sequence[rp.Step]) -> list[dict[str, Any]]:
+    """Each step with its full label and ``changes``: the levels that differ from the step
+    before (the whole profile for the first step)."""
+    out: list[dict[str, Any]] = []
+    before: dict[str, dict[str, str]] = {}
+    for st in steps:
+        levels = {p: game.lever_choice(i, st.profile[i]) for i, p in enumerate(game.players)}
+        changes = {p: {k: v for k, v in lv.items() if before.get(p, {}).get(k) != v}
+                   for p, lv in levels.items()}
+        out.append({"delta": _num(st.delta), "label": game.profile_label(st.profile),
+                    "levels": levels, "joint_payoff": _num(st.joint_payoff),
+                    "changes": "; ".join(f"{p}: {_levels_text(c)}" for p, c in changes.items()
+                                         if c)})
+        before = levels
+    return out
 
 
 def _simulate(game: Game, s: Settings, *, runs: int, seed: int, all_pairs: bool,
@@ -305,6 +337,10 @@ def _levels_text(levels: Mapping[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in levels.items())
 
 
+def _fmt_g(x: float | None) -> str:
+    return "never" if x is None else f"{x:.3g}"
+
+
 def _fmt(x: float | None, digits: int = 3) -> str:
     return "never" if x is None else f"{x:.{digits}f}"
 
@@ -323,10 +359,10 @@ def render_table(report: Mapping[str, Any]) -> str:
     lines.append(f"{'side':<{width}}  {'truce':>8}  {'deviate':>8}  {'punished':>8}  "
                  f"{'delta*':>7}  {'annual':>7}  best one-shot deviation")
     for p, row in t["players"].items():
-        dev = _levels_text(row["deviation"])
+        dev = _levels_text(row["deviation"]) if row["gain"] > 0 else "none gains"
         lines.append(f"{p:<{width}}  {row['truce_payoff']:8.3f}  {row['deviation_payoff']:8.3f}  "
                      f"{row['punishment_payoff']:8.3f}  {_fmt(row['delta_star']):>7}  "
-                     f"{_fmt(row['delta_star_annual']):>7}  {dev}")
+                     f"{_fmt_g(row['delta_star_annual']):>7}  {dev}")
     verdict = "yes" if t["sustainable"] else "no"
     lines.append(f"Binding side: {t['binding']} (delta* = {_fmt(t['delta_star'])}). "
                  f"Sustainable at delta = {time['delta']:.4f}: {verdict}.")
@@ -337,6 +373,9 @@ def render_table(report: Mapping[str, Any]) -> str:
               for name, o in report["thresholds"].items() if name != report["punishment"]]
     if others:
         lines.append("Other punishments, delta*: " + "; ".join(others) + ".")
+    if report["named_profiles"]:
+        lines.append("Named profiles, delta* with Nash reversion: " + "; ".join(
+            f"{n} {_fmt(v['delta_star'])}" for n, v in report["named_profiles"].items()) + ".")
     lines += ["", *_sustainable_lines(report["best_sustainable"]), "",
               *_simulation_lines(report)]
     return "\n".join(lines)
@@ -355,8 +394,8 @@ def _sustainable_lines(best: Mapping[str, Any]) -> list[str]:
              f"sustainable): {best['joint']['label']}")]
     if best["nash_product"] is not None:
         lines.append(f"  by Nash product: {best['nash_product']['label']}")
-    lines.append("As delta rises (Nash reversion):")
-    lines += [f"  from delta = {st['delta']:.3f}: {st['label']} (joint payoff "
+    lines.append("As delta rises (Nash reversion; each step lists what changes):")
+    lines += [f"  from delta = {st['delta']:.3f}: {st['changes']} (joint payoff "
               f"{st['joint_payoff']:.3f})" for st in best["steps"]]
     return lines
 

@@ -257,22 +257,26 @@ def thresholds(payoffs: FloatArray, truce: Index, punishment: str | Index = "nas
 # --------------------------------------------------------------------------- time
 
 
-def period_discount(annual_rate: float, renewal: float, period_days: float) -> float:
-    r"""Per-period discount factor :math:`\delta = p\,(1+r)^{-d/365}`.
+def period_discount(annual_rate: float, renewal: float, period_days: float,
+                    *, renewal_days: float | None = None) -> float:
+    r"""Per-period discount factor :math:`\delta = p^{d/L}\,(1+r)^{-d/365}`.
 
-    :math:`r` is the annual discount rate, :math:`p` the probability that the relationship
-    goes on for another period (renewal), :math:`d` the period's length in days; a random
-    end with probability :math:`1-p` acts exactly like extra discounting (Mailath & Samuelson,
-    2006, §4.2).
+    :math:`r` is the annual discount rate, :math:`d` the period's length in days, and
+    :math:`p` the probability that the relationship goes on past each renewal point,
+    ``renewal_days`` (:math:`L`) apart (e.g. a 90-day truce renewed at its expiry with
+    probability :math:`p`); with ``renewal_days=None``, :math:`p` is per period
+    (:math:`L = d`). A random end with probability :math:`1-p^{d/L}` per period acts exactly
+    like extra discounting (Mailath & Samuelson, 2006, §4.2).
     """
     if not 0.0 <= renewal <= 1.0:
         msg = f"renewal probability must lie in [0, 1], got {renewal:g}"
         raise InputError(msg)
-    if annual_rate < 0 or period_days <= 0:
-        msg = (f"need annual_discount_rate >= 0 and period_days > 0, got {annual_rate:g} "
-               f"and {period_days:g}")
+    if annual_rate < 0 or period_days <= 0 or (renewal_days is not None and renewal_days <= 0):
+        msg = (f"need annual_discount_rate >= 0 and positive period and renewal lengths, got "
+               f"{annual_rate:g}, {period_days:g} and {renewal_days}")
         raise InputError(msg)
-    return renewal * (1.0 + annual_rate) ** (-period_days / DAYS_PER_YEAR)
+    per_period = renewal if renewal_days is None else renewal ** (period_days / renewal_days)
+    return per_period * (1.0 + annual_rate) ** (-period_days / DAYS_PER_YEAR)
 
 
 def annual_discount(delta: float, period_days: float) -> float:

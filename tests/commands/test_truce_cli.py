@@ -73,7 +73,8 @@ def test_prisoners_dilemma_report_shows_delta_star_one_half(pd, tmp_path):
     assert code == 0, out
     assert "Binding side: Row (delta* = 0.500). Sustainable at delta = 0.6000: yes." in out
     assert "With 2-period punishments: delta* = 0.618" in out
-    assert "from delta = 0.500: Row: cooperate | Col: cooperate (joint payoff 6.000)" in out
+    assert "from delta = 0.000: Row: defect; Col: defect (joint payoff 2.000)" in out
+    assert "from delta = 0.500: Row: cooperate; Col: cooperate (joint payoff 6.000)" in out
     for name in ("truce_delta_star.png", "truce_sustainable.png", "truce_survival.png"):
         assert (tmp_path / "fig" / name).read_bytes()[:4] == b"\x89PNG"
 

@@ -86,6 +86,8 @@ def test_time_conversion():
     assert d == pytest.approx(1.1 ** (-7 / 365))
     assert rp.annual_discount(d, 7) == pytest.approx(1 / 1.1)
     assert rp.period_discount(0.0, 0.9, 30) == pytest.approx(0.9)
+    # Renewed at each 90-day expiry with probability 0.729 = 0.9^3: 0.9 per 30-day period.
+    assert rp.period_discount(0.0, 0.729, 30, renewal_days=90) == pytest.approx(0.9)
     assert rp.periods_in(90, 7) == 13
     assert rp.periods_in(90, 30) == 3
     assert rp.periods_in(90, 1) == 90
