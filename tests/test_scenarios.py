@@ -20,8 +20,11 @@ import pytest
 
 from sim.game import Game, build_game
 from sim.scenario import Scenario, load_scenario
+from sim.solvers.dominance import iterated_elimination
+from sim.solvers.equilibria import solve
+from sim.solvers.linkage import linkage
 from sim.solvers.pure import pure_nash
-from sim.solvers.repeated import thresholds
+from sim.solvers.repeated import period_discount, thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -196,6 +199,38 @@ def test_one_shot_equilibria_at_central_values(london, london_game):
     assert found == expected
 
 
+def test_iesds_leaves_a_two_by_two_tariff_stag_hunt(london, london_game):
+    """Every concession is strictly dominated (payoffs are additive across levers), and so
+    is the US baseline; what survives is 145-or-30 against 125-or-10 with no concessions and
+    rare earths held: a coordination game with two pure equilibria and one mixed."""
+    result = iterated_elimination(london_game.payoffs)
+    us, cn = result.surviving
+    assert [london_game.lever_choice(0, s)["us_tariff"] for s in us] == ["war", "geneva"]
+    assert [london_game.lever_choice(1, s)["cn_tariff"] for s in cn] == ["war", "geneva"]
+    for s in us:
+        assert london_game.lever_choice(0, s)["chip_controls"] == "strict"
+    for s in cn:
+        assert london_game.lever_choice(1, s)["rare_earths"] == "held"
+    reduced = london_game.payoffs[np.ix_([0, 1], us, cn)]
+    eqs = solve(reduced)
+    assert eqs.complete
+    assert len(eqs.equilibria) == 3
+    mixed = [e for e in eqs.equilibria if 0 < e.strategies[0][0] < 1]
+    assert len(mixed) == 1
+    # China needs more confidence than the US that the other keeps the Geneva tariffs
+    p_us_war, p_cn_war = mixed[0].strategies[0][0], mixed[0].strategies[1][0]
+    assert p_us_war == pytest.approx(0.3606, abs=1e-4)
+    assert p_cn_war == pytest.approx(0.6325, abs=1e-4)
+    # Geneva is payoff-dominant; escalation is (narrowly) risk-dominant (Harsanyi-Selten):
+    # the product of deviation losses at (war, war) exceeds the one at (geneva, geneva)
+    A, B = reduced
+    loss_geneva = (A[1, 1] - A[0, 1]) * (B[1, 1] - B[1, 0])
+    loss_war = (A[0, 0] - A[1, 0]) * (B[0, 0] - B[0, 1])
+    assert A[1, 1] > A[0, 0]
+    assert B[1, 1] > B[0, 0]
+    assert loss_war > loss_geneva
+
+
 def test_escalation_is_an_equilibrium_only_when_backing_down_is_costly(london):
     """Not an equilibrium by construction: at the low end of the political costs of backing
     down, a side facing the April tariffs prefers to de-escalate alone."""
@@ -232,6 +267,43 @@ def test_geneva_truce_is_sustained_at_central_discount(london, london_game):
     delta = q["renewal_probability"] ** (q["period_days"] / q["truce_length"]) * (
         1 + q["annual_discount_rate"]) ** (-q["period_days"] / 365)
     assert 0 < t.delta_star < delta
+
+
+def test_london_truce_and_bargaining_settings(london):
+    truce = london.truce
+    assert truce["profile"] == "geneva"
+    assert truce["escalation"] == "april_escalation"
+    assert london.value(truce["length_days"]) == 90
+    assert london.facts["truce_length"].sources  # the 90 days are a cited fact
+    for key in ("period_days", "annual_discount_rate", "renewal_probability",
+                "noise_implementation", "noise_perception"):
+        assert truce[key] in london.assumptions, key
+    delta = period_discount(london.value(truce["annual_discount_rate"]),
+                            london.value(truce["renewal_probability"])
+                            ** (london.value(truce["period_days"]) / 90),
+                            london.value(truce["period_days"]))
+    assert delta == pytest.approx(0.905, abs=1e-3)
+    issues = london.bargaining["issues"]
+    assert set(issues["chips_for_rare_earths"]) >= {"chip_controls", "rare_earths"}
+    assert set(issues["tariffs"]) == {"us_tariff", "cn_tariff"}
+    assert set(issues["access_for_farms"]) == {"visa_curbs", "tech_access", "farm_access"}
+    for option in london.bargaining["outside_options"].values():
+        assert option in london.assumptions
+
+
+def test_linking_issues_lowers_the_patience_deals_need(london, london_game):
+    """Negotiated separately, the swap needs delta >= 5/12 (the US's chip temptation 3 over
+    its loss 3 + 4.2 from reverting to held rare earths); linked with tariffs, whose
+    escalation threat is large, it needs far less. The broad deal's farm bundle barely pays
+    the US (0.1 a month), so alone it needs delta = 14/15."""
+    swap = linkage(london_game, london.bargaining["issues"],
+                   london_game.profile_index(london.profiles["swap"]))
+    assert swap.separate_critical == pytest.approx(5 / 12)
+    assert swap.linked_critical < 0.25
+    broad = linkage(london_game, london.bargaining["issues"],
+                    london_game.profile_index(london.profiles["broad_deal"]))
+    assert broad.separate_critical == pytest.approx(14 / 15)
+    assert broad.linked_critical < 0.3
 
 
 def q_leverage_gain(scenario: Scenario) -> float:
