@@ -190,7 +190,8 @@ def frontier_rubinstein(frontier: FloatArray, d: Sequence[float], deltas: Sequen
     binding = [False, False]
     binding[j] = o[j] > d[j] + delta[j] * (counter[j] - d[j])
     binding[i] = o[i] > d[i] + delta[i] * (offer[i] - d[i])
-    return FrontierDeal(offer=offer, counter=counter, binding=(binding[0], binding[1]))
+    return FrontierDeal(offer=offer, counter=counter,
+                        binding=(bool(binding[0]), bool(binding[1])))
 
 
 def frontier_finite(frontier: FloatArray, d: Sequence[float], deltas: Sequence[float],

@@ -1,0 +1,138 @@
+"""``tradesim bargain``: the report on bundled scenarios, its JSON, figures and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.commands.bargain import analyse, render_table, settings
+from sim.errors import InputError, ScenarioErrors
+from sim.game import build_game
+from sim.scenario import load_scenario
+from sim.solvers import bargaining as bg
+
+ROOT = Path(__file__).resolve().parents[2]
+LONDON = ROOT / "scenarios" / "london-2025.toml"
+PD = ROOT / "scenarios" / "classroom" / "prisoners-dilemma.toml"
+
+
+def report_for(path: Path, **options):
+    scenario = load_scenario(path)
+    game = build_game(scenario)
+    return scenario, game, analyse(scenario, game, settings(scenario, game, **options))
+
+
+@pytest.fixture(scope="module")
+def london():
+    return report_for(LONDON)
+
+
+def test_prisoners_dilemma_report_by_hand():
+    """d = (defect, defect) = (1, 1); every solution is mutual compliance (3, 3);
+    Rubinstein with delta = 0.9: the first proposer's unit share is 1/1.9; one round before
+    the deadline the proposer takes the most China accepts, u2 = 7.5 - 1.5 u1 = 1 -> 13/3;
+    grim trigger needs (5 - 3)/(5 - 1) = 1/2; whoever leads, both defect."""
+    _, _, r = report_for(PD)
+    assert r["disagreement"]["base"] == {"US": 1.0, "China": 1.0}
+    for sol in r["solutions"].values():
+        assert sol["payoffs"] == {"US": 3.0, "China": 3.0}
+        assert sol["lottery"][0]["named"] == ["mutual_compliance"]
+    assert r["named_profiles"]["mutual_compliance"]["in_solutions"] == [
+        "nash", "kalai_smorodinsky", "egalitarian", "utilitarian"]
+    rub = r["rubinstein"]
+    assert rub["deltas"] == {"US": 0.9, "China": 0.9}
+    assert rub["unit_surplus"]["shares"]["US"] == pytest.approx(1 / 1.9)
+    assert rub["deadline"]["payoffs"][0] == pytest.approx([13 / 3, 1.0])
+    deal = next(d for d in r["linkage"]["deals"] if d["name"] == "mutual_compliance")
+    assert deal["linked_delta_star"] == pytest.approx(0.5)
+    for order in r["move_order"]["orders"]:
+        assert order["outcome"]["label"] == "US: breach | China: breach"
+    assert r["move_order"]["first_mover_value"] == {"US": 0.0, "China": 0.0}
+
+
+def test_london_report_agrees_with_the_solvers(london):
+    scenario, game, r = london
+    assert r["disagreement"]["spec"] == "april_escalation"
+    esc = game.profile_index(scenario.profiles["april_escalation"])
+    options = [scenario.value(scenario.bargaining["outside_options"][p]) for p in game.players]
+    d = np.maximum([game.A[esc], game.B[esc]], options)
+    assert [r["disagreement"]["point"][p] for p in game.players] == pytest.approx(d)
+    direct = bg.solve_bargaining(bg.payoff_space(game.A, game.B), d)
+    for name, sol in direct.solutions.items():
+        got = r["solutions"][name]["payoffs"]
+        assert [got[p] for p in game.players] == pytest.approx(sol.payoffs)
+    swap = r["named_profiles"]["swap"]
+    assert set(swap) >= {"pareto_optimal", "in_solutions", "nash_deal_differs"}
+    assert r["rubinstein"]["rounds"] == 3  # 90-day truce, 30-day periods
+    row = next(d for d in r["linkage"]["deals"] if d["name"] == "swap")
+    assert row["linked_delta_star"] <= row["separate_delta_star"]
+    assert set(r["linkage"]["issues"]) == {"chips_for_rare_earths", "tariffs",
+                                           "access_for_farms"}
+    names = [o["name"] for o in r["move_order"]["orders"]]
+    assert names[:3] == ["US first", "China first", "lever by lever"]
+    assert set(r["outside_options"]) == {"US", "China"}
+
+
+def test_london_json_is_strict_and_table_answers_the_questions(london):
+    _, _, r = london
+    text = json.dumps(r, allow_nan=False)
+    assert json.loads(text)["scenario"] == "london-2025"
+    table = render_table(r)
+    for needle in ("Pareto-optimal profiles", "Nash", "Kalai-Smorodinsky", "swap",
+                   "Rubinstein", "90-day deadline", "Outside options", "China:",
+                   "Issue linkage", "chips_for_rare_earths", "Move order", "US first"):
+        assert needle in table
+
+
+def test_figures_are_png(london):
+    from sim.plots_bargain import figures
+
+    _, _, r = london
+    out = figures(r)
+    assert set(out) == {"bargain-payoff-space.png", "bargain-rubinstein-deadline.png",
+                        "bargain-outside-options.png", "bargain-linkage.png"}
+    assert all(png.startswith(b"\x89PNG") for png in out.values())
+
+
+def test_options_override_the_file():
+    _, _, r = report_for(PD, disagreement="minmax", delta=["US=0.5"], first="China")
+    assert r["disagreement"]["kind"] == "minmax"
+    assert r["rubinstein"]["deltas"] == {"US": 0.5, "China": 0.9}
+    assert r["rubinstein"]["first"] == "China"
+    # China proposes first: (1 - 0.5) / (1 - 0.45) = 10/11
+    assert r["rubinstein"]["unit_surplus"]["shares"]["China"] == pytest.approx(10 / 11)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"disagreement": "war"}, "--disagreement: got 'war'; expected one of: nash, minmax"),
+    ({"delta": ["1.5"]}, "strictly between 0 and 1"),
+    ({"delta": ["0"]}, "strictly between 0 and 1"),
+    ({"delta": ["US=abc"]}, "--delta: got 'US=abc'"),
+    ({"delta": ["Mars=0.5"]}, "unknown player 'Mars'"),
+    ({"first": "Mars"}, "--first: got 'Mars'"),
+    ({"tie_rule": "coin"}, "--tie-rule: got 'coin'"),
+])
+def test_bad_options_are_input_errors(options, message):
+    scenario = load_scenario(PD)
+    with pytest.raises(InputError, match=message):
+        settings(scenario, build_game(scenario), **options)
+
+
+def pd_with(tmp_path: Path, extra: str) -> Path:
+    path = tmp_path / "pd.toml"
+    path.write_text(PD.read_text() + "\n" + extra)
+    return path
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ('[bargaining]\nissues = { a = ["nope"] }', "names unknown lever 'nope'"),
+    ('[bargaining]\nissues = { a = ["strategy"], b = ["strategy"] }',
+     "lever 'strategy' is already in issue 'a'"),
+    ('[bargaining]\ndisagreement = "war"', "expected 'nash', 'minmax' or a profile name"),
+])
+def test_bad_bargaining_sections_are_scenario_errors(tmp_path, extra, message):
+    with pytest.raises(ScenarioErrors, match=message):
+        load_scenario(pd_with(tmp_path, extra))
