@@ -171,6 +171,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file with one-line errors for every way that can fail."""
+
     def fail(what: str) -> ScenarioErrors:
         return ScenarioErrors([ScenarioError(path, "", None, what)])
 
@@ -229,8 +230,17 @@ def parse_scenario(
 
 
 _TOP_KEYS = {
-    "scenario", "sources", "facts", "assumptions", "players", "terms", "payoffs",
-    "profiles", "truce", "bargaining", "game",
+    "scenario",
+    "sources",
+    "facts",
+    "assumptions",
+    "players",
+    "terms",
+    "payoffs",
+    "profiles",
+    "truce",
+    "bargaining",
+    "game",
 }
 _SCENARIO_KEYS = {"name", "title", "date", "description", "notes", "contradictions"}
 _SOURCE_KEYS = {"outlet", "title", "date", "reliability", "url", "note"}
@@ -240,9 +250,18 @@ _PLAYER_KEYS = {"description", "levers"}
 _LEVER_KEYS = {"levels", "description", "source"}
 _GAME_KEYS = {"players", "strategies", "payoffs"}
 TRUCE_KEYS = {
-    "profile", "length_days", "period_days", "annual_discount_rate", "renewal_probability",
-    "discount", "noise_implementation", "noise_perception", "punishment",
-    "punishment_periods", "escalation", "strategies",
+    "profile",
+    "length_days",
+    "period_days",
+    "annual_discount_rate",
+    "renewal_probability",
+    "discount",
+    "noise_implementation",
+    "noise_perception",
+    "punishment",
+    "punishment_periods",
+    "escalation",
+    "strategies",
 }
 BARGAINING_KEYS = {"disagreement", "outside_options", "issues", "move_order"}
 _PROBABILITY_KEYS = {"renewal_probability", "noise_implementation", "noise_perception"}
@@ -316,7 +335,9 @@ class _Validator:
         self.unknown(head, _SCENARIO_KEYS, "scenario")
         name = self.string(head, "name", "scenario", required=True)
         if name and not SLUG_RE.match(name):
-            self.err("scenario.name", "expected a short name of lower-case letters, digits, '-', '_'")
+            self.err(
+                "scenario.name", "expected a short name of lower-case letters, digits, '-', '_'"
+            )
         sources = self.sources(data.get("sources", {}))
         facts = self.facts(data.get("facts", {}), sources)
         assumptions = self.assumptions(data.get("assumptions", {}), sources)
@@ -340,11 +361,23 @@ class _Validator:
         if self.errors:
             return None
         return Scenario(
-            path=self.path, name=name, title=head.get("title", name), date=head.get("date", ""),
-            description=head.get("description", ""), sources=sources, facts=facts,
-            assumptions=assumptions, players=players, terms=terms, payoffs=payoffs,
-            profiles=profiles, truce=truce, bargaining=bargaining, matrix=matrix,
-            notes=tuple(head.get("notes", ())), contradictions=tuple(head.get("contradictions", ())),
+            path=self.path,
+            name=name,
+            title=head.get("title", name),
+            date=head.get("date", ""),
+            description=head.get("description", ""),
+            sources=sources,
+            facts=facts,
+            assumptions=assumptions,
+            players=players,
+            terms=terms,
+            payoffs=payoffs,
+            profiles=profiles,
+            truce=truce,
+            bargaining=bargaining,
+            matrix=matrix,
+            notes=tuple(head.get("notes", ())),
+            contradictions=tuple(head.get("contradictions", ())),
             text=self.text,
         )
 
@@ -354,13 +387,16 @@ class _Validator:
             key = f"sources.{sid}"
             body = self.table(body, key)
             self.unknown(body, _SOURCE_KEYS, key)
-            fields = {k: self.string(body, k, key, required=k in {"outlet", "title"})
-                      for k in _SOURCE_KEYS}
+            fields = {
+                k: self.string(body, k, key, required=k in {"outlet", "title"})
+                for k in _SOURCE_KEYS
+            }
             out[sid] = Source(id=sid, **fields)
         return out
 
-    def cites(self, body: Mapping[str, Any], key: str, sources: Mapping[str, Source],
-              *, required: bool) -> tuple[str, ...]:
+    def cites(
+        self, body: Mapping[str, Any], key: str, sources: Mapping[str, Source], *, required: bool
+    ) -> tuple[str, ...]:
         ids = self.strings(body, "source", key)
         if required and not ids:
             self.err(f"{key}.source", "is missing; every fact must cite at least one source id")
@@ -380,12 +416,16 @@ class _Validator:
             self.unknown(body, _FACT_KEYS, key)
             value = self.number(body.get("value"), f"{key}.value")
             ids = self.cites(body, key, sources, required=True)
-            if value is not None:
-                out[name] = Quantity(
-                    name=name, kind="fact", value=value, sources=ids,
-                    unit=self.string(body, "unit", key, required=False),
-                    note=self.string(body, "note", key, required=False),
-                )
+            # an invalid value is already reported; keep the name declared (as NaN, never
+            # used since validation fails) so formulas using it are not reported again
+            out[name] = Quantity(
+                name=name,
+                kind="fact",
+                value=math.nan if value is None else value,
+                sources=ids,
+                unit=self.string(body, "unit", key, required=False),
+                note=self.string(body, "note", key, required=False),
+            )
         return out
 
     def assumptions(self, raw: Any, sources: Mapping[str, Source]) -> dict[str, Quantity]:
@@ -400,10 +440,16 @@ class _Validator:
             rng = self.range(body.get("range"), f"{key}.range")
             ids = self.cites(body, key, sources, required=False)
             if value is not None and rng is not None and not rng[0] <= value <= rng[1]:
-                self.err(f"{key}.value", f"{value:g} lies outside its range [{rng[0]:g}, {rng[1]:g}]")
-            if value is not None and rng is not None:
+                self.err(
+                    f"{key}.value", f"{value:g} lies outside its range [{rng[0]:g}, {rng[1]:g}]"
+                )
+            if True:  # declared even when invalid (reported above), see facts()
                 out[name] = Quantity(
-                    name=name, kind="assumption", value=value, range=rng, sources=ids,
+                    name=name,
+                    kind="assumption",
+                    value=math.nan if value is None else value,
+                    range=rng,
+                    sources=ids,
                     unit=self.string(body, "unit", key, required=False),
                     why=self.string(body, "why", key, required=True),
                     note=self.string(body, "note", key, required=False),
@@ -427,13 +473,17 @@ class _Validator:
 
     def check_name(self, name: str, key: str) -> bool:
         if not NAME_RE.match(name):
-            self.err(key, f"'{name}' is not a usable name; expected letters, digits and '_', "
-                          "starting with a letter")
+            self.err(
+                key,
+                f"'{name}' is not a usable name; expected letters, digits and '_', "
+                "starting with a letter",
+            )
             return False
         return True
 
-    def players(self, raw: Any, sources: Mapping[str, Source],
-                quantities: Mapping[str, Quantity]) -> tuple[Player, ...]:
+    def players(
+        self, raw: Any, sources: Mapping[str, Source], quantities: Mapping[str, Quantity]
+    ) -> tuple[Player, ...]:
         table = self.table(raw, "players")
         if len(table) < 2:
             self.err("players", f"expected at least 2 players, got {len(table)}")
@@ -453,26 +503,42 @@ class _Validator:
                 if not self.check_name(lname, lkey):
                     continue
                 if lname in seen:
-                    self.err(lkey, f"lever name '{lname}' is also a lever of {seen[lname]}; "
-                                   "expected lever names unique across players")
+                    self.err(
+                        lkey,
+                        f"lever name '{lname}' is also a lever of {seen[lname]}; "
+                        "expected lever names unique across players",
+                    )
                 if lname in quantities:
                     self.err(lkey, f"lever name '{lname}' is also a fact or assumption")
                 seen[lname] = pname
                 lever = self.lever(lname, pname, lbody, lkey, sources, quantities)
                 if lever is not None:
                     levers.append(lever)
-            players.append(Player(name=pname, levers=tuple(levers),
-                                  description=self.string(body, "description", key,
-                                                          required=False)))
+            players.append(
+                Player(
+                    name=pname,
+                    levers=tuple(levers),
+                    description=self.string(body, "description", key, required=False),
+                )
+            )
         return tuple(players)
 
-    def lever(self, lname: str, pname: str, body: Any, key: str,
-              sources: Mapping[str, Source], quantities: Mapping[str, Quantity]) -> Lever | None:
+    def lever(
+        self,
+        lname: str,
+        pname: str,
+        body: Any,
+        key: str,
+        sources: Mapping[str, Source],
+        quantities: Mapping[str, Quantity],
+    ) -> Lever | None:
         body = self.table(body, key)
         self.unknown(body, _LEVER_KEYS, key)
         levels = self.table(body.get("levels", {}), f"{key}.levels")
         if not levels:
-            self.err(f"{key}.levels", "expected at least one level, e.g. levels = { low = 0, high = 1 }")
+            self.err(
+                f"{key}.levels", "expected at least one level, e.g. levels = { low = 0, high = 1 }"
+            )
             return None
         names, values, refs = [], [], []
         for level, raw in levels.items():
@@ -492,12 +558,19 @@ class _Validator:
                 values.append(value)
                 refs.append(None)
         ids = self.cites(body, key, sources, required=False)
-        return Lever(name=lname, player=pname, levels=tuple(names), values=tuple(values),
-                     refs=tuple(refs), sources=ids,
-                     description=self.string(body, "description", key, required=False))
+        return Lever(
+            name=lname,
+            player=pname,
+            levels=tuple(names),
+            values=tuple(values),
+            refs=tuple(refs),
+            sources=ids,
+            description=self.string(body, "description", key, required=False),
+        )
 
-    def terms(self, raw: Any, players: tuple[Player, ...],
-              quantities: Mapping[str, Quantity]) -> dict[str, Formula]:
+    def terms(
+        self, raw: Any, players: tuple[Player, ...], quantities: Mapping[str, Quantity]
+    ) -> dict[str, Formula]:
         known = set(quantities) | {lv.name for p in players for lv in p.levers}
         out: dict[str, Formula] = {}
         for name, text in self.table(raw, "terms").items():
@@ -513,9 +586,13 @@ class _Validator:
             known.add(name)  # later terms may use earlier ones
         return out
 
-    def payoffs(self, raw: Any, players: tuple[Player, ...],
-                quantities: Mapping[str, Quantity],
-                terms: Mapping[str, Formula]) -> dict[str, Formula]:
+    def payoffs(
+        self,
+        raw: Any,
+        players: tuple[Player, ...],
+        quantities: Mapping[str, Quantity],
+        terms: Mapping[str, Formula],
+    ) -> dict[str, Formula]:
         known = set(quantities) | {lv.name for p in players for lv in p.levers} | set(terms)
         table = self.table(raw, "payoffs")
         names = [p.name for p in players]
@@ -542,8 +619,11 @@ class _Validator:
             self.err(key, str(exc))
             return None
         for n in sorted(formula.names - known):
-            self.err(key, f"formula uses unknown name '{n}'; expected a lever, fact, "
-                          "assumption or earlier term")
+            self.err(
+                key,
+                f"formula uses unknown name '{n}'; expected a lever, fact, "
+                "assumption or earlier term",
+            )
         return formula if formula.names <= known else None
 
     def matrix_game(self, raw: Any) -> tuple[dict[str, Any] | None, tuple[Player, ...]]:
@@ -567,9 +647,13 @@ class _Validator:
             elif len(set(labels)) != len(labels):
                 self.err(f"game.strategies.{n}", "expected distinct strategy names")
             shape.append(len(labels))
-            lever = Lever(name="strategy", player=n, levels=labels,
-                          values=tuple(float(i) for i in range(len(labels))),
-                          refs=(None,) * len(labels))
+            lever = Lever(
+                name="strategy",
+                player=n,
+                levels=labels,
+                values=tuple(float(i) for i in range(len(labels))),
+                refs=(None,) * len(labels),
+            )
             players.append(Player(name=n, levers=(lever,)))
         payoffs = self.table(body.get("payoffs", {}), "game.payoffs")
         self.unknown(payoffs, set(names), "game.payoffs")
@@ -583,15 +667,19 @@ class _Validator:
                 matrices[n] = payoffs[n]
         return {"payoffs": matrices, "shape": tuple(shape)}, tuple(players)
 
-    def nested_numbers(self, value: Any, shape: list[int], key: str) -> bool:
-        dims = " x ".join(str(s) for s in shape)
+    def nested_numbers(self, value: Any, shape: list[int], key: str,
+                       full: list[int] | None = None) -> bool:
+        full = shape if full is None else full
         if not shape:
             return self.number(value, key) is not None
         if not isinstance(value, list) or len(value) != shape[0]:
+            dims = " x ".join(str(s) for s in full)
             got = f"{len(value)} entries" if isinstance(value, list) else _typename(value)
-            self.err(key, f"expected a {dims} array (one row per strategy), got {got}")
+            depth = len(full) - len(shape)
+            where = "" if depth == 0 else f" (at depth {depth + 1}, expected {shape[0]})"
+            self.err(key, f"expected a {dims} array, one entry per strategy; got {got}{where}")
             return False
-        return all(self.nested_numbers(x, shape[1:], key) for x in value)
+        return all(self.nested_numbers(x, shape[1:], key, full) for x in value)
 
     def profiles(self, raw: Any, players: tuple[Player, ...]) -> dict[str, Profile]:
         out: dict[str, Profile] = {}
@@ -618,7 +706,7 @@ class _Validator:
             if isinstance(choice, str) and len(p.levers) == 1:
                 choice = {p.levers[0].name: choice}
             if not isinstance(choice, dict):
-                self.err(pk, "expected a table { lever = \"level\" }")
+                self.err(pk, 'expected a table { lever = "level" }')
                 ok = False
                 continue
             levers = {lv.name: lv for lv in p.levers}
@@ -626,15 +714,25 @@ class _Validator:
             for lname, lever in levers.items():
                 level = choice.get(lname)
                 if level not in lever.levels:
-                    self.err(f"{pk}.{lname}", f"got {level!r}; expected one of the levels "
-                                              f"{', '.join(lever.levels)}")
+                    self.err(
+                        f"{pk}.{lname}",
+                        f"got {level!r}; expected one of the levels {', '.join(lever.levels)}",
+                    )
                     ok = False
             out[p.name] = {k: choice[k] for k in levers if k in choice}
         return out if ok else None
 
-    def ref(self, value: Any, key: str, quantities: Mapping[str, Quantity],
-            *, lo: float | None = None, hi: float | None = None,
-            open_lo: bool = False, open_hi: bool = False) -> float | str | None:
+    def ref(
+        self,
+        value: Any,
+        key: str,
+        quantities: Mapping[str, Quantity],
+        *,
+        lo: float | None = None,
+        hi: float | None = None,
+        open_lo: bool = False,
+        open_hi: bool = False,
+    ) -> float | str | None:
         """A number, or the name of a fact/assumption; checks the range of its value."""
         if isinstance(value, str):
             if value not in quantities:
@@ -655,18 +753,27 @@ class _Validator:
             return None
         return out
 
-    def named_or_inline_profile(self, value: Any, key: str, players: tuple[Player, ...],
-                                profiles: Mapping[str, Profile]) -> str | Profile | None:
+    def named_or_inline_profile(
+        self, value: Any, key: str, players: tuple[Player, ...], profiles: Mapping[str, Profile]
+    ) -> str | Profile | None:
         if isinstance(value, str):
             if value not in profiles:
-                self.err(key, f"names profile '{value}', which is not in [profiles] "
-                              f"(known: {', '.join(profiles) or 'none'})")
+                self.err(
+                    key,
+                    f"names profile '{value}', which is not in [profiles] "
+                    f"(known: {', '.join(profiles) or 'none'})",
+                )
                 return None
             return value
         return self.profile(value, key, players)
 
-    def truce(self, raw: Any, players: tuple[Player, ...], profiles: Mapping[str, Profile],
-              quantities: Mapping[str, Quantity]) -> dict[str, Any] | None:
+    def truce(
+        self,
+        raw: Any,
+        players: tuple[Player, ...],
+        profiles: Mapping[str, Profile],
+        quantities: Mapping[str, Quantity],
+    ) -> dict[str, Any] | None:
         if raw is None:
             return None
         body = self.table(raw, "truce")
@@ -681,18 +788,28 @@ class _Validator:
             if k in body:
                 out[k] = self.ref(body[k], f"truce.{k}", quantities, lo=0, open_lo=True)
         if "discount" in body:
-            out["discount"] = self.ref(body["discount"], "truce.discount", quantities,
-                                       lo=0, hi=1, open_lo=True, open_hi=True)
+            out["discount"] = self.ref(
+                body["discount"],
+                "truce.discount",
+                quantities,
+                lo=0,
+                hi=1,
+                open_lo=True,
+                open_hi=True,
+            )
         if "annual_discount_rate" in body:
-            out["annual_discount_rate"] = self.ref(body["annual_discount_rate"],
-                                                   "truce.annual_discount_rate", quantities, lo=0)
+            out["annual_discount_rate"] = self.ref(
+                body["annual_discount_rate"], "truce.annual_discount_rate", quantities, lo=0
+            )
         for k in sorted(_PROBABILITY_KEYS & set(body)):
             out[k] = self.ref(body[k], f"truce.{k}", quantities, lo=0, hi=1)
         if "punishment" in body:
             pun = body["punishment"]
             if not isinstance(pun, str) or (pun not in {"nash", "minmax"} and pun not in profiles):
-                self.err("truce.punishment", f"got {pun!r}; expected 'nash', 'minmax' or a "
-                                             "profile name from [profiles]")
+                self.err(
+                    "truce.punishment",
+                    f"got {pun!r}; expected 'nash', 'minmax' or a profile name from [profiles]",
+                )
             out["punishment"] = pun
         if "punishment_periods" in body:
             k = body["punishment_periods"]
@@ -703,8 +820,13 @@ class _Validator:
             out["strategies"] = self.strings(body, "strategies", "truce")
         return out
 
-    def bargaining(self, raw: Any, players: tuple[Player, ...], profiles: Mapping[str, Profile],
-                   quantities: Mapping[str, Quantity]) -> dict[str, Any] | None:
+    def bargaining(
+        self,
+        raw: Any,
+        players: tuple[Player, ...],
+        profiles: Mapping[str, Profile],
+        quantities: Mapping[str, Quantity],
+    ) -> dict[str, Any] | None:
         if raw is None:
             return None
         body = self.table(raw, "bargaining")
@@ -715,8 +837,10 @@ class _Validator:
         if "disagreement" in body:
             d = body["disagreement"]
             if not isinstance(d, str) or (d not in {"nash", "minmax"} and d not in profiles):
-                self.err("bargaining.disagreement",
-                         f"got {d!r}; expected 'nash', 'minmax' or a profile name")
+                self.err(
+                    "bargaining.disagreement",
+                    f"got {d!r}; expected 'nash', 'minmax' or a profile name",
+                )
             out["disagreement"] = d
         if "outside_options" in body:
             opts = self.table(body["outside_options"], "bargaining.outside_options")
@@ -746,8 +870,11 @@ class _Validator:
                 if lv not in levers:
                     self.err(key, f"names unknown lever '{lv}'")
                 elif lv in owner:
-                    self.err(key, f"lever '{lv}' is already in issue '{owner[lv]}'; "
-                                  "expected each lever in one issue")
+                    self.err(
+                        key,
+                        f"lever '{lv}' is already in issue '{owner[lv]}'; "
+                        "expected each lever in one issue",
+                    )
                 else:
                     owner[lv] = issue
             out[issue] = names
@@ -756,8 +883,13 @@ class _Validator:
 
 def _typename(value: Any) -> str:
     return {
-        dict: "a table", list: "a list", str: "a string", bool: "a boolean",
-        int: "an integer", float: "a number", type(None): "nothing",
+        dict: "a table",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        type(None): "nothing",
     }.get(type(value), type(value).__name__)
 
 
@@ -810,8 +942,9 @@ def formula_inputs(scenario: Scenario, player: str) -> tuple[list[str], list[str
         if name in scenario.terms:
             stack.extend(scenario.terms[name].names)
     levers = [lv.name for p in scenario.players for lv in p.levers]
-    lever_refs = {r for p in scenario.players for lv in p.levers if lv.name in seen
-                  for r in lv.refs if r}
+    lever_refs = {
+        r for p in scenario.players for lv in p.levers if lv.name in seen for r in lv.refs if r
+    }
     seen |= lever_refs
     facts = [n for n in scenario.facts if n in seen]
     assumptions = [n for n in scenario.assumptions if n in seen]

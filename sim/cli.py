@@ -1,0 +1,240 @@
+"""The `tradesim` command line (typer). Thin: parse options, call the core, write, print.
+
+Only this layer catches :class:`~sim.errors.TradesimError`: it prints one line to standard
+error and exits with the error's code (2 bad input, 3 a limit reached, 4 internal error);
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import shlex
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from sim.errors import ScenarioErrors, TradesimError
+
+app = typer.Typer(
+    name="tradesim",
+    help="Game-theoretic negotiation simulator: scenario files → equilibria, truce stability, "
+    "bargaining.\n\nExample: tradesim run scenarios/london-2025.toml",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DEFAULT_SCENARIO = Path("scenarios/london-2025.toml")
+INTERNAL_ERROR = 4
+_state: dict[str, Any] = {"debug": False}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``message`` as one line on standard error and return the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def guarded(fn: F) -> F:
+    """Turn :class:`TradesimError` (and stray exceptions) into one line and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except ScenarioErrors as exc:
+            if _state["debug"]:
+                raise
+            for e in exc.errors:
+                typer.echo(f"error: {e.one_line()}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except TradesimError as exc:
+            if _state["debug"]:
+                raise
+            raise fail(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted; nothing was written", 130) from None
+        except Exception as exc:
+            if _state["debug"]:
+                raise
+            raise fail(f"internal error ({type(exc).__name__}: {exc}); rerun with --debug "
+                       "for the traceback and report it on the project's issue tracker",
+                       INTERNAL_ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (for developers).")]
+    = False,
+) -> None:
+    """Game-theoretic negotiation simulator."""
+    _state["debug"] = debug
+
+
+def load_any(path: Path):
+    """A scenario (``.toml``) or a Gambit game (``.nfg``) as ``(scenario or None, game)``."""
+    from sim.game import build_game
+    from sim.scenario import load_scenario
+
+    if path.suffix.lower() == ".nfg":
+        from sim.formats.nfg import read_nfg
+
+        return None, read_nfg(path)
+    scenario = load_scenario(path)
+    return scenario, build_game(scenario, max_cells=_state.get("max_cells") or _default_cells())
+
+
+def _default_cells() -> int:
+    from sim.game import MAX_CELLS
+
+    return MAX_CELLS
+
+
+def command_line() -> str:
+    return "tradesim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+@app.command()
+@guarded
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")] = DEFAULT_SCENARIO,
+    out: Annotated[Path, typer.Option(help="Results folder; results go to OUT/<name>/.")]
+    = Path("results"),
+    seed: Annotated[int, typer.Option(help="Seed of every random process.")] = 0,
+    method: Annotated[str, typer.Option(help="Equilibrium method (see `solve --help`).")]
+    = "auto",
+    figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
+    max_cells: Annotated[int | None, typer.Option(
+        help="Raise the limit on payoff cells of a game.")] = None,
+) -> None:
+    """Run every analysis of a scenario; write results.json, summary.md and figures.
+
+    Example: tradesim run scenarios/london-2025.toml --seed 1
+    """
+    from sim.runner import RunOptions, run_sections, write_results
+
+    _state["max_cells"] = max_cells
+    sc, game = load_any(scenario)
+    if sc is None:
+        raise fail(f"{scenario}: `run` takes a scenario file (.toml); use `solve` for .nfg")
+    options = RunOptions(seed=seed, method=method, figures=figures, command=command_line())
+    typer.echo(f"{sc.title}: {' vs '.join(game.players)}, "
+               f"{' x '.join(str(k) for k in game.shape)} strategies", err=True)
+    sections = run_sections(sc, game, options)
+    target = out / sc.name
+    write_results(sc, sections, options, target,
+                  progress=lambda msg: typer.echo(f"  {msg}", err=True))
+    for s in sections:
+        typer.echo(f"\n== {s.title} ==")
+        for line in s.console:
+            typer.echo(line)
+    typer.echo(f"\nWrote {target}/results.json, summary.md"
+               + (" and figures/" if figures else ""))
+
+
+@app.command()
+@guarded
+def solve(
+    file: Annotated[Path, typer.Argument(help="Scenario (.toml) or Gambit game (.nfg).")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+    = OutputFormat.table,
+    method: Annotated[str, typer.Option(help="auto|enumerate|support|lemke-howson|pure|qre")]
+    = "auto",
+    exact: Annotated[bool, typer.Option(help="Compute/verify in exact rational arithmetic.")]
+    = False,
+) -> None:
+    """Find the Nash equilibria of a game.
+
+    Example: tradesim solve scenarios/classroom/battle-of-the-sexes.toml --format json
+    """
+    from sim.report import equilibrium_lines
+    from sim.results import dumps, equilibria_json
+    from sim.solvers.equilibria import solve as solve_eq
+
+    _sc, game = load_any(file)
+    eqs = solve_eq(game.payoffs, method=method, exact=exact)
+    if format is OutputFormat.json:
+        typer.echo(dumps(equilibria_json(game, eqs)), nl=False)
+        return
+    status = "all equilibria found" if eqs.complete else "may be incomplete"
+    typer.echo(f"{game.name}: {len(eqs.equilibria)} equilibria ({eqs.method}; {status}"
+               + ("; degenerate game" if eqs.degenerate else "") + ")")
+    if eqs.message:
+        typer.echo(f"note: {eqs.message}")
+    for line in equilibrium_lines(game, eqs):
+        typer.echo(line)
+
+
+@app.command()
+@guarded
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+) -> None:
+    """Check scenario files; print every problem, one line each.
+
+    Example: tradesim validate scenarios/*.toml
+    """
+    from sim.game import build_game
+    from sim.scenario import load_scenario
+
+    bad = 0
+    for f in files:
+        try:
+            if f.suffix.lower() == ".nfg":
+                load_any(f)
+            else:
+                build_game(load_scenario(f))
+        except ScenarioErrors as exc:
+            bad += 1
+            for e in exc.errors:
+                typer.echo(f"error: {e.one_line()}", err=True)
+        except TradesimError as exc:
+            bad += 1
+            typer.echo(f"error: {exc}", err=True)
+        else:
+            typer.echo(f"ok: {f}")
+    if bad:
+        raise typer.Exit(2)
+
+
+@app.command()
+@guarded
+def show(
+    file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    rows: Annotated[int, typer.Option(help="Most payoff rows to print.")] = 60,
+) -> None:
+    """Show players, levers (each value with its source) and the payoff table.
+
+    Example: tradesim show scenarios/london-2025.toml --rows 20
+    """
+    from sim.report import show_text
+
+    sc, game = load_any(file)
+    if sc is None:
+        raise fail(f"{file}: `show` takes a scenario file (.toml)")
+    typer.echo(show_text(sc, game, max_rows=rows), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

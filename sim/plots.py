@@ -1,0 +1,105 @@
+"""Figures of the core analysis. matplotlib is imported only inside these functions.
+
+Each function draws one figure to a PNG path (Agg backend, fixed size and DPI, no
+timestamps in the metadata) so that runs are reproducible and need no display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from sim.analysis import Analysis
+from sim.io import atomic_write_bytes
+
+DPI = 110
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save(fig, path: Path) -> Path:
+    """Save a figure atomically as PNG without a creation-time stamp."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
+    _pyplot().close(fig)
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+def _short(label: str, width: int = 28) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def payoff_heatmap(a: Analysis, path: Path) -> Path:
+    """One heat map per player of its payoffs over all profiles; equilibria marked.
+
+    Pure equilibria are white stars; a mixed equilibrium marks each profile in its support
+    with a circle whose area is the profile's probability.
+    """
+    plt = _pyplot()
+    g = a.game
+    m, n = g.shape[:2]
+    fig, axes = plt.subplots(1, 2, figsize=(8 + 0.3 * n * 2, 3 + 0.22 * m), squeeze=False,
+                             layout="constrained")
+    for k, ax in enumerate(axes[0]):
+        im = ax.imshow(g.payoffs[k], cmap="viridis", aspect="auto")
+        fig.colorbar(im, ax=ax, shrink=0.8, label=f"{g.players[k]} payoff")
+        ax.set_title(f"{g.players[k]}'s payoff")
+        ax.set_xlabel(f"{g.players[1]} strategy")
+        ax.set_xticks(range(n), [_short(s) for s in g.strategies[1]], rotation=90, fontsize=6)
+        if k == 0:
+            ax.set_ylabel(f"{g.players[0]} strategy")
+            ax.set_yticks(range(m), [_short(s) for s in g.strategies[0]], fontsize=6)
+        else:
+            ax.set_yticks(range(m), [""] * m)
+        for e, eq in enumerate(a.equilibria.equilibria):
+            x, y = eq.strategies
+            if (x > 1 - 1e-9).any() and (y > 1 - 1e-9).any():
+                i, j = int(np.argmax(x)), int(np.argmax(y))
+                ax.plot(j, i, marker="*", color="white", markersize=14, markeredgecolor="black",
+                        label="pure equilibrium" if e == 0 else None)
+            else:
+                ii, jj = np.nonzero(np.outer(x, y) > 1e-9)
+                ax.scatter(jj, ii, s=300 * np.outer(x, y)[ii, jj], facecolors="none",
+                           edgecolors="red", linewidths=1.5)
+    fig.suptitle(f"{g.name}: payoffs with equilibria (★ pure, ○ mixed support)")
+    return save(fig, path)
+
+
+def payoff_space(a: Analysis, path: Path,
+                 named: Mapping[str, tuple[int, ...]] | None = None) -> Path:
+    """Every pure profile's payoff pair, the Pareto-optimal ones, and the equilibria."""
+    plt = _pyplot()
+    g = a.game
+    pts = g.payoffs.reshape(g.payoffs.shape[0], -1)
+    fig, ax = plt.subplots(figsize=(7, 5.5))
+    ax.scatter(pts[0], pts[1], s=10, color="0.7", label="pure profiles")
+    par = np.array([[g.payoffs[(0, *s)], g.payoffs[(1, *s)]] for s in a.pareto])
+    if len(par):
+        order = np.argsort(par[:, 0])
+        ax.plot(par[order, 0], par[order, 1], "o-", color="tab:green", markersize=5,
+                label="Pareto-optimal profiles")
+    eqp = np.array([eq.payoffs[:2] for eq in a.equilibria.equilibria])
+    if len(eqp):
+        ax.scatter(eqp[:, 0], eqp[:, 1], marker="*", s=220, color="tab:red",
+                   edgecolors="black", zorder=5, label="Nash equilibria")
+    for name, idx in (named or {}).items():
+        u = (g.payoffs[(0, *idx)], g.payoffs[(1, *idx)])
+        ax.scatter(*u, marker="D", s=60, color="tab:blue", zorder=6)
+        ax.annotate(name, u, textcoords="offset points", xytext=(6, 6), fontsize=9)
+    ax.set_xlabel(f"{g.players[0]} payoff")
+    ax.set_ylabel(f"{g.players[1]} payoff")
+    ax.set_title(f"{g.name}: payoff space")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8)
+    return save(fig, path)

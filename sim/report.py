@@ -1,0 +1,207 @@
+"""Readable text of results: summary.md sections, console lines and the inputs table.
+
+Every number shown is traced to where it came from: a fact (with its source ids), an
+assumption (with its range), or the payoff formula of a player, whose inputs are listed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.analysis import Analysis, analyse
+from sim.game import Game
+from sim.results import analysis_json
+from sim.runner import RunOptions, Section
+from sim.scenario import Scenario, formula_inputs
+from sim.solvers.equilibria import EquilibriumSet
+
+
+def fmt(x: float) -> str:
+    """A payoff or probability for people: up to 4 significant digits, no ``-0``."""
+    x = float(x)
+    if abs(x) < 5e-13:
+        x = 0.0
+    return f"{x:.4g}"
+
+
+def mixed_label(game: Game, player: int, x: np.ndarray) -> str:
+    """``"defect"`` for a pure strategy, ``"2/3 A + 1/3 B"``-style (decimals) for a mix."""
+    support = np.flatnonzero(x > 1e-9)
+    if len(support) == 1:
+        return game.strategies[player][int(support[0])]
+    return " + ".join(f"{fmt(x[k])}×[{game.strategies[player][k]}]" for k in support)
+
+
+def payoff_origin(scenario: Scenario, player: str) -> str:
+    """One line: which facts (with sources) and assumptions a player's payoff uses."""
+    if scenario.matrix is not None:
+        return f"{player}'s payoffs are given directly in the file's [game] table"
+    facts, assumptions, _ = formula_inputs(scenario, player)
+    parts = []
+    if facts:
+        parts.append("facts " + ", ".join(
+            f"{f} ({', '.join(scenario.facts[f].sources)})" for f in facts))
+    if assumptions:
+        parts.append("assumptions " + ", ".join(assumptions))
+    used = "; ".join(parts) if parts else "lever values only"
+    return f"{player}'s payoff = formula [payoffs.{player}] using {used}"
+
+
+def core_section(scenario: Scenario, game: Game, options: RunOptions) -> Section:
+    a = analyse(game, method=options.method, exact=options.exact)
+    named = {name: game.profile_index(p) for name, p in scenario.profiles.items()}
+    figures = {}
+    if game.payoffs.shape[0] == 2:
+        from sim import plots
+
+        figures = {
+            "payoff_heatmap.png": lambda path: plots.payoff_heatmap(a, path),
+            "payoff_space.png": lambda path: plots.payoff_space(a, path, named),
+        }
+    data = analysis_json(a)
+    data["profiles"] = {
+        name: {"index": list(idx),
+               "payoffs": {p: float(game.payoffs[(k, *idx)])
+                           for k, p in enumerate(game.players)}}
+        for name, idx in named.items()
+    }
+    return Section(key="game", title="Equilibria, dominance and Pareto optimality",
+                   data=data, summary=core_summary(scenario, a, named),
+                   console=core_console(a, named), figures=figures)
+
+
+def equilibrium_lines(g: Game, eqs: EquilibriumSet) -> list[str]:
+    """One numbered line per equilibrium: what each player plays and the payoffs."""
+    out = []
+    for k, eq in enumerate(eqs.equilibria, start=1):
+        plays = "; ".join(f"{p} plays {mixed_label(g, i, x)}"
+                          for i, (p, x) in enumerate(zip(g.players, eq.strategies, strict=True)))
+        pays = ", ".join(f"{p} {fmt(v)}" for p, v in zip(g.players, eq.payoffs, strict=True))
+        out.append(f"{k}. {plays} — payoffs: {pays}")
+    return out
+
+
+def _completeness(a: Analysis) -> str:
+    e = a.equilibria
+    text = f"method: {e.method}; "
+    text += "all equilibria found" if e.complete else "may be incomplete"
+    if e.degenerate:
+        text += "; the game is degenerate"
+    if e.message:
+        text += f" ({e.message})"
+    return text
+
+
+def core_summary(scenario: Scenario, a: Analysis, named: dict[str, tuple[int, ...]]) -> list[str]:
+    g = a.game
+    lines = [f"{g.players[0]} has {g.shape[0]} strategies, {g.players[1]} has "
+             f"{g.shape[1]}." if len(g.players) == 2 else
+             f"{len(g.players)} players; strategies per player: {g.shape}.", ""]
+    lines += ["### Where the payoffs come from", ""]
+    lines += [f"- {payoff_origin(scenario, p)}" for p in g.players]
+    lines += ["", f"### Nash equilibria ({len(a.equilibria.equilibria)}; {_completeness(a)})", ""]
+    lines += equilibrium_lines(a.game, a.equilibria) or ["None found."]
+    lines += ["", "### Named profiles", ""]
+    if named:
+        lines += ["| profile | " + " | ".join(g.players) + " | equilibrium? | Pareto-optimal? |",
+                  "|---|" + "---|" * (len(g.players) + 2)]
+        for name, idx in named.items():
+            pays = " | ".join(fmt(g.payoffs[(k, *idx)]) for k in range(len(g.players)))
+            lines.append(f"| {name} | {pays} | {'yes' if idx in a.pure else 'no'} | "
+                         f"{'yes' if idx in a.pareto else 'no'} |")
+    else:
+        lines.append("None defined.")
+    lines += ["", f"### Pareto-optimal pure profiles ({len(a.pareto)})", ""]
+    lines += [f"- {g.profile_label(s)} — payoffs "
+              + ", ".join(f"{p} {fmt(g.payoffs[(k, *s)])}" for k, p in enumerate(g.players))
+              for s in a.pareto[:40]]
+    if len(a.pareto) > 40:
+        lines.append(f"- … and {len(a.pareto) - 40} more (see results.json)")
+    lines += ["", "### Dominated strategies", ""]
+    lines += [f"- {g.players[d.player]}: [{g.strategies[d.player][d.strategy]}] is "
+              f"{'strictly' if d.strict else 'weakly'} dominated by "
+              f"[{g.strategies[d.player][d.by]}]" for d in a.dominated] or ["None."]
+    surv = a.elimination.surviving
+    lines += ["", "Iterated elimination of strictly dominated strategies leaves "
+              + "; ".join(f"{p}: {len(surv[i])} of {g.shape[i]}"
+                          for i, p in enumerate(g.players)) + ".", ""]
+    lines += ["### Security levels (what each side can guarantee)", ""]
+    for s in a.security:
+        mixed = "" if s.mixed_level is None else f"; in mixed strategies {fmt(s.mixed_level)}"
+        lines.append(f"- {g.players[s.player]}: {fmt(s.pure_level)} with "
+                     f"[{g.strategies[s.player][s.pure_strategy]}]{mixed}")
+    return lines
+
+
+def core_console(a: Analysis, named: dict[str, tuple[int, ...]]) -> list[str]:
+    g = a.game
+    out = [f"Nash equilibria: {len(a.equilibria.equilibria)} ({_completeness(a)})"]
+    out += ["  " + line for line in equilibrium_lines(a.game, a.equilibria)[:10]]
+    if len(a.equilibria.equilibria) > 10:
+        out.append(f"  … {len(a.equilibria.equilibria) - 10} more in results.json")
+    out.append(f"Pareto-optimal pure profiles: {len(a.pareto)}")
+    for name, idx in named.items():
+        flags = [w for w, ok in (("equilibrium", idx in a.pure), ("Pareto-optimal",
+                 idx in a.pareto)) if ok]
+        pays = ", ".join(f"{p} {fmt(g.payoffs[(k, *idx)])}" for k, p in enumerate(g.players))
+        out.append(f"  {name}: {pays}" + (f" ({', '.join(flags)})" if flags else ""))
+    strict = [d for d in a.dominated if d.strict]
+    out.append(f"Dominated strategies: {len(strict)} strictly, "
+               f"{len(a.dominated) - len(strict)} weakly")
+    return out
+
+
+def inputs_markdown(scenario: Scenario) -> list[str]:
+    """The sources, facts and assumptions behind every number, as markdown."""
+    lines: list[str] = []
+    if scenario.sources:
+        lines += ["## Sources", ""]
+        lines += [f"- `{s.id}`: {s.cite()}" + (f" — {s.reliability}" if s.reliability else "")
+                  for s in scenario.sources.values()]
+        lines.append("")
+    if scenario.facts:
+        lines += ["## Facts (reported numbers)", "", "| name | value | unit | source |",
+                  "|---|---|---|---|"]
+        lines += [f"| {q.name} | {q.value:g} | {q.unit} | {', '.join(q.sources)} |"
+                  for q in scenario.facts.values()]
+        lines.append("")
+    if scenario.assumptions:
+        lines += ["## Assumptions (judgement calls, with the range swept)", "",
+                  "| name | value | range | unit | why |", "|---|---|---|---|---|"]
+        for q in scenario.assumptions.values():
+            lo, hi = q.range or (q.value, q.value)
+            lines.append(f"| {q.name} | {q.value:g} | {lo:g} to {hi:g} | {q.unit} | "
+                         f"{' '.join(q.why.split())} |")
+        lines.append("")
+    if scenario.contradictions:
+        lines += ["## Contradictions between the sources", ""]
+        lines += [f"- {' '.join(c.split())}" for c in scenario.contradictions]
+        lines.append("")
+    return lines
+
+
+def show_text(scenario: Scenario, game: Game, *, max_rows: int = 60) -> str:
+    """`tradesim show`: players, levers with each level's value and source, payoff table."""
+    lines = [f"{scenario.title} ({scenario.name})", ""]
+    for p in scenario.players:
+        lines.append(f"{p.name}" + (f" — {p.description}" if p.description else ""))
+        for lv in p.levers:
+            cite = f"  [{', '.join(lv.sources)}]" if lv.sources else ""
+            lines.append(f"  lever {lv.name}{cite}" + (f": {lv.description}" if lv.description
+                                                        else ""))
+            for level, value, ref in zip(lv.levels, lv.values, lv.refs, strict=True):
+                origin = f"  ({ref}: {scenario.quantity(ref).origin()})" if ref else ""
+                lines.append(f"    {level} = {value:g}{origin}")
+        lines.append("")
+    lines += [payoff_origin(scenario, p) for p in game.players]
+    lines += ["", "Payoffs (" + ", ".join(game.players) + "):"]
+    for rows, idx in enumerate(np.ndindex(*game.shape)):
+        if rows >= max_rows:
+            total = int(np.prod(game.shape))
+            lines.append(f"  … {total - rows} more profiles (use `tradesim export` for all)")
+            break
+        pays = ", ".join(fmt(game.payoffs[(k, *idx)]) for k in range(len(game.players)))
+        lines.append(f"  {game.profile_label(idx)}  ->  {pays}")
+    lines.append("")
+    lines += inputs_markdown(scenario)
+    return "\n".join(lines).rstrip() + "\n"
