@@ -311,6 +311,15 @@ def q_leverage_gain(scenario: Scenario) -> float:
     return q["re_leverage_cn"] * (q["re_pace_slowed"] - q["re_pace_held"])
 
 
+def test_full_deal_maximises_the_joint_payoff(london, london_game):
+    joint = london_game.payoffs.sum(axis=0)
+    best = np.unravel_index(int(np.argmax(joint)), joint.shape)
+    assert best == london_game.profile_index(london.profiles["full_deal"])
+    ladder = [payoff(london_game, london, p).sum()
+              for p in ("april_escalation", "geneva", "swap", "broad_deal", "full_deal")]
+    assert ladder == sorted(ladder)
+
+
 def test_outside_options_lie_between_escalation_and_geneva(london, london_game):
     april = payoff(london_game, london, "april_escalation")
     geneva = payoff(london_game, london, "geneva")
@@ -356,6 +365,28 @@ def test_april_escalation_is_worse_across_the_whole_box(london):
     for point in box_sample(london, 200, seed=20250609):
         game = build_game(london, point)
         assert (payoff(game, london, "april_escalation") < payoff(game, london, "geneva")).all()
+
+
+def test_each_side_is_hurt_by_the_others_restrictions_across_the_box(london):
+    """Sanity anywhere in the box: whatever the rest of the profile, the US is never better
+    off when China raises its tariff, slows rare earths, bans minerals or restricts farms;
+    China is never better off when the US raises its tariff or tightens chips, visas or tech
+    access. (Checked on the lever tensor, one axis per lever, at 200 random points.)"""
+    us_shape = [len(lv.levels) for lv in london.players[0].levers]
+    cn_shape = [len(lv.levels) for lv in london.players[1].levers]
+    for point in box_sample(london, 200, seed=11):
+        game = build_game(london, point)
+        us = game.payoffs[0].reshape(us_shape + cn_shape)
+        cn = game.payoffs[1].reshape(us_shape + cn_shape)
+        eps = 1e-9
+        # China's levers are axes 4..7, ordered from most to least restrictive
+        for axis in (4, 5, 6, 7):
+            assert (np.diff(us, axis=axis) >= -eps).all(), (axis, point)
+        # the US's levers are axes 0..3, ordered from most to least restrictive
+        for axis in (0, 1, 2, 3):
+            assert (np.diff(cn, axis=axis) >= -eps).all(), (axis, point)
+        assert (london.value("cn_exports_may") / (1 + london.value("cn_exports_may_yoy") / 100)
+                - london.value("us_deficit_2024") / 12) > 0
 
 
 def test_swap_is_pareto_exactly_where_the_closed_form_says(london):
