@@ -167,9 +167,13 @@ class GenerousTitForTat(Strategy):
 
     def intend(self, state: State, rng: np.random.Generator | None) -> BoolArray:
         g = 0.1 if self.forgiveness is None else self.forgiveness
+        seen = state["seen"]
         if rng is None or g == 0.0:
-            return state["seen"]
-        return state["seen"] | (rng.random(state["seen"].shape[0], dtype=np.float32) < g)
+            return seen
+        breached = np.flatnonzero(~seen)  # draw only where there is something to forgive
+        out = seen.copy()
+        out[breached[rng.random(breached.shape[0], dtype=np.float32) < g]] = True
+        return out
 
     def update(self, state: State, own: BoolArray, seen: BoolArray) -> None:
         state["seen"] = seen

@@ -48,6 +48,7 @@ from sim.solvers.strategies import Strategy
 
 FloatArray = np.ndarray
 IntArray = np.ndarray
+BoolArray = np.ndarray
 Index = tuple[int, int]
 
 MAX_RUNS = 10_000_000
@@ -184,15 +185,13 @@ def simulate_truce(
     for t in range(periods):
         a = sides[0].intend(states[0], streams[0])
         b = sides[1].intend(states[1], streams[1])
+        a, b = a.copy(), b.copy()  # fresh: a strategy's state must never alias the other's
         if eps > 0.0:
-            u = noise.random((2, runs), dtype=np.float32)
-            a, b = a & (u[0] >= eps), b & (u[1] >= eps)
-        else:  # fresh arrays: a strategy's state must never alias the other's
-            a, b = a.copy(), b.copy()
+            _slip(noise, eps, a, b)
         seen_a, seen_b = a, b
         if pi > 0.0:
-            v = noise.random((2, runs), dtype=np.float32)
-            seen_a, seen_b = a & (v[0] >= pi), b & (v[1] >= pi)
+            seen_a, seen_b = a.copy(), b.copy()
+            _slip(noise, pi, seen_a, seen_b)
         both = a & b
         broken_before = runs - int(np.count_nonzero(alive))
         if broken_before:
@@ -213,6 +212,37 @@ def simulate_truce(
             progress(t + 1)
     return _summarise(sides, runs, periods, delta, alive_count, mutual, pay,
                       after_periods, after_mutual)
+
+
+GEOMETRIC_BELOW = 0.2
+"""Noise rates below which slips are drawn as geometric gaps rather than one uniform per cell."""
+
+
+def _slip(rng: np.random.Generator, p: float, first: BoolArray, second: BoolArray) -> None:
+    r"""Turn each compliance (``True``) of ``first`` and ``second`` into a breach with
+    probability ``p``, independently, in place.
+
+    For small ``p`` the cells that slip are found by jumping geometric gaps between them
+    (the gaps of i.i.d. Bernoulli(:math:`p`) trials are Geometric(:math:`p`); Devroye, 1986,
+    *Non-Uniform Random Variate Generation*, §X.2), which draws about :math:`2np` numbers
+    instead of :math:`2n`. Both methods give exactly i.i.d. Bernoulli slips.
+    """
+    n = first.shape[0]
+    if p >= GEOMETRIC_BELOW:
+        u = rng.random((2, n), dtype=np.float32)
+        first &= u[0] >= p
+        second &= u[1] >= p
+        return
+    cells = 2 * n
+    mean = cells * p
+    pos = np.cumsum(rng.geometric(p, size=int(mean + 6 * math.sqrt(mean) + 16))) - 1
+    while pos[-1] < cells:  # rarely: draw more gaps until past the last cell
+        more = np.cumsum(rng.geometric(p, size=int(mean / 4) + 16)) + pos[-1]
+        pos = np.concatenate([pos, more])
+    pos = pos[pos < cells]
+    cut = int(np.searchsorted(pos, n))
+    first[pos[:cut]] = False
+    second[pos[cut:] - n] = False
 
 
 def _check_sizes(periods: int, runs: int, delta: float) -> None:
