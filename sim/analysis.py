@@ -14,9 +14,10 @@ from sim.solvers.dominance import (
     dominated_strategies,
     iterated_elimination,
 )
-from sim.solvers.equilibria import EquilibriumSet, solve
+from sim.solvers.equilibria import EquilibriumSet
 from sim.solvers.pareto import pareto_profiles
 from sim.solvers.pure import pure_nash
+from sim.solvers.reduction import solve_reduced
 from sim.solvers.security import Security, security_levels
 
 
@@ -36,7 +37,7 @@ def analyse(game: Game, *, method: str = "auto", exact: bool = False,
     """Run every core solver on ``game``."""
     return Analysis(
         game=game,
-        equilibria=solve(game.payoffs, method=method, exact=exact, tol=tol),
+        equilibria=solve_reduced(game.payoffs, method=method, exact=exact, tol=tol),
         pure=tuple(pure_nash(game.payoffs, tol=tol)),
         dominated=tuple(dominated_strategies(game.payoffs, tol=tol)),
         elimination=iterated_elimination(game.payoffs, tol=tol),

@@ -165,10 +165,10 @@ def solve(
     """
     from sim.report import equilibrium_lines
     from sim.results import dumps, equilibria_json
-    from sim.solvers.equilibria import solve as solve_eq
+    from sim.solvers.reduction import solve_reduced
 
     _sc, game = load_any(file)
-    eqs = solve_eq(game.payoffs, method=method, exact=exact)
+    eqs = solve_reduced(game.payoffs, method=method, exact=exact)
     if format is OutputFormat.json:
         typer.echo(dumps(equilibria_json(game, eqs)), nl=False)
         return

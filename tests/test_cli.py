@@ -161,3 +161,21 @@ def test_installed_console_script(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Nash equilibria: 3" in proc.stdout
     assert json.loads((tmp_path / "battle-of-the-sexes/results.json").read_text())["game"]
+
+
+def test_london_equilibria_complete_and_verified():
+    import numpy as np
+
+    from sim.game import build_game
+    from sim.scenario import load_scenario
+    from sim.solvers.verify import is_equilibrium
+
+    result = invoke("solve", ROOT / "scenarios/london-2025.toml", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["complete"] is True
+    game = build_game(load_scenario(ROOT / "scenarios/london-2025.toml"))
+    assert doc["equilibria"]
+    for eq in doc["equilibria"]:
+        x, y = (np.array(eq["strategies"][p]) for p in doc["players"])
+        assert is_equilibrium(game.A, game.B, x, y, tol=1e-7)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.errors import LimitError
 from sim.solvers.verify import scaled_tol
 
 
@@ -45,30 +46,47 @@ def _own_axis_first(payoffs: np.ndarray, player: int) -> np.ndarray:
     return u.reshape(u.shape[0], -1)
 
 
+MAX_DOMINANCE_WORK = 400_000_000
+"""Most pairwise comparisons (own strategies squared times the others' profiles) that
+:func:`dominated_strategies` makes for one player; above it a :class:`LimitError` is raised."""
+
+
 def dominated_strategies(payoffs: np.ndarray, *, tol: float = 1e-9) -> list[Domination]:
     """Every pure strategy dominated by another pure strategy, for every player.
 
-    For each dominated strategy the *strongest* dominator found is reported (strict
-    domination preferred over weak).
+    For each dominated strategy the first strict dominator is reported, or else the first
+    weak one. Memory is one ``(own strategies, others' profiles)`` matrix per strategy.
     """
     payoffs = np.asarray(payoffs, dtype=float)
     eps = scaled_tol(payoffs, tol)
     out = []
     for i in range(payoffs.shape[0]):
         u = _own_axis_first(payoffs, i)
-        diff = u[:, None, :] - u[None, :, :]  # diff[t, s] = u(t, .) - u(s, .)
-        strict = (diff > eps).all(axis=2)
-        weak = (diff >= -eps).all(axis=2) & (diff > eps).any(axis=2)
+        work = u.shape[0] ** 2 * u.shape[1]
+        if work > MAX_DOMINANCE_WORK:
+            msg = (f"dominance check for player {i + 1} needs {work:,} comparisons, over the "
+                   f"limit of {MAX_DOMINANCE_WORK:,}")
+            raise LimitError(msg)
         for s in range(u.shape[0]):
-            if strict[:, s].any():
-                out.append(Domination(i, s, int(np.argmax(strict[:, s])), strict=True))
-            elif weak[:, s].any():
-                out.append(Domination(i, s, int(np.argmax(weak[:, s])), strict=False))
+            diff = u - u[s]  # diff[t] = u(t, .) - u(s, .)
+            strict = (diff > eps).all(axis=1)
+            if strict.any():
+                out.append(Domination(i, s, int(np.argmax(strict)), strict=True))
+                continue
+            weak = (diff >= -eps).all(axis=1) & (diff > eps).any(axis=1)
+            if weak.any():
+                out.append(Domination(i, s, int(np.argmax(weak)), strict=False))
     return out
 
 
 def iterated_elimination(payoffs: np.ndarray, *, tol: float = 1e-9) -> Elimination:
-    """Iterated elimination of strictly dominated (pure-dominator) strategies."""
+    """Iterated elimination of strictly dominated (pure-dominator) strategies.
+
+    Each round removes every strategy (of every player) that is strictly dominated in the
+    current reduced game; by the order-independence of strict dominance in finite games this
+    gives the same surviving sets as removing one at a time (Gilboa, Kalai & Zemel 1990,
+    *Mathematics of Operations Research* 15(4)).
+    """
     payoffs = np.asarray(payoffs, dtype=float)
     alive = [np.arange(k) for k in payoffs.shape[1:]]
     removed: list[Domination] = []
@@ -77,9 +95,10 @@ def iterated_elimination(payoffs: np.ndarray, *, tol: float = 1e-9) -> Eliminati
         found = [d for d in dominated_strategies(sub, tol=tol) if d.strict]
         if not found:
             break
-        d = found[0]  # one at a time keeps the recorded order simple and deterministic
-        removed.append(Domination(d.player, int(alive[d.player][d.strategy]),
-                                  int(alive[d.player][d.by]), strict=True))
-        alive[d.player] = np.delete(alive[d.player], d.strategy)
+        removed += [Domination(d.player, int(alive[d.player][d.strategy]),
+                               int(alive[d.player][d.by]), strict=True) for d in found]
+        for i in range(len(alive)):
+            gone = [d.strategy for d in found if d.player == i]
+            alive[i] = np.delete(alive[i], gone)
     return Elimination(surviving=tuple(tuple(int(x) for x in a) for a in alive),
                        removed=tuple(removed))

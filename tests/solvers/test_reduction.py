@@ -1,0 +1,53 @@
+"""Solving after iterated dominance gives the same equilibria as solving the full game."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sim.solvers.equilibria import solve
+from sim.solvers.reduction import solve_reduced
+from sim.solvers.verify import is_equilibrium
+
+
+def _keys(result):
+    return sorted(tuple(np.round(np.concatenate(e.strategies), 8)) for e in result.equilibria)
+
+
+def test_prisoners_dilemma_reduces_to_one_profile():
+    A = np.array([[3, 0], [5, 1]], dtype=float)
+    result = solve_reduced(np.stack([A, A.T]))
+    (eq,) = result.equilibria
+    np.testing.assert_array_equal(eq.strategies[0], [0, 1])
+    np.testing.assert_array_equal(eq.strategies[1], [0, 1])
+    assert result.complete
+    assert "2 strictly dominated" in result.message
+
+
+def test_dominated_row_added_to_battle_of_the_sexes_keeps_three_equilibria():
+    A = np.array([[2, 0], [0, 1], [-1, -1]], dtype=float)  # third row strictly dominated
+    B = np.array([[1, 0], [0, 2], [5, 5]], dtype=float)
+    result = solve_reduced(np.stack([A, B]))
+    assert len(result.equilibria) == 3
+    mixed = [e for e in result.equilibria if (e.strategies[0] > 1e-9).sum() == 2]
+    np.testing.assert_allclose(mixed[0].strategies[0], [2 / 3, 1 / 3, 0])
+    np.testing.assert_allclose(mixed[0].strategies[1], [1 / 3, 2 / 3])
+
+
+def test_exact_mode_embeds_fractions():
+    A = np.array([[2, 0], [0, 1], [-1, -1]], dtype=float)
+    B = np.array([[1, 0], [0, 2], [5, 5]], dtype=float)
+    result = solve_reduced(np.stack([A, B]), exact=True)
+    strategies = {tuple(str(f) for f in e.exact_strategies[0]) for e in result.equilibria}
+    assert ("2/3", "1/3", "0") in strategies
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 5), st.integers(2, 5), st.data())
+def test_same_equilibria_as_full_game(m, n, data):
+    P = data.draw(arrays(np.int64, (2, m, n), elements=st.integers(0, 20))).astype(float)
+    full, reduced = solve(P), solve_reduced(P)
+    for e in reduced.equilibria:
+        assert is_equilibrium(P[0], P[1], *e.strategies, tol=1e-7)
+    if full.complete and reduced.complete:
+        assert _keys(full) == _keys(reduced)
