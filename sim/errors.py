@@ -9,6 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def printable(text: str) -> str:
+    """``text`` with every non-printable character (newline, bidi control, NUL) escaped.
+
+    Messages quote names from users' files; escaping keeps each message on one line.
+    """
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 class TradesimError(Exception):
     """Base class of every error the tool reports to a user."""
 
@@ -34,7 +42,7 @@ class ScenarioError(TradesimError):
         if self.line is not None:
             where += f":{self.line}"
         key = f" [{self.key}]" if self.key else ""
-        return f"{where}:{key} {self.expected}"
+        return printable(f"{where}:{key} {self.expected}")
 
 
 class ScenarioErrors(TradesimError):

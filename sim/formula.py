@@ -119,6 +119,7 @@ def parse_formula(text: str) -> Formula:
     if len(text) > MAX_LENGTH:
         msg = f"formula is {len(text)} characters long; the limit is {MAX_LENGTH}"
         raise FormulaError(msg)
+    _check_characters(text)
     if _bracket_depth(text) > MAX_DEPTH:
         msg = f"formula is nested deeper than {MAX_DEPTH} brackets"
         raise FormulaError(msg)
@@ -128,8 +129,11 @@ def parse_formula(text: str) -> Formula:
         raise FormulaError(msg)
     try:
         tree = ast.parse(source, mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        detail = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
+    except (RecursionError, MemoryError):
+        msg = f"formula is too deeply nested to parse (the limit is {MAX_DEPTH} levels)"
+        raise FormulaError(msg) from None
+    except (SyntaxError, ValueError) as exc:
+        detail = exc.msg if isinstance(exc, SyntaxError) else str(exc)
         msg = f"formula is not a valid expression ({detail})"
         raise FormulaError(msg) from None
     count = sum(1 for _ in ast.walk(tree))
@@ -144,6 +148,19 @@ def parse_formula(text: str) -> Formula:
     names: set[str] = set()
     evaluate = _compile(tree.body, names, depth=0)
     return Formula(text=text, names=frozenset(names), evaluate=evaluate)
+
+
+def _check_characters(text: str) -> None:
+    """Refuse non-ASCII and control characters (look-alikes, NFKC tricks) and comments."""
+    for i, ch in enumerate(text):
+        if ch == "#":
+            msg = (f"'#' at column {i + 1}: comments are not allowed inside a formula "
+                   "(put them on their own TOML line)")
+            raise FormulaError(msg)
+        if not (ch.isascii() and (ch.isprintable() or ch in "\t\n\r")):
+            msg = (f"character {ch!a} (U+{ord(ch):04X}) at column {i + 1} is not allowed "
+                   "in a formula; formulas use ASCII names, numbers and operators")
+            raise FormulaError(msg)
 
 
 def _bracket_depth(text: str) -> int:
@@ -170,7 +187,7 @@ def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
     d = depth + 1
     match node:
         case ast.Constant(value=bool() | int() | float() as v):
-            const = np.float64(v)
+            const = _literal(node, v)
             return lambda env: const
         case ast.Constant():
             raise _refuse(node, f"the constant {type(node.value).__name__}")
@@ -198,7 +215,9 @@ def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
         case ast.IfExp(test=test, body=body, orelse=orelse):
             t, b, o = (_compile(x, names, d) for x in (test, body, orelse))
             return lambda env: np.where(np.asarray(t(env)) != 0, b(env), o(env))
-        case ast.Call(func=ast.Name(id=fname), args=args, keywords=[]) if fname in FUNCTIONS:
+        case ast.Call(func=ast.Name(id=fname), keywords=[_, *_]) if fname in FUNCTIONS:
+            raise _refuse(node, f"a keyword argument in {fname}()")
+        case ast.Call(func=ast.Name(id=fname), args=args) if fname in FUNCTIONS:
             return _compile_call(node, fname, args, names, d)
         case ast.Call(func=ast.Name(id=fname)):
             raise _refuse(node, f"calling '{fname}' (allowed: {', '.join(FUNCTIONS)})")
@@ -208,12 +227,25 @@ def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
             raise _refuse(node, "attribute access")
         case ast.Subscript():
             raise _refuse(node, "subscripting")
+        case ast.BinOp(op=op) | ast.UnaryOp(op=op):
+            raise _refuse(node, f"the operator {type(op).__name__}")
         case ast.Lambda():
             raise _refuse(node, "lambda")
         case ast.ListComp() | ast.SetComp() | ast.DictComp() | ast.GeneratorExp():
             raise _refuse(node, "a comprehension")
         case _:
             raise _refuse(node, f"'{type(node).__name__}'")
+
+
+def _literal(node: ast.AST, value: float) -> np.float64:
+    """A number literal as float64; refuses one too large for a float (e.g. 1e309, 10**400)."""
+    try:
+        out = np.float64(float(value))
+    except OverflowError:
+        out = np.float64(np.inf)
+    if not np.isfinite(out):
+        raise _refuse(node, "a number literal too large for a float (above 1.8e308)")
+    return out
 
 
 def _compile_name(node: ast.AST, name: str, names: set[str]) -> Evaluator:

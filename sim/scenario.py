@@ -35,6 +35,7 @@ MAX_FILE_BYTES = 2_000_000
 """Largest scenario file read, in bytes."""
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 Profile = dict[str, dict[str, str]]
@@ -166,6 +167,15 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioErrors(
             [ScenarioError(path, "", line, f"is not valid TOML ({_toml_reason(exc)})")]
         ) from None
+    except ValueError as exc:  # e.g. an integer literal of more than 4300 digits
+        raise ScenarioErrors(
+            [ScenarioError(path, "", None, f"is not valid TOML ({exc})")]
+        ) from None
+    except RecursionError:  # tomllib recurses once per level of nested tables/arrays
+        raise ScenarioErrors(
+            [ScenarioError(path, "", None, "nests tables or arrays too deeply; expected a "
+                           "scenario (a few levels of tables)")]
+        ) from None
     return parse_scenario(data, path=path, text=text)
 
 
@@ -292,8 +302,9 @@ class _Validator:
     def unknown(self, table: Mapping[str, Any], allowed: set[str], key: str) -> None:
         for k in table:
             if k not in allowed:
+                shown = k if _BARE_KEY.match(k) else '"' + k.replace('"', '\\"') + '"'
                 self.err(
-                    f"{key}.{k}" if key else k,
+                    f"{key}.{shown}" if key else shown,
                     f"unknown key '{k}'; expected one of: {', '.join(sorted(allowed))}",
                 )
 
@@ -320,11 +331,12 @@ class _Validator:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.err(key, f"expected a number, got {_typename(value)}")
             return None
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             self.err(key, f"expected a finite number, got {value}")
             return None
-        if abs(value) > 1e15:
-            self.err(key, f"expected a number of at most 1e15 in size, got {value:g}")
+        if abs(value) > 1e15:  # compared as int first: a huge int cannot become a float
+            got = f"{value:g}" if isinstance(value, float) else "a larger integer"
+            self.err(key, f"expected a number of at most 1e15 in size, got {got}")
             return None
         return float(value)
 
@@ -360,12 +372,19 @@ class _Validator:
         bargaining = self.bargaining(data.get("bargaining"), players, profiles, quantities)
         if self.errors:
             return None
+        title = self.string(head, "title", "scenario", required=False) or name
+        date = self.string(head, "date", "scenario", required=False)
+        description = self.string(head, "description", "scenario", required=False)
+        notes = self.strings(head, "notes", "scenario")
+        contradictions = self.strings(head, "contradictions", "scenario")
+        if self.errors:
+            return None
         return Scenario(
             path=self.path,
             name=name,
-            title=head.get("title", name),
-            date=head.get("date", ""),
-            description=head.get("description", ""),
+            title=title,
+            date=date,
+            description=description,
             sources=sources,
             facts=facts,
             assumptions=assumptions,
@@ -376,8 +395,8 @@ class _Validator:
             truce=truce,
             bargaining=bargaining,
             matrix=matrix,
-            notes=tuple(head.get("notes", ())),
-            contradictions=tuple(head.get("contradictions", ())),
+            notes=notes,
+            contradictions=contradictions,
             text=self.text,
         )
 
@@ -609,6 +628,8 @@ class _Validator:
 
     def formula(self, text: Any, key: str, known: set[str]) -> Formula | None:
         if isinstance(text, int | float) and not isinstance(text, bool):
+            if self.number(text, key) is None:
+                return None
             text = repr(float(text))
         if not isinstance(text, str):
             self.err(key, f"expected a formula string, got {_typename(text)}")
