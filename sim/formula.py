@@ -254,7 +254,15 @@ def _compile_name(node: ast.AST, name: str, names: set[str]) -> Evaluator:
     if name in FUNCTIONS:
         raise _refuse(node, f"the function name '{name}' without a call")
     names.add(name)
-    return lambda env: env[name]
+
+    def lookup(env: Mapping[str, Array]) -> Array:
+        try:
+            return env[name]
+        except KeyError:
+            msg = f"unknown name '{name}' in a formula"
+            raise FormulaError(msg) from None
+
+    return lookup
 
 
 def _check_exponent(node: ast.AST) -> None:
