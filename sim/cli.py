@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from sim.commands.truce import truce as truce_command
 from sim.errors import ScenarioErrors, TradesimError
 
 app = typer.Typer(
@@ -229,6 +230,9 @@ def show(
     if sc is None:
         raise fail(f"{file}: `show` takes a scenario file (.toml)")
     typer.echo(show_text(sc, game, max_rows=rows), nl=False)
+
+
+app.command("truce")(guarded(truce_command))
 
 
 def main() -> None:

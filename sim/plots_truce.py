@@ -115,10 +115,14 @@ def survival_curves(report: Report) -> bytes:
     return _png(fig)
 
 
+FIGURES = {
+    "truce_delta_star.png": delta_star_bars,
+    "truce_sustainable.png": sustainable_steps,
+    "truce_survival.png": survival_curves,
+}
+"""Each truce figure's file name and the function that draws it."""
+
+
 def figures(report: Report) -> dict[str, bytes]:
     """Every truce figure by file name."""
-    return {
-        "truce_delta_star.png": delta_star_bars(report),
-        "truce_sustainable.png": sustainable_steps(report),
-        "truce_survival.png": survival_curves(report),
-    }
+    return {name: draw(report) for name, draw in FIGURES.items()}

@@ -45,9 +45,10 @@ SectionBuilder = Callable[[Scenario, Game, RunOptions], Section | None]
 
 
 def _builders() -> list[SectionBuilder]:
+    from sim.commands.truce_report import run_section as truce_section
     from sim.report import core_section
 
-    return [core_section]
+    return [core_section, truce_section]
 
 
 SECTION_BUILDERS: Callable[[], list[SectionBuilder]] = _builders

@@ -43,7 +43,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from sim.errors import InputError, SolverError
 from sim.solvers.pure import pure_nash
@@ -210,6 +209,8 @@ def critical_discount_k(truce: float, deviation: float, punishment: float, k: in
         return 0.0
     if loss <= 1e-9 or gain >= k * loss * (1 - 1e-12):
         return math.inf
+
+    from scipy.optimize import brentq  # lazy: scipy is slow to import
 
     def slack(d: float) -> float:
         return loss * sum(d**t for t in range(1, k + 1)) - gain

@@ -40,18 +40,9 @@ punishment_periods = 2
 
 
 def _app() -> typer.Typer:
-    try:
-        from sim.cli import app  # the real entry point, once it registers the command
-    except ImportError:  # pragma: no cover - until sim/cli.py lands
-        app = None
-    if app is not None and any(c.name == "truce" for c in app.registered_commands):
-        return app
-    from sim.commands.truce import truce
+    from sim.cli import app
 
-    local = typer.Typer()
-    local.command("truce")(truce)
-    local.command("noop")(lambda: None)  # keep 'truce' a subcommand
-    return local
+    return app
 
 
 def invoke(*args: str):
@@ -172,3 +163,47 @@ def test_missing_truce_section(pd):
     code, out, _ = invoke(str(pd), "--no-figures")
     assert code == 2
     assert "[truce] is missing; expected a [truce] section" in out
+
+
+def test_help_lists_the_whole_library_and_has_an_example():
+    from sim.commands.truce import STRATEGY_NAMES
+    from sim.solvers.strategies import LIBRARY
+
+    assert tuple(LIBRARY) == STRATEGY_NAMES
+    result = CliRunner().invoke(_app(), ["truce", "--help"])
+    assert result.exit_code == 0
+    assert "Example: tradesim truce scenarios/london-2025.toml" in result.output
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bundled_london_truce_report(tmp_path):
+    code, out, _ = invoke(str(ROOT / "scenarios/london-2025.toml"), "--format", "json",
+                          "--runs", "4000", "--figures", str(tmp_path))
+    assert code == 0, out
+    report = json.loads(out)
+    nash = report["thresholds"]["april_escalation"]
+    assert report["punishment"] == "april_escalation"
+    assert set(nash["players"]) == {"US", "China"}
+    # Only China gains by deviating (holding rare earths back: 0.8 a month, see
+    # docs/explanation/london-scenario.md); punished by the April escalation.
+    china = nash["players"]["China"]
+    assert china["gain"] == pytest.approx(0.8)
+    assert china["delta_star"] == pytest.approx(
+        china["gain"] / (china["deviation_payoff"] - china["punishment_payoff"]))
+    assert nash["players"]["US"]["delta_star"] == 0
+    assert report["binding"] == "China"
+    assert report["sustainable"] is True
+    assert report["time"]["delta"] == pytest.approx(0.75 ** (30 / 90) * 1.05 ** (-30 / 365))
+    grim = next(p for p in report["simulation"]["pairs"] if p["label"] == "grim / grim")
+    exact = 0.95 ** 6 * 0.9 ** 4  # 3 monthly periods, eps 0.05, pi 0.1
+    assert abs(grim["expiry"]["probability"] - exact) <= 4 * grim["expiry"]["se"]
+    assert len(report["figures"]) == 3
+
+
+def test_bundled_prisoners_dilemma_shows_delta_star_one_half():
+    code, out, _ = invoke(str(ROOT / "scenarios/classroom/prisoners-dilemma.toml"),
+                          "--runs", "500", "--no-figures")
+    assert code == 0, out
+    assert "Binding side: US (delta* = 0.500)" in out

@@ -1,0 +1,518 @@
+"""The truce report behind ``tradesim truce FILE`` and the truce section of ``tradesim run``.
+
+:func:`settings` merges a scenario's ``[truce]`` with command-line options; :func:`analyse`
+turns them into one JSON-ready report (critical discount factors under each punishment, the
+best sustainable profiles as the discount factor rises, the thresholds of the file's named
+profiles, and the noisy Monte Carlo survival of each strategy pair); :func:`render_table`
+prints it for people; :func:`run_section` is the section of ``tradesim run``. The typer
+command itself is in :mod:`sim.commands.truce`, which imports this module only when it runs
+(so ``tradesim --help`` stays fast). Figures: :mod:`sim.plots_truce`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import InputError, ScenarioError, SolverError
+from sim.game import Game
+from sim.scenario import Scenario
+from sim.solvers import repeated as rp
+from sim.solvers.strategies import LIBRARY, parse_pair
+from sim.solvers.truce import TruceSurvival, check_noise, simulate_truce, truce_game
+
+DEFAULT_STRATEGIES = tuple(LIBRARY)
+"""Pairs simulated when neither the option nor the file names any: each against itself."""
+DEFAULT_LENGTH_DAYS = 90.0  # the Geneva truce runs 90 days (critical-0609, truce-0609)
+DEFAULT_PERIOD_DAYS = 7.0
+DEFAULT_RUNS = 20_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The truce settings after file values, defaults and command-line options are merged."""
+
+    truce: tuple[int, int]
+    length_days: float
+    period_days: float
+    delta: float
+    delta_source: str
+    annual_discount_rate: float | None
+    renewal_probability: float | None
+    noise_implementation: float
+    noise_perception: float
+    punishment: str
+    punishment_periods: int | None
+    escalation: tuple[int, int] | None
+    breach: str
+    strategies: tuple[str, ...]
+
+    @property
+    def periods(self) -> int:
+        return rp.periods_in(self.length_days, self.period_days)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def settings(scenario: Scenario, game: Game, *, delta: float | None = None,
+             noise_implementation: float | None = None, noise_perception: float | None = None,
+             strategies: Sequence[str] | None = None, punishment: str | None = None,
+             breach: str | None = None) -> Settings:
+    """Merge the scenario's ``[truce]`` with command-line options (options win)."""
+    body = scenario.truce
+    if body is None:
+        raise ScenarioError(scenario.path, "truce", None,
+                            "is missing; expected a [truce] section naming the truce profile")
+    if len(game.players) != 2:
+        msg = f"{scenario.name}: truce analysis needs two players, got {len(game.players)}"
+        raise SolverError(msg)
+
+    def value(key: str) -> float | None:
+        return scenario.value(body[key]) if body.get(key) is not None else None
+
+    period_days = value("period_days") or DEFAULT_PERIOD_DAYS
+    length_days = value("length_days") or DEFAULT_LENGTH_DAYS
+    rate, renewal = value("annual_discount_rate"), value("renewal_probability")
+    if delta is not None:
+        d, source = rp.check_delta(delta, "--delta"), "--delta"
+    elif body.get("discount") is not None:
+        d, source = rp.check_delta(value("discount"), "truce.discount"), "truce.discount"
+    elif rate is not None or renewal is not None:
+        d = rp.period_discount(rate or 0.0, 1.0 if renewal is None else renewal, period_days,
+                               renewal_days=length_days)  # renewed (or not) at each expiry
+        d = rp.check_delta(d, "the per-period discount factor from annual_discount_rate and "
+                              "renewal_probability")
+        source = "annual_discount_rate and renewal_probability"
+    else:
+        msg = (f"{scenario.path or scenario.name}: [truce] sets no discount; expected "
+               "truce.discount, annual_discount_rate or renewal_probability, or --delta")
+        raise InputError(msg)
+    pun = punishment or body.get("punishment") or "nash"
+    if pun not in {"nash", "minmax"} and pun not in scenario.profiles:
+        msg = (f"--punishment: got '{pun}'; expected nash, minmax or a profile name "
+               f"({', '.join(scenario.profiles) or 'the file names none'})")
+        raise InputError(msg)
+    escalation = _profile(scenario, game, body.get("escalation"))
+    breach = breach or ("escalation" if escalation is not None else "deviation")
+    if breach not in {"deviation", "escalation"} or (breach == "escalation" and escalation is None):
+        msg = (f"--breach: got '{breach}'; expected deviation, or escalation when [truce] "
+               "names an escalation profile")
+        raise InputError(msg)
+    names = tuple(strategies) if strategies else tuple(body.get("strategies") or DEFAULT_STRATEGIES)
+    k = body.get("punishment_periods")
+    for spec in names:
+        parse_pair(spec, default_k=k or 3)  # fails early, with one line, on a bad name
+    return Settings(
+        truce=_profile(scenario, game, body["profile"]),  # type: ignore[arg-type]
+        length_days=length_days, period_days=period_days,
+        delta=d, delta_source=source, annual_discount_rate=rate, renewal_probability=renewal,
+        noise_implementation=check_noise(
+            noise_implementation if noise_implementation is not None
+            else value("noise_implementation") or 0.0, "--noise-impl"),
+        noise_perception=check_noise(
+            noise_perception if noise_perception is not None
+            else value("noise_perception") or 0.0, "--noise-perception"),
+        punishment=pun, punishment_periods=k, escalation=escalation, breach=breach,
+        strategies=names,
+    )
+
+
+def _profile(scenario: Scenario, game: Game, ref: Any) -> tuple[int, int] | None:
+    if ref is None:
+        return None
+    profile = scenario.profiles[ref] if isinstance(ref, str) else ref
+    index = game.profile_index(profile)
+    return (index[0], index[1])
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_RUNS,
+            seed: int = 0, all_pairs: bool = False,
+            progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """The whole truce report as a JSON-ready dict (see ``docs/reference/cli.md``)."""
+    payoffs = game.payoffs
+    report: dict[str, Any] = {
+        "scenario": scenario.name,
+        "players": list(game.players),
+        "truce": _profile_json(game, s.truce),
+        "time": _time_json(s),
+    }
+    table = {}
+    for name, pun in _punishments(scenario, game, s).items():
+        try:
+            t = rp.thresholds(payoffs, s.truce, pun, k=s.punishment_periods)
+        except SolverError as exc:
+            if name == s.punishment:
+                raise
+            table[name] = {"error": str(exc)}
+            continue
+        table[name] = _thresholds_json(game, t, s)
+    head = table[s.punishment]
+    report["punishment"] = s.punishment
+    report["delta_star"] = head["delta_star"]
+    report["binding"] = head["binding"]
+    report["sustainable"] = head["sustainable"]
+    report["thresholds"] = table
+    report["best_sustainable"] = _sustainable_json(game, s.delta)
+    report["named_profiles"] = _named_json(scenario, game, s.delta)
+    report["simulation"] = _simulate(game, s, runs=runs, seed=seed, all_pairs=all_pairs,
+                                     progress=progress)
+    return report
+
+
+def _punishments(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
+    out: dict[str, Any] = {"nash": "nash", "minmax": "minmax"}
+    if s.punishment not in out:
+        out[s.punishment] = _profile(scenario, game, s.punishment)
+    if s.escalation is not None and s.escalation not in out.values():
+        out["escalation"] = s.escalation
+    return out
+
+
+def _num(x: float) -> float | None:
+    """JSON has no infinity or NaN: ``None`` stands for them (with a flag beside it)."""
+    return None if x is None or not math.isfinite(x) else round(float(x), 12)
+
+
+def _profile_json(game: Game, index: tuple[int, int]) -> dict[str, Any]:
+    return {
+        "label": game.profile_label(index),
+        "levels": {p: game.lever_choice(i, index[i]) for i, p in enumerate(game.players)},
+        "payoffs": {p: _num(game.payoffs[i][index]) for i, p in enumerate(game.players)},
+    }
+
+
+def _time_json(s: Settings) -> dict[str, Any]:
+    return {
+        "length_days": s.length_days, "period_days": s.period_days, "periods": s.periods,
+        "annual_discount_rate": s.annual_discount_rate,
+        "renewal_probability": s.renewal_probability,
+        "delta": _num(s.delta), "delta_annual": _num(rp.annual_discount(s.delta, s.period_days)),
+        "delta_source": s.delta_source,
+    }
+
+
+def _thresholds_json(game: Game, t: rp.Thresholds, s: Settings) -> dict[str, Any]:
+    players = {}
+    for i, (p, pt) in enumerate(zip(game.players, t.players, strict=True)):
+        players[p] = {
+            "truce_payoff": _num(pt.truce_payoff),
+            "deviation": game.lever_choice(i, pt.deviation),
+            "deviation_payoff": _num(pt.deviation_payoff), "gain": _num(pt.gain),
+            "punishment_payoff": _num(pt.punishment_payoff),
+            "punishment_profile": (None if pt.punishment_profile is None
+                                   else game.profile_label(pt.punishment_profile)),
+            "delta_star": _num(pt.delta_star),
+            "delta_star_annual": _num(rp.annual_discount(pt.delta_star, s.period_days)),
+            "sustainable_for_some_delta": math.isfinite(pt.delta_star),
+            "delta_star_k": None if pt.delta_star_k is None else _num(pt.delta_star_k),
+        }
+    return {
+        "players": players, "binding": game.players[t.binding],
+        "delta_star": _num(t.delta_star),
+        "delta_star_annual": _num(rp.annual_discount(t.delta_star, s.period_days)),
+        "sustainable": t.sustainable(s.delta),
+        "k": t.k, "delta_star_k": None if t.k is None else _num(t.delta_star_k),
+        "binding_k": None if t.k is None else game.players[t.binding_k],
+        "sustainable_k": None if t.k is None else bool(t.delta_star_k <= s.delta),
+    }
+
+
+def _sustainable_json(game: Game, delta: float) -> dict[str, Any] | dict[str, str]:
+    try:
+        best = rp.best_sustainable(game.payoffs, delta)
+        steps = rp.sustainability_path(game.payoffs)
+    except SolverError as exc:
+        return {"error": str(exc)}
+    return {
+        "delta": _num(delta), "count": best.count,
+        "joint": _profile_json(game, best.joint),
+        "nash_product": None if best.nash_product is None else _profile_json(game,
+                                                                             best.nash_product),
+        "steps": _steps_json(game, steps),
+    }
+
+
+def _named_json(scenario: Scenario, game: Game, delta: float) -> dict[str, Any]:
+    """Grim-trigger threshold (Nash reversion) of every profile the file names."""
+    try:
+        crit = rp.profile_thresholds(game.payoffs, rp.nash_reversion_payoffs(game.payoffs))
+    except SolverError:
+        return {}
+    out = {}
+    for name in scenario.profiles:
+        d = float(crit[_profile(scenario, game, name)])
+        out[name] = {"delta_star": _num(d), "sustainable": d <= delta}
+    return out
+
+
+def _steps_json(game: Game, steps: Sequence[rp.Step]) -> list[dict[str, Any]]:
+    """Each step with its full label and ``changes``: the levels that differ from the step
+    before (the whole profile for the first step)."""
+    out: list[dict[str, Any]] = []
+    before: dict[str, dict[str, str]] = {}
+    for st in steps:
+        levels = {p: game.lever_choice(i, st.profile[i]) for i, p in enumerate(game.players)}
+        changes = {p: {k: v for k, v in lv.items() if before.get(p, {}).get(k) != v}
+                   for p, lv in levels.items()}
+        out.append({"delta": _num(st.delta), "label": game.profile_label(st.profile),
+                    "levels": levels, "joint_payoff": _num(st.joint_payoff),
+                    "changes": "; ".join(f"{p}: {_levels_text(c)}" for p, c in changes.items()
+                                         if c)})
+        before = levels
+    return out
+
+
+def _simulate(game: Game, s: Settings, *, runs: int, seed: int, all_pairs: bool,
+              progress: Callable[[int], None] | None) -> dict[str, Any]:
+    escalation = s.escalation if s.breach == "escalation" else None
+    small = truce_game(game.payoffs, s.truce, escalation)
+    k = s.punishment_periods or 3
+    pairs = [parse_pair(spec, default_k=k) for spec in s.strategies]
+    if all_pairs:
+        pairs = [(a[0], b[1]) for a in pairs for b in pairs]
+    streams = np.random.default_rng(np.random.SeedSequence(seed)).spawn(len(pairs))
+    out = []
+    for n, (pair, rng) in enumerate(zip(pairs, streams, strict=True)):
+        done = n * s.periods
+        tick = None if progress is None else (lambda t, done=done: progress(done + t))
+        res = simulate_truce(small, pair, periods=s.periods, runs=runs, rng=rng,
+                             noise_implementation=s.noise_implementation,
+                             noise_perception=s.noise_perception, delta=s.delta, progress=tick)
+        out.append(_survival_json(game, res, s))
+    return {
+        "runs": runs, "seed": seed, "periods": s.periods,
+        "noise_implementation": s.noise_implementation,
+        "noise_perception": s.noise_perception, "breach_kind": s.breach,
+        "breach": {p: game.lever_choice(i, small.breach[i]) for i, p in enumerate(game.players)},
+        "pairs": out,
+    }
+
+
+def _survival_json(game: Game, res: TruceSurvival, s: Settings) -> dict[str, Any]:
+    days = [min(t * s.period_days, s.length_days) for t in range(res.periods + 1)]
+    broken = int(res.first_breach.sum())
+    end_days = np.array(days[1:])
+    mean_day = float(res.first_breach @ end_days / broken) if broken else None
+    below = np.flatnonzero(res.survival[1:] <= 0.5)
+    median_day = float(end_days[below[0]]) if below.size else None
+    p1, p2 = game.players
+    return {
+        "strategies": {p1: res.strategies[0], p2: res.strategies[1]},
+        "label": f"{res.strategies[0]} / {res.strategies[1]}",
+        "days": days,
+        "survival": [_num(x) for x in res.survival],
+        "survival_se": [_num(x) for x in res.survival_se],
+        "expiry": {"probability": _num(res.expiry), "se": _num(res.expiry_se)},
+        # counts per period; mean day among runs that broke; median: first day by which
+        # half the runs have broken (None if fewer than half break before the expiry)
+        "first_breach": {"counts": res.first_breach.tolist(), "broken_runs": broken,
+                         "mean_day": _num(mean_day) if mean_day is not None else None,
+                         "median_day": median_day},
+        "mutual_compliance": {"share": _num(res.mutual_compliance),
+                              "se": _num(res.mutual_compliance_se)},
+        "recovery": _num(res.recovery),
+        "payoffs": {p: {"mean": _num(m), "se": _num(e)}
+                    for p, m, e in zip(game.players, res.payoffs, res.payoffs_se, strict=True)},
+    }
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _levels_text(levels: Mapping[str, str]) -> str:
+    """``tariff=geneva, chips=strict``; just the name for a classroom game's strategy."""
+    if list(levels) == ["strategy"]:
+        return levels["strategy"]
+    return ", ".join(f"{k}={v}" for k, v in levels.items())
+
+
+def _fmt_g(x: float | None) -> str:
+    return "never" if x is None else f"{x:.3g}"
+
+
+def _fmt(x: float | None, digits: int = 3) -> str:
+    return "never" if x is None else f"{x:.{digits}f}"
+
+
+def render_table(report: Mapping[str, Any]) -> str:
+    """A short plain-text report for the terminal."""
+    t, time = report["thresholds"][report["punishment"]], report["time"]
+    lines = [f"Truce stability: {report['scenario']}",
+             f"Truce: {report['truce']['label']}",
+             (f"Time: {time['period_days']:g}-day periods, {time['length_days']:g}-day truce "
+             f"({time['periods']} periods); delta = {time['delta']:.4f} per period "
+             f"({time['delta_annual']:.4g} a year), from {time['delta_source']}"),
+             f"Punishment: {_PUNISHMENT_NAMES.get(report['punishment'], report['punishment'])}",
+             ""]
+    width = max(len(p) for p in report["players"])
+    lines.append(f"{'side':<{width}}  {'truce':>8}  {'deviate':>8}  {'punished':>8}  "
+                 f"{'delta*':>7}  {'annual':>7}  best one-shot deviation")
+    for p, row in t["players"].items():
+        dev = _levels_text(row["deviation"]) if row["gain"] > 0 else "none gains"
+        lines.append(f"{p:<{width}}  {row['truce_payoff']:8.3f}  {row['deviation_payoff']:8.3f}  "
+                     f"{row['punishment_payoff']:8.3f}  {_fmt(row['delta_star']):>7}  "
+                     f"{_fmt_g(row['delta_star_annual']):>7}  {dev}")
+    verdict = "yes" if t["sustainable"] else "no"
+    lines.append(f"Binding side: {t['binding']} (delta* = {_fmt(t['delta_star'])}). "
+                 f"Sustainable at delta = {time['delta']:.4f}: {verdict}.")
+    if t["k"] is not None:
+        lines.append(f"With {t['k']}-period punishments: delta* = {_fmt(t['delta_star_k'])} "
+                     f"(binding: {t['binding_k']}).")
+    others = [f"{name} {_fmt(o.get('delta_star'))}" if "error" not in o else f"{name}: n/a"
+              for name, o in report["thresholds"].items() if name != report["punishment"]]
+    if others:
+        lines.append("Other punishments, delta*: " + "; ".join(others) + ".")
+    if report["named_profiles"]:
+        lines.append("Named profiles, delta* with Nash reversion: " + "; ".join(
+            f"{n} {_fmt(v['delta_star'])}" for n, v in report["named_profiles"].items()) + ".")
+    lines += ["", *_sustainable_lines(report["best_sustainable"]), "",
+              *_simulation_lines(report)]
+    return "\n".join(lines)
+
+
+_PUNISHMENT_NAMES = {
+    "nash": "Nash reversion (the stage equilibrium worst for the deviator), grim trigger",
+    "minmax": "the deviator's minmax payoff, grim trigger",
+}
+
+
+def _sustainable_lines(best: Mapping[str, Any]) -> list[str]:
+    if "error" in best:
+        return [f"Best sustainable profile: n/a ({best['error']})"]
+    lines = [(f"Best sustainable profile at delta = {best['delta']:.4f} ({best['count']} "
+             f"sustainable): {best['joint']['label']}")]
+    if best["nash_product"] is not None:
+        lines.append(f"  by Nash product: {best['nash_product']['label']}")
+    lines.append("As delta rises (Nash reversion; each step lists what changes):")
+    lines += [f"  from delta = {st['delta']:.3f}: {st['changes']} (joint payoff "
+              f"{st['joint_payoff']:.3f})" for st in best["steps"]]
+    return lines
+
+
+def _simulation_lines(report: Mapping[str, Any]) -> list[str]:
+    sim, time = report["simulation"], report["time"]
+    breach = " | ".join(f"{p}: {_levels_text(lv)}" for p, lv in sim["breach"].items())
+    lines = [(f"Simulation: {sim['runs']:,} runs x {sim['periods']} periods, seed {sim['seed']}, "
+             f"implementation noise {sim['noise_implementation']:g}, perception noise "
+             f"{sim['noise_perception']:g}"),
+             f"A breach ({sim['breach_kind']}) is: {breach}"]
+    p1, p2 = report["players"]
+    w = max(10, *(len(pair["label"]) for pair in sim["pairs"]))
+    head = (f"{'strategies':<{w}}  {'P(intact, day ' + format(time['length_days'], 'g') + ')':>20}"
+            f"  {'median breach day':>17}  {'mutual':>6}  {'recovery':>8}  {p1:>8}  {p2:>8}")
+    lines.append(head)
+    for pair in sim["pairs"]:
+        e = pair["expiry"]
+        med = pair["first_breach"]["median_day"]
+        rec = pair["recovery"]
+        lines.append(
+            f"{pair['label']:<{w}}  {e['probability']:>12.4f} ± {e['se']:.4f}  "
+            f"{'-' if med is None else format(med, 'g'):>17}  "
+            f"{pair['mutual_compliance']['share']:6.3f}  {'-' if rec is None else f'{rec:.3f}':>8}"
+            f"  {pair['payoffs'][p1]['mean']:8.3f}  {pair['payoffs'][p2]['mean']:8.3f}")
+    return lines
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """The truce section of ``summary.md`` (the table report in a code block, with a title)."""
+    return "## Truce stability\n\n```text\n" + render_table(report) + "\n```\n"
+
+
+# --------------------------------------------------------------------------- tradesim run
+
+RUN_STRATEGIES = ("comply", "grim", "tft", "gtft", "wsls", "ctft")
+
+
+def run_section(scenario: Scenario, game: Game, options: Any) -> Any:
+    """The truce section of ``tradesim run`` (``None`` for a scenario without ``[truce]``)."""
+    if scenario.truce is None or len(game.players) != 2:
+        return None
+    from sim.io import atomic_write_bytes
+    from sim.runner import Section
+
+    s = settings(scenario, game, strategies=scenario.truce.get("strategies") or RUN_STRATEGIES)
+    report = analyse(scenario, game, s, runs=DEFAULT_RUNS, seed=options.seed)
+
+    def drawer(name: str) -> Callable[[Path], Path]:
+        def draw(path: Path) -> Path:
+            from sim.plots_truce import FIGURES
+
+            return atomic_write_bytes(path, FIGURES[name](report))
+        return draw
+
+    from sim.plots_truce import FIGURES
+
+    return Section(key="truce", title="Truce stability", data=report,
+                   summary=summary_lines(scenario, report), console=console_lines(report),
+                   figures={name: drawer(name) for name in FIGURES})
+
+
+def _origin(scenario: Scenario, key: str) -> str:
+    ref = (scenario.truce or {}).get(key)
+    if isinstance(ref, str):
+        q = scenario.quantity(ref)
+        return f"`{ref}`, {q.origin()}"
+    return "set in [truce]" if ref is not None else "default"
+
+
+def summary_lines(scenario: Scenario, report: Mapping[str, Any]) -> list[str]:
+    """Markdown lines for ``summary.md``: each number with where it comes from."""
+    t, time, sim = report["thresholds"][report["punishment"]], report["time"], report["simulation"]
+    lines = [f"Truce profile: {report['truce']['label']}.", "",
+             "| setting | value | from |", "|---|---|---|"]
+    rows = [("truce length (days)", f"{time['length_days']:g}", "length_days"),
+            ("period (days)", f"{time['period_days']:g}", "period_days"),
+            ("annual discount rate", _g(time["annual_discount_rate"]), "annual_discount_rate"),
+            ("renewal probability (per expiry)", _g(time["renewal_probability"]),
+             "renewal_probability"),
+            ("implementation noise", _g(sim["noise_implementation"]), "noise_implementation"),
+            ("perception noise", _g(sim["noise_perception"]), "noise_perception")]
+    lines += [f"| {a} | {b} | {_origin(scenario, k)} |" for a, b, k in rows]
+    lines += [f"| δ per period | {time['delta']:.4f} | {time['delta_source']} |", "",
+              f"Punishment: {_PUNISHMENT_NAMES.get(report['punishment'], report['punishment'])}."
+              , "", "| side | truce payoff | best deviation | gain | punished | δ* | δ* (annual) |",
+              "|---|---|---|---|---|---|---|"]
+    for p, row in t["players"].items():
+        dev = _levels_text(row["deviation"]) if row["gain"] > 0 else "none gains"
+        lines.append(f"| {p} | {row['truce_payoff']:.3f} | {dev} | {row['gain']:.3f} | "
+                     f"{row['punishment_payoff']:.3f} | {_fmt(row['delta_star'])} | "
+                     f"{_fmt_g(row['delta_star_annual'])} |")
+    verdict = "sustainable" if t["sustainable"] else "not sustainable"
+    lines += ["", (f"Binding side: **{t['binding']}** (δ* = {_fmt(t['delta_star'])}); at "
+                  f"δ = {time['delta']:.4f} the truce is **{verdict}** under grim trigger."), ""]
+    lines += [(f"Survival to day {time['length_days']:g} ({sim['runs']:,} runs, seed "
+              f"{sim['seed']}; a breach is the {sim['breach_kind']} levels):"), "",
+              "| strategies | P(intact at expiry) | ± s.e. | mutual compliance | recovery |",
+              "|---|---|---|---|---|"]
+    for pair in sim["pairs"]:
+        rec = pair["recovery"]
+        lines.append(f"| {pair['label']} | {pair['expiry']['probability']:.4f} | "
+                     f"{pair['expiry']['se']:.4f} | {pair['mutual_compliance']['share']:.3f} | "
+                     f"{'-' if rec is None else f'{rec:.3f}'} |")
+    return lines
+
+
+def console_lines(report: Mapping[str, Any]) -> list[str]:
+    """A few lines for the console of ``tradesim run``."""
+    t, time = report["thresholds"][report["punishment"]], report["time"]
+    lines = [f"delta* {p}: {_fmt(row['delta_star'])}" for p, row in t["players"].items()]
+    verdict = "yes" if t["sustainable"] else "no"
+    lines.append(f"binding: {t['binding']}; sustainable at delta = {time['delta']:.4f}: {verdict}")
+    for pair in report["simulation"]["pairs"]:
+        e = pair["expiry"]
+        lines.append(f"P(intact at day {time['length_days']:g}) {pair['label']}: "
+                     f"{e['probability']:.3f} ± {e['se']:.3f}")
+    return lines
+
+
+def _g(x: float | None) -> str:
+    return "-" if x is None else f"{x:g}"
