@@ -140,6 +140,12 @@ def core_console(a: Analysis, named: dict[str, tuple[int, ...]]) -> list[str]:
     if len(a.equilibria.equilibria) > 10:
         out.append(f"  … {len(a.equilibria.equilibria) - 10} more in results.json")
     out.append(f"Pareto-optimal pure profiles: {len(a.pareto)}")
+    for s in a.pareto[:8]:
+        pays = ", ".join(f"{p} {fmt(g.payoffs[(k, *s)])}" for k, p in enumerate(g.players))
+        out.append(f"  {g.profile_label(s)} ({pays})")
+    if len(a.pareto) > 8:
+        out.append(f"  … {len(a.pareto) - 8} more in summary.md")
+    out.append("Named profiles:" if named else "Named profiles: none")
     for name, idx in named.items():
         flags = [w for w, ok in (("equilibrium", idx in a.pure), ("Pareto-optimal",
                  idx in a.pareto)) if ok]
@@ -147,7 +153,13 @@ def core_console(a: Analysis, named: dict[str, tuple[int, ...]]) -> list[str]:
         out.append(f"  {name}: {pays}" + (f" ({', '.join(flags)})" if flags else ""))
     strict = [d for d in a.dominated if d.strict]
     out.append(f"Dominated strategies: {len(strict)} strictly, "
-               f"{len(a.dominated) - len(strict)} weakly")
+               f"{len(a.dominated) - len(strict)} weakly (list in summary.md)")
+    surv = a.elimination.surviving
+    out.append("Iterated elimination of strictly dominated strategies leaves:")
+    for i, p in enumerate(g.players):
+        shown = [g.strategies[i][k] for k in surv[i][:6]]
+        more = f" … and {len(surv[i]) - 6} more" if len(surv[i]) > 6 else ""
+        out.append(f"  {p} ({len(surv[i])} of {g.shape[i]}): " + "; ".join(shown) + more)
     return out
 
 
