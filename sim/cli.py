@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from sim.commands.bargain import bargain
 from sim.commands.truce import truce as truce_command
 from sim.errors import ScenarioErrors, TradesimError
 
@@ -233,6 +234,7 @@ def show(
 
 
 app.command("truce")(guarded(truce_command))
+app.command("bargain")(guarded(bargain))
 
 
 def main() -> None:

@@ -45,10 +45,11 @@ SectionBuilder = Callable[[Scenario, Game, RunOptions], Section | None]
 
 
 def _builders() -> list[SectionBuilder]:
+    from sim.commands.bargain import run_section as bargain_section
     from sim.commands.truce_report import run_section as truce_section
     from sim.report import core_section
 
-    return [core_section, truce_section]
+    return [core_section, truce_section, bargain_section]
 
 
 SECTION_BUILDERS: Callable[[], list[SectionBuilder]] = _builders

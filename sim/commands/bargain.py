@@ -14,19 +14,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
 
-from sim.errors import InputError, SolverError
-from sim.game import Game, build_game
-from sim.scenario import Scenario, load_scenario
-from sim.solvers import bargaining as bg
-from sim.solvers import linkage as lk
-from sim.solvers import repeated as rp
-from sim.solvers import rubinstein as rb
-from sim.solvers import sequential as sq
+from sim.errors import InputError, SolverError, TradesimError
+
+if TYPE_CHECKING:
+    from sim.game import Game
+    from sim.runner import Section
+    from sim.scenario import Scenario
+    from sim.solvers import bargaining as bg
 
 DEFAULT_DELTA = 0.9
 """Per-period discount factor when neither the file nor ``--delta`` gives one."""
@@ -57,6 +56,8 @@ class Settings:
 
     @property
     def rounds(self) -> int:
+        from sim.solvers import rubinstein as rb
+
         return rb.rounds_before_deadline(self.length_days, self.period_days)
 
 
@@ -67,6 +68,8 @@ def settings(scenario: Scenario, game: Game, *, disagreement: str | None = None,
              delta: Sequence[str] | None = None, first: str | None = None,
              tie_rule: str = "favour-other") -> Settings:
     """Merge ``[bargaining]`` and the ``[truce]`` timing with command-line options."""
+    from sim.solvers import sequential as sq
+
     if len(game.players) != 2:
         msg = f"{scenario.name}: bargaining needs two players, got {len(game.players)}"
         raise SolverError(msg)
@@ -107,6 +110,8 @@ def settings(scenario: Scenario, game: Game, *, disagreement: str | None = None,
 def _deltas(scenario: Scenario, game: Game, truce: Mapping[str, Any], period: float,
             given: Sequence[str] | None) -> tuple[tuple[float, float], str]:
     """Per-player discount factors: ``--delta 0.9`` or ``--delta US=0.9``, else the truce's."""
+    from sim.solvers import repeated as rp
+
     if truce.get("discount") is not None:
         base = rp.check_delta(scenario.value(truce["discount"]), "truce.discount")
         source = "truce.discount"
@@ -146,6 +151,8 @@ def _player(game: Game, name: str, option: str) -> int:
 
 def analyse(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
     """The whole bargaining report as a JSON-ready dict (see ``docs/reference/cli.md``)."""
+    from sim.solvers import bargaining as bg
+
     A, B = game.A, game.B
     profiles = {name: _index(game, p) for name, p in scenario.profiles.items()}
     space = bg.payoff_space(A, B)
@@ -264,6 +271,8 @@ def _differences(game: Game, deal: tuple[int, int], other: tuple[int, int]
 
 def _rubinstein_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
                      s: Settings) -> dict[str, Any]:
+    from sim.solvers import repeated as rp
+    from sim.solvers import rubinstein as rb
     i = s.first
     deal = rb.frontier_rubinstein(space.frontier, d, s.deltas, first=i, options=s.options)
     shown = max(3 * s.rounds, 30)
@@ -290,6 +299,8 @@ def _rubinstein_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
 
 def _options_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
                   s: Settings) -> dict[str, Any]:
+    from sim.solvers import bargaining as bg
+    from sim.solvers import rubinstein as rb
     out = {}
     for p, (o, ref) in enumerate(zip(s.options, s.option_refs, strict=True)):
         if o is None:
@@ -341,6 +352,8 @@ def _rubinstein_threshold(space: bg.PayoffSpace, d: np.ndarray, s: Settings, p: 
                           options: Sequence[float | None]) -> float:
     """Option level above which ``p``'s option binds in alternating offers: what ``p`` gets
     by rejecting and proposing next period, :math:`d_p + \\delta_p (V_p - d_p)`."""
+    from sim.solvers import rubinstein as rb
+
     deal = rb.frontier_rubinstein(space.frontier, d, s.deltas, first=s.first, options=options)
     if deal is None:
         return math.nan
@@ -351,6 +364,7 @@ def _rubinstein_threshold(space: bg.PayoffSpace, d: np.ndarray, s: Settings, p: 
 def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
                   profiles: Mapping[str, tuple[int, int]],
                   result: bg.BargainingResult) -> dict[str, Any]:
+    from sim.solvers import linkage as lk
     delta = min(s.deltas)
     separate, linked, _ = lk.linkage_maps(game, s.issues)
     deals = dict(profiles)
@@ -400,6 +414,8 @@ def _nash_product_profile(space: bg.PayoffSpace, d: np.ndarray) -> tuple[int, in
 
 
 def _move_order_json(game: Game, s: Settings) -> dict[str, Any]:
+    from sim.solvers import bargaining as bg
+    from sim.solvers import sequential as sq
     orders = sq.standard_orders(game, s.issues or None)
     if s.move_order and tuple(s.move_order) not in orders.values():
         orders["file order"] = tuple(s.move_order)
@@ -586,6 +602,30 @@ def _order_lines(mo: Mapping[str, Any], players: Sequence[str]) -> list[str]:
     return lines
 
 
+def _console_lines(r: Mapping[str, Any]) -> list[str]:
+    """A few lines for ``tradesim run``: the deals, the split, linkage and move order."""
+    lines = []
+    for name in ("nash", "kalai_smorodinsky"):
+        sol = r["solutions"].get(name)
+        if sol is None:
+            lines.append(f"{SOLUTION_NAMES[name]}: no deal beats the disagreement point")
+            continue
+        named = sorted({n for x in sol["lottery"] for n in x["named"]})
+        lines.append(f"{SOLUTION_NAMES[name]} deal: {_pp(sol['payoffs'])}"
+                     + (f" ({', '.join(named)})" if named else ""))
+    rub = r["rubinstein"]
+    if rub["stationary"] is not None:
+        lines.append(f"Rubinstein ({rub['first']} first, {rub['rounds']} rounds to the "
+                     f"{rub['length_days']:g}-day deadline): {_pp(rub['at_deadline'])}")
+    for row in r["linkage"]["deals"]:
+        sep, lnk = row["separate_delta_star"], row["linked_delta_star"]
+        lines.append(f"Linkage, {row['name']}: delta* {'never' if sep is None else f'{sep:.3f}'}"
+                     f" separately, {'never' if lnk is None else f'{lnk:.3f}'} linked")
+    for o in r["move_order"]["orders"]:
+        lines.append(f"{o['name']}: {_pp(o['outcome']['payoffs'])}")
+    return lines
+
+
 def render_markdown(report: Mapping[str, Any]) -> list[str]:
     """The bargaining section of ``summary.md`` (the table report in a code block)."""
     return ["```text", render_table(report), "```"]
@@ -594,21 +634,40 @@ def render_markdown(report: Mapping[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------- run section
 
 
-def run_section(scenario: Scenario, game: Game, options: Any = None) -> dict[str, Any] | None:
-    """Data, summary, console lines and figure drawers for ``tradesim run`` (``None`` when
-    the game does not have two players)."""
+def run_section(scenario: Scenario, game: Game, options: Any = None) -> Section | None:
+    """The bargaining section of ``tradesim run`` (``None`` unless the game has two players).
+
+    A file that sets no disagreement point on a game without a pure equilibrium falls back to
+    the minmax point (said in the section); any other problem becomes a one-line note in the
+    section instead of stopping the run.
+    """
+    from sim.runner import Section
+
     if len(game.players) != 2:
         return None
-    report = analyse(scenario, game, settings(scenario, game))
+    title = "Bargaining, linkage and move order"
+    note = ""
+    try:
+        try:
+            report = analyse(scenario, game, settings(scenario, game))
+        except SolverError:
+            if (scenario.bargaining or {}).get("disagreement"):
+                raise
+            report = analyse(scenario, game, settings(scenario, game, disagreement="minmax"))
+            note = ("The stage game has no pure equilibrium, so the disagreement point is the "
+                    "minmax point.")
+    except TradesimError as exc:
+        return Section(key="bargaining", title=title, data={"error": str(exc)},
+                       summary=[f"Not available: {exc}"],
+                       console=[f"bargaining: not available ({exc})"])
     from sim.plots_bargain import figure_drawers
 
-    nash = report["solutions"].get("nash")
-    console = [f"Nash bargaining deal: {_pp(nash['payoffs'])}" if nash else
-               "Nash bargaining: no deal beats the disagreement point"]
-    console += _linkage_lines(report["linkage"])[-1:]
-    return {"key": "bargaining", "title": "Bargaining, linkage and move order", "data": report,
-            "summary": render_markdown(report), "console": console,
-            "figures": figure_drawers(report)}
+    console = _console_lines(report)
+    if note:
+        report["note"] = note
+    summary = ([note, ""] if note else []) + render_markdown(report)
+    return Section(key="bargaining", title=title, data=report, summary=summary,
+                   console=console, figures=figure_drawers(report))
 
 
 # --------------------------------------------------------------------------- command
@@ -641,6 +700,9 @@ def bargain(
     if fmt not in {"table", "json"}:
         msg = f"--format: got '{fmt}'; expected table or json"
         raise InputError(msg)
+    from sim.game import build_game
+    from sim.scenario import load_scenario
+
     scenario = load_scenario(file)
     game = build_game(scenario)
     s = settings(scenario, game, disagreement=disagreement, delta=delta, first=first,

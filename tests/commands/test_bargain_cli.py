@@ -136,3 +136,80 @@ def pd_with(tmp_path: Path, extra: str) -> Path:
 def test_bad_bargaining_sections_are_scenario_errors(tmp_path, extra, message):
     with pytest.raises(ScenarioErrors, match=message):
         load_scenario(pd_with(tmp_path, extra))
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def invoke(*args):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_cli_json(tmp_path):
+    result = invoke("bargain", PD, "--format", "json", "--figures", tmp_path)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["solutions"]["nash"]["payoffs"] == {"US": 3.0, "China": 3.0}
+    assert sorted(Path(f).name for f in doc["figures"]) == [
+        "bargain-linkage.png", "bargain-payoff-space.png", "bargain-rubinstein-deadline.png"]
+    assert all(Path(f).read_bytes().startswith(b"\x89PNG") for f in doc["figures"])
+
+
+def test_cli_table_on_london():
+    result = invoke("bargain", LONDON, "--no-figures", "--tie-rule", "harm-other")
+    assert result.exit_code == 0, result.output
+    assert "Kalai-Smorodinsky" in result.stdout
+    assert "ties: harm-other" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--delta", "1.5"], "--delta US must lie strictly between 0 and 1, got 1.5"),
+    (["--delta", "China=-0.1"], "--delta China must lie strictly between 0 and 1"),
+    (["--disagreement", "war"], "--disagreement: got 'war'"),
+    (["--format", "xml"], "--format: got 'xml'"),
+])
+def test_cli_bad_options_one_line(tmp_path, args, message):
+    result = invoke("bargain", PD, "--figures", tmp_path / "figs", *args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert message in lines[0]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "figs").exists()
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ('[bargaining]\nissues = { a = ["nope"] }', "names unknown lever 'nope'"),
+    ('[bargaining]\nissues = { a = ["strategy"], b = ["strategy"] }',
+     "lever 'strategy' is already in issue 'a'"),
+    ('[bargaining]\ndisagreement = "war"', "[bargaining.disagreement] got 'war'"),
+])
+def test_cli_bad_bargaining_section_one_line(tmp_path, extra, message):
+    result = invoke("bargain", pd_with(tmp_path, extra), "--no-figures")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_cli_game_without_pure_equilibrium_needs_another_disagreement():
+    pennies = ROOT / "scenarios" / "classroom" / "matching-pennies.toml"
+    result = invoke("bargain", pennies, "--no-figures")
+    assert result.exit_code == 2
+    assert "use --disagreement minmax" in result.stderr
+    assert invoke("bargain", pennies, "--no-figures", "--disagreement", "minmax").exit_code == 0
+
+
+def test_run_includes_the_bargaining_section(tmp_path):
+    result = invoke("run", PD, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "prisoners-dilemma"
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["bargaining"]["solutions"]["nash"]["payoffs"] == {"US": 3.0, "China": 3.0}
+    assert "## Bargaining, linkage and move order" in (out / "summary.md").read_text()
+    assert (out / "figures" / "bargain-payoff-space.png").read_bytes().startswith(b"\x89PNG")
