@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from sim.commands.bargain import bargain
+from sim.commands.play import play as play_command
 from sim.commands.truce import truce as truce_command
 from sim.errors import ScenarioErrors, TradesimError
 
@@ -235,6 +236,7 @@ def show(
 
 app.command("truce")(guarded(truce_command))
 app.command("bargain")(guarded(bargain))
+app.command("play")(guarded(play_command))
 
 
 def main() -> None:

@@ -1,0 +1,183 @@
+"""`tradesim play`: scripted games through CliRunner and the installed script, bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.commands import play as play_mod
+
+ROOT = Path(__file__).resolve().parents[2]
+PD = str(ROOT / "scenarios/classroom/prisoners-dilemma.toml")
+LONDON = str(ROOT / "scenarios/london-2025.toml")
+CHICKEN = str(ROOT / "scenarios/classroom/chicken.toml")
+
+
+def run(args: list[str], moves: str):
+    return CliRunner().invoke(app, ["play", *args], input=moves)
+
+
+def pd(against: str, moves: str, *extra: str):
+    return run([PD, "--as", "US", "--against", against, "--rounds", "3", *extra], moves)
+
+
+def china_moves(out: str) -> list[str]:
+    return [line.split()[1] for line in out.splitlines() if line.startswith("  China ")]
+
+
+def test_the_issue_example_plays_three_rounds_and_sums_up():
+    r = pd("tit-for-tat", "comply\ncomply\nbreach\n", "--seed", "1")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.count("Round ") == 3
+    # T=5, R=3, P=1, S=0: (3,3), (3,3), then the US breaches against a complier (5,0)
+    assert china_moves(r.stdout) == ["comply", "comply", "comply"]
+    assert "Score after 3 rounds: US 11, China 6." in r.stdout
+    assert "the truce kept (US: comply | China: comply): US 9, China 9" in r.stdout
+    assert "the stage equilibrium (US: breach | China: breach): US 3, China 3" in r.stdout
+    assert "2 more than the truce and 8 more than your best equilibrium" in r.stdout
+
+
+def test_tit_for_tat_answers_a_breach_in_the_next_round():
+    r = pd("tft", "breach\ncomply\ncomply\n")
+    assert r.exit_code == 0, r.output
+    assert china_moves(r.stdout) == ["comply", "breach", "comply"]
+    assert "Score after 3 rounds: US 8, China 8." in r.stdout  # 5+0+3 each way
+
+
+def test_grim_trigger_never_forgives():
+    r = pd("grim", "breach\ncomply\ncomply\n")
+    assert china_moves(r.stdout) == ["comply", "breach", "breach"]
+    assert "Score after 3 rounds: US 5, China 10." in r.stdout
+
+
+def test_blank_lines_and_comments_in_piped_moves_are_skipped():
+    r = pd("comply", "# my moves\ncomply\n\nBREACH\n  breach  \n")
+    assert r.exit_code == 0, r.output
+    assert "Score after 3 rounds: US 13, China 3." in r.stdout
+
+
+def test_unknown_move_from_a_pipe_is_one_clear_line():
+    r = pd("tft", "comply\ndefect\n")
+    assert r.exit_code == 2
+    assert r.stderr.strip() == ("error: round 2: unknown move 'defect' for US; expected one "
+                                "of: comply, breach")
+    assert "Traceback" not in r.output
+
+
+def test_unknown_move_at_a_terminal_asks_again(monkeypatch):
+    typed = iter(["defect", "comply", "comply"])
+    monkeypatch.setattr(play_mod.Moves, "__init__", _interactive_init)
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
+    r = run([PD, "--as", "US", "--against", "tft", "--rounds", "2"], "")
+    assert r.exit_code == 0, r.output
+    assert "unknown move 'defect'; expected one of: comply, breach" in r.stdout
+    assert "Score after 2 rounds: US 6, China 6." in r.stdout
+
+
+def _interactive_init(self, echo):
+    self.echo = echo
+    self.interactive = True
+
+
+def test_end_of_input_reports_the_rounds_played():
+    r = pd("tft", "comply\n")
+    assert r.exit_code == 2
+    assert r.stderr.strip() == ("error: standard input ended after 1 of 3 rounds; expected "
+                                "one move per line")
+    assert "Score after 1 rounds: US 3, China 3." in r.stdout
+    assert "Traceback" not in r.output
+
+
+def test_ctrl_c_is_a_clear_message_and_exit_130(monkeypatch):
+    def interrupt(self, prompt, *, hidden=False):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(play_mod.Moves, "ask", interrupt)
+    r = pd("tft", "comply\n")
+    assert r.exit_code == 130
+    assert "interrupted after 0 of 3 rounds; the game was not finished" in r.stderr
+    assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--as", "Japan", "--against", "tft"], "--as: got 'Japan'; expected one of: US, China"),
+    (["--as", "US", "--against", "nice"], "unknown strategy 'nice'"),
+    (["--as", "US"], "expected --as PLAYER and --against STRATEGY (or --two-player)"),
+    (["--two-player", "--against", "tft"], "--against and --two-player exclude each other"),
+    (["--as", "US", "--against", "tft", "--noise-impl", "1.5"], "--noise-impl must lie in"),
+    (["--as", "US", "--against", "tft", "--rounds", "0"], "--rounds: expected a whole number"),
+])
+def test_bad_options_are_one_line_errors(args, message):
+    r = run([PD, *args], "comply\n")
+    assert r.exit_code == 2
+    assert message in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_missing_file_is_a_one_line_error(tmp_path):
+    r = run([str(tmp_path / "nope.toml"), "--as", "US", "--against", "tft"], "")
+    assert r.exit_code == 2
+    assert "nope.toml" in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_perception_noise_shows_what_each_side_saw():
+    # with perception noise 1 every compliance is seen as a breach, so tit-for-tat retaliates
+    r = pd("tft", "comply\ncomply\ncomply\n", "--noise-perception", "1")
+    assert r.exit_code == 0, r.output
+    assert china_moves(r.stdout) == ["comply", "breach", "breach"]
+    assert "China saw a breach (perception noise)" in r.stdout
+    assert "you saw a breach (perception noise)" in r.stdout
+    assert "Perception noise: 3 rounds with a compliance seen as a breach." in r.stdout
+
+
+def test_implementation_noise_turns_a_meant_compliance_into_a_breach():
+    r = pd("comply", "comply\ncomply\ncomply\n", "--noise-impl", "1")
+    assert r.stdout.count("(meant to comply; implementation noise)") == 6
+
+
+def test_the_same_seed_gives_the_same_game():
+    args = ("--noise-impl", "0.3", "--noise-perception", "0.3", "--seed", "7")
+    first = pd("gtft", "comply\ncomply\ncomply\n", *args)
+    again = pd("gtft", "comply\ncomply\ncomply\n", *args)
+    assert first.exit_code == 0, first.output
+    assert first.stdout == again.stdout
+
+
+def test_lever_moves_change_the_truce_levels():
+    r = run([LONDON, "--as", "China", "--against", "comply", "--rounds", "2"],
+            "cn_tariff=war, rare_earths=released\ncomply\n")
+    assert r.exit_code == 0, r.output
+    assert ("breach: cn_tariff=war, rare_earths=released, critical_minerals=banned, "
+            "farm_access=restricted") in r.stdout
+    bad = run([LONDON, "--as", "China", "--against", "comply", "--rounds", "1"], "chips=eased\n")
+    assert bad.exit_code == 2
+    assert "unknown move 'chips=eased' for China" in bad.stderr
+
+
+def test_two_players_share_a_terminal():
+    r = run([CHICKEN, "--two-player", "--rounds", "2"], "swerve\nstraight\ncomply\nbreach\n")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.count("(hidden)") == 4
+    assert "Score after 2 rounds: Row -2, Column 2." in r.stdout
+    assert "Row 0.9×[swerve] + 0.1×[straight]" not in r.stdout  # labels are per player
+    assert "Row: 0.9×[swerve] + 0.1×[straight]" in r.stdout
+
+
+def test_installed_script_with_the_issue_command(tmp_path):
+    script = Path(sys.executable).with_name("tradesim")
+    if not script.exists():
+        pytest.skip("console script not installed next to the interpreter")
+    cmd = (f"printf 'comply\\ncomply\\nbreach\\n' | {script} play "
+           "scenarios/classroom/prisoners-dilemma.toml --as US --against tit-for-tat "
+           "--rounds 3 --seed 1")
+    done = subprocess.run(["bash", "-c", cmd], check=False, cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "COLUMNS": "100"})
+    assert done.returncode == 0, done.stderr
+    assert "Score after 3 rounds: US 11, China 6." in done.stdout
