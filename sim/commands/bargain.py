@@ -35,6 +35,7 @@ SWEEP_POINTS = 41
 MAX_POINTS_IN_REPORT = 10_000
 SOLUTION_NAMES = {"nash": "Nash", "kalai_smorodinsky": "Kalai-Smorodinsky",
                   "egalitarian": "egalitarian", "utilitarian": "utilitarian"}
+LONG_NAMES = {**SOLUTION_NAMES, "rubinstein": "Rubinstein"}
 
 
 @dataclass(frozen=True)
@@ -371,15 +372,18 @@ def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
     best = _nash_product_profile(space, d)
     if best is not None and best not in deals.values():
         deals["best pure deal (Nash product)"] = best
+    apart = {lv: (lv,) for levers in game.levers for lv in levers}
     rows = []
     for name, idx in deals.items():
         res = lk.linkage(game, s.issues, idx)
+        unbundled = lk.linkage(game, apart, idx).separate_critical
         rows.append({
             "name": name, **_profile_json(game, idx),
             "separate": {t.issue: {"delta_star": _num(t.critical),
                                    "binding": None if t.binding is None
                                    else game.players[t.binding]} for t in res.separate},
             "separate_delta_star": _num(res.separate_critical),
+            "lever_by_lever_delta_star": _num(unbundled),
             "linked_delta_star": _num(res.linked_critical),
             "linked_binding": None if res.linked.binding is None
             else game.players[res.linked.binding],
@@ -549,16 +553,18 @@ def _rubinstein_lines(rub: Mapping[str, Any]) -> list[str]:
 def _option_lines(options: Mapping[str, Any]) -> list[str]:
     lines = ["Outside options:"]
     for p, o in options.items():
-        nash = o["sweep"]["nash"]
-        first, last = nash[0], nash[-1]
         lines.append(
             f"  {p}: {_f(o['value'])} ({o['source']}), swept over {_f(o['range'][0])}.."
             f"{_f(o['range'][1])}: binds the axiomatic solutions above {_f(o['binds_above'])}, "
             f"alternating offers above {_f(o['rubinstein_binds_above'])}; no deal above "
             f"{_f(o['no_deal_above'])}")
-        lines.append(f"    Nash deal from ({_f(first[0], 2)}, {_f(first[1], 2)}) at "
-                     f"{_f(o['range'][0])} to ({_f(last[0], 2)}, {_f(last[1], 2)}) at "
-                     f"{_f(o['range'][1])}")
+        for name in ("nash", "kalai_smorodinsky", "rubinstein"):
+            path = o["sweep"][name]
+            first, last = path[0], path[-1]
+            label = LONG_NAMES.get(name, name)
+            lines.append(f"    {label} deal from ({_f(first[0], 2)}, {_f(first[1], 2)}) at "
+                         f"{_f(o['range'][0])} to ({_f(last[0], 2)}, {_f(last[1], 2)}) at "
+                         f"{_f(o['range'][1])}")
     return lines
 
 
@@ -568,22 +574,28 @@ def _linkage_lines(lk_: Mapping[str, Any]) -> list[str]:
              "  issues: " + "; ".join(f"{k} = {', '.join(v)}" for k, v in lk_["issues"].items())]
     w = max(12, *(len(row["name"]) for row in lk_["deals"])) if lk_["deals"] else 12
     head = f"  {'deal':<{w}}  " + "  ".join(f"{i[:14]:>14}" for i in issues)
-    lines.append(head + f"  {'separate':>8}  {'linked':>8}  helps")
+    lines.append(head + f"  {'levers':>8}  {'separate':>8}  {'linked':>8}  helps")
     for row in lk_["deals"]:
         cells = []
         for i in issues:
             t = row["separate"][i]
             cell = "never" if t["delta_star"] is None else f"{t['delta_star']:.3f}"
             cells.append(f"{cell:>14}")
-        sep = "never" if row["separate_delta_star"] is None else f"{row['separate_delta_star']:.3f}"
-        lnk = "never" if row["linked_delta_star"] is None else f"{row['linked_delta_star']:.3f}"
+        apart, sep, lnk = (_delta_text(row[k]) for k in (
+            "lever_by_lever_delta_star", "separate_delta_star", "linked_delta_star"))
         lines.append(f"  {row['name']:<{w}}  " + "  ".join(cells)
-                     + f"  {sep:>8}  {lnk:>8}  {'yes' if row['helps'] else 'no'}")
+                     + f"  {apart:>8}  {sep:>8}  {lnk:>8}  {'yes' if row['helps'] else 'no'}")
+    lines.append("  (delta* needed: 'levers' = every lever its own negotiation, 'separate' = "
+                 "one per issue, 'linked' = all issues in one; helps = linked below separate)")
     only = lk_["only_when_linked"]
     lines.append(f"  Profiles sustainable at delta: {lk_['sustainable_count']['separate']} "
                  f"separately, {lk_['sustainable_count']['linked']} linked; {only['count']} "
                  "improve on the disagreement point only when linked")
     return lines
+
+
+def _delta_text(x: float | None) -> str:
+    return "never" if x is None else f"{x:.3f}"
 
 
 def _order_lines(mo: Mapping[str, Any], players: Sequence[str]) -> list[str]:

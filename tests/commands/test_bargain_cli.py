@@ -48,6 +48,7 @@ def test_prisoners_dilemma_report_by_hand():
     assert rub["deadline"]["payoffs"][0] == pytest.approx([13 / 3, 1.0])
     deal = next(d for d in r["linkage"]["deals"] if d["name"] == "mutual_compliance")
     assert deal["linked_delta_star"] == pytest.approx(0.5)
+    assert deal["lever_by_lever_delta_star"] == pytest.approx(0.5)
     for order in r["move_order"]["orders"]:
         assert order["outcome"]["label"] == "US: breach | China: breach"
     assert r["move_order"]["first_mover_value"] == {"US": 0.0, "China": 0.0}
@@ -69,6 +70,8 @@ def test_london_report_agrees_with_the_solvers(london):
     assert r["rubinstein"]["rounds"] == 3  # 90-day truce, 30-day periods
     row = next(d for d in r["linkage"]["deals"] if d["name"] == "swap")
     assert row["linked_delta_star"] <= row["separate_delta_star"]
+    # chips alone cannot be enforced: only the US moves that lever (see test_linkage.py)
+    assert row["separate"]["chips_for_rare_earths"]["delta_star"] is not None
     assert set(r["linkage"]["issues"]) == {"chips_for_rare_earths", "tariffs",
                                            "access_for_farms"}
     names = [o["name"] for o in r["move_order"]["orders"]]
