@@ -591,6 +591,10 @@ def _linkage_lines(lk_: Mapping[str, Any]) -> list[str]:
     lines.append(f"  Profiles sustainable at delta: {lk_['sustainable_count']['separate']} "
                  f"separately, {lk_['sustainable_count']['linked']} linked; {only['count']} "
                  "improve on the disagreement point only when linked")
+    if only["best"]:
+        best = only["best"][0]
+        lines.append(f"  the best of them by Nash product: {_pp(best['payoffs'], 2)}  "
+                     f"{best['label']}")
     return lines
 
 
