@@ -216,3 +216,15 @@ def test_run_includes_the_bargaining_section(tmp_path):
     assert doc["bargaining"]["solutions"]["nash"]["payoffs"] == {"US": 3.0, "China": 3.0}
     assert "## Bargaining, linkage and move order" in (out / "summary.md").read_text()
     assert (out / "figures" / "bargain-payoff-space.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_reference_example_runs(tmp_path, monkeypatch):
+    """The example in docs/reference/cli.md works as written (figures sent to tmp_path)."""
+    text = (ROOT / "docs" / "reference" / "cli.md").read_text()
+    (line,) = [x for x in text.splitlines() if x.startswith("tradesim bargain scenarios/")]
+    monkeypatch.chdir(ROOT)
+    result = invoke(*line.split()[1:], "--figures", tmp_path)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["disagreement"]["spec"] == "nash"
+    assert doc["rubinstein"]["deltas"]["China"] == 0.8

@@ -233,3 +233,16 @@ def test_solutions_are_feasible_pareto_and_nash_maximises_product(payoff):
     product = np.prod(result.solutions["nash"].gains)
     ok = (space.points >= d).all(axis=1)
     assert product >= np.prod(space.points[ok] - d, axis=1).max(initial=0) - 1e-9
+
+
+def test_frontier_far_from_equal_gains():
+    """Frontier (5, 1) - (6, 0), d = (0, 0): equal gains are out of reach.
+
+    Egalitarian: the smaller gain is largest at (5, 1). Nash: x(6 - x) rises up to x = 3, so
+    on the edge it is largest at x = 5 -> (5, 1). KS: ideal (6, 1), the ray (6t, t) meets
+    x + y = 6 at t = 6/7 -> (36/7, 6/7).
+    """
+    result = solve_bargaining(space_of((5, 1), (6, 0), (0, 0)), [0, 0])
+    np.testing.assert_allclose(result.solutions["egalitarian"].payoffs, [5, 1])
+    np.testing.assert_allclose(result.solutions["nash"].payoffs, [5, 1])
+    np.testing.assert_allclose(result.solutions["kalai_smorodinsky"].payoffs, [36 / 7, 6 / 7])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.errors import InputError
-from sim.solvers.bargaining import nash_point
+from sim.solvers.bargaining import minmax_point, nash_point, payoff_space
 from sim.solvers.rubinstein import (
     finite_shares,
     frontier_finite,
@@ -117,3 +119,17 @@ def test_single_point_frontier():
     front = np.array([[2.0, 3.0]])
     deal = frontier_rubinstein(front, [0, 0], [0.5, 0.5])
     np.testing.assert_allclose(deal.offer, [2, 3])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.3, 0.9), st.floats(0.3, 0.9))
+def test_finite_converges_to_stationary_on_random_frontiers(seed, d1, d2):
+    """Backward induction from a far deadline reaches the stationary agreement (Ståhl 1972)."""
+    rng = np.random.default_rng(seed)
+    A, B = rng.integers(-5, 6, size=(2, 3, 3)).astype(float)
+    space = payoff_space(A, B)
+    d = minmax_point(A, B)
+    deal = frontier_rubinstein(space.frontier, d, [d1, d2])
+    path = frontier_finite(space.frontier, d, [d1, d2], 200)
+    np.testing.assert_allclose(path[-1], deal.offer, atol=1e-6)
+    assert np.all(deal.offer >= d - 1e-9)
