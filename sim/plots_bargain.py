@@ -154,16 +154,19 @@ def outside_options(report: Mapping[str, Any]) -> bytes:
 
 
 def linkage(report: Mapping[str, Any]) -> bytes:
-    """Critical discount factor of each deal, separate negotiations against linked."""
+    """Critical discount factor of each deal: each lever alone, one negotiation per issue,
+    and all issues linked ("never" bars are hatched)."""
     plt = _pyplot()
     rows = report["linkage"]["deals"]
     fig, ax = plt.subplots(figsize=(max(5.0, 1.4 * len(rows) + 2), 4), layout="constrained")
     x = np.arange(len(rows))
-    for off, key, label, color in ((-0.2, "separate_delta_star", "separate", "tab:gray"),
-                                   (0.2, "linked_delta_star", "linked", "tab:blue")):
+    for off, key, label, color in (
+            (-0.28, "lever_by_lever_delta_star", "each lever alone", "tab:brown"),
+            (0.0, "separate_delta_star", "one negotiation per issue", "tab:gray"),
+            (0.28, "linked_delta_star", "all issues linked", "tab:blue")):
         vals = [r[key] for r in rows]
         heights = [1.0 if v is None else v for v in vals]
-        bars = ax.bar(x + off, heights, width=0.38, label=label, color=color)
+        bars = ax.bar(x + off, heights, width=0.26, label=label, color=color)
         for bar, v in zip(bars, vals, strict=True):
             if v is None:
                 bar.set_hatch("//")
@@ -176,7 +179,7 @@ def linkage(report: Mapping[str, Any]) -> bytes:
     ax.set_xticks(x, [r["name"] for r in rows], rotation=20, ha="right", fontsize=8)
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("lowest delta sustaining the deal")
-    ax.set_title("Issue linkage: separate vs linked negotiations")
+    ax.set_title("Issue linkage: the patience each deal needs")
     ax.legend(fontsize=8)
     return _png(fig)
 

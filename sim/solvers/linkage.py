@@ -201,9 +201,7 @@ def linkage_maps(game: Game, issues: Mapping[str, Sequence[str]]
     for issue in resolved:
         D, P = issue_terms(T, issue)
         per_issue[issue.name] = critical_delta(T, D, P).max(axis=0).reshape(shape)
-    everything = Issue("linked", (), (tuple(range(len(game.levers[0]))),
-                                      tuple(range(len(game.levers[0]), T.ndim - 1))))
-    D, P = issue_terms(T, everything)
+    D, P = issue_terms(T, _everything(game, resolved))
     linked = critical_delta(T, D, P).max(axis=0).reshape(shape)
     separate = np.max(np.stack(list(per_issue.values())), axis=0)
     return separate, linked, per_issue
@@ -216,13 +214,17 @@ def linkage(game: Game, issues: Mapping[str, Sequence[str]], deal: tuple[int, in
     T = lever_tensor(game)
     at = _tensor_index(game, deal)
     sep = tuple(_threshold(T, issue, at) for issue in resolved)
-    everything = Issue("linked", tuple(lv for i in resolved for lv in i.levers),
-                       (tuple(range(len(game.levers[0]))),
-                        tuple(range(len(game.levers[0]), T.ndim - 1))))
-    linked = _threshold(T, everything, at)
+    linked = _threshold(T, _everything(game, resolved), at)
     return Linkage(deal=deal, separate=sep, linked=linked,
                    separate_critical=max(s.critical for s in sep),
                    linked_critical=linked.critical)
+
+
+def _everything(game: Game, resolved: Sequence[Issue]) -> Issue:
+    """One issue holding every lever: the linked negotiation."""
+    n1, n2 = len(game.levers[0]), len(game.levers[1])
+    return Issue("linked", tuple(lv for i in resolved for lv in i.levers),
+                 (tuple(range(n1)), tuple(range(n1, n1 + n2))))
 
 
 def _tensor_index(game: Game, deal: tuple[int, int]) -> tuple[int, ...]:
