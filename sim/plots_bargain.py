@@ -139,8 +139,9 @@ def outside_options(report: Mapping[str, Any]) -> bytes:
         ax.plot(x, x, color="0.6", ls=":", label="the option itself")
         for level, text, color in ((o["binds_above"], "binds", "tab:orange"),
                                    (o["rubinstein_binds_above"], "binds (offers)", "tab:brown"),
-                                   (o["no_deal_above"], "no deal", "tab:red"),
-                                   (o["value"], "scenario", "black")):
+                                   (o["moves_nash_above"], "moves Nash", "tab:red"),
+                                   (o["no_deal_above"], "no deal", "black"),
+                                   (o["value"], "scenario", "0.4")):
             if level is not None and x.min() <= level <= x.max():
                 ax.axvline(level, color=color, lw=1, ls="--")
                 ax.annotate(text, (level, ax.get_ylim()[0]), xytext=(3, 4),

@@ -328,6 +328,7 @@ def _options_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
             "value": _num(o), "source": ref, "range": [_num(lo), _num(hi)],
             "disagreement": _num(base[p]), "binds_above": _num(binds),
             "no_deal_above": _num(no_deal),
+            "moves_nash_above": _num(bg.option_moves_solution(space, base, p, "nash")),
             "rubinstein_binds_above": _num(_rubinstein_threshold(space, d, s, p, free)),
             "sweep": {"values": [_num(v) for v in values],
                       **{name: [[_num(a), _num(b)] for a, b in arr]
@@ -556,8 +557,8 @@ def _option_lines(options: Mapping[str, Any]) -> list[str]:
         lines.append(
             f"  {p}: {_f(o['value'])} ({o['source']}), swept over {_f(o['range'][0])}.."
             f"{_f(o['range'][1])}: binds the axiomatic solutions above {_f(o['binds_above'])}, "
-            f"alternating offers above {_f(o['rubinstein_binds_above'])}; no deal above "
-            f"{_f(o['no_deal_above'])}")
+            f"alternating offers above {_f(o['rubinstein_binds_above'])}; moves the Nash deal "
+            f"above {_f(o['moves_nash_above'])}; no deal above {_f(o['no_deal_above'])}")
         for name in ("nash", "kalai_smorodinsky", "rubinstein"):
             path = o["sweep"][name]
             first, last = path[0], path[-1]

@@ -440,3 +440,38 @@ def option_thresholds(space: PayoffSpace, d: FloatArray, player: int) -> tuple[f
     front = clip_frontier(space.frontier, floor, eps=space.tol)
     best = float(front[:, player].max()) if front is not None else float("nan")
     return float(d[player]), best
+
+
+def option_moves_solution(space: PayoffSpace, d: FloatArray, player: int, name: str = "nash",
+                          *, iterations: int = 60) -> float:
+    """Lowest outside-option level of ``player`` at which solution ``name`` starts to move.
+
+    Raising :math:`d_i` moves a solution towards player *i* (weakly, monotonically), so the
+    level is found by bisection between :math:`d_i` and the no-deal level. A solution that
+    sits on a frontier vertex stays put for a while: the option *binds* (raises
+    :math:`d_i`) from :math:`d_i` on but *moves the deal* only from the returned level.
+    ``nan`` when it never moves before no deal remains.
+    """
+    d = np.asarray(d, dtype=float)
+    lo, hi = option_thresholds(space, d, player)
+    start = solve_bargaining(space, d)
+    if not start.feasible:
+        return float("nan")
+    base = start.solutions[name].payoffs
+
+    def moved(o: float) -> bool:
+        dk = d.copy()
+        dk[player] = o
+        result = solve_bargaining(space, dk)
+        return (not result.feasible or
+                bool(np.any(np.abs(result.solutions[name].payoffs - base) > space.tol)))
+
+    if not np.isfinite(hi) or not moved(hi):
+        return float("nan")
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        if moved(mid):
+            hi = mid
+        else:
+            lo = mid
+    return float(hi)

@@ -17,6 +17,7 @@ from sim.solvers.bargaining import (
     convex_hull,
     disagreement_point,
     minmax_point,
+    option_moves_solution,
     option_thresholds,
     outside_option_sweep,
     pareto_pure,
@@ -246,3 +247,20 @@ def test_frontier_far_from_equal_gains():
     np.testing.assert_allclose(result.solutions["egalitarian"].payoffs, [5, 1])
     np.testing.assert_allclose(result.solutions["nash"].payoffs, [5, 1])
     np.testing.assert_allclose(result.solutions["kalai_smorodinsky"].payoffs, [36 / 7, 6 / 7])
+
+
+def test_option_moves_a_kinked_nash_deal_only_past_the_kink():
+    """Frontier (0, 3) - (2, 2) - (3, 0), d = (0, 0): Nash is the kink (2, 2).
+
+    With player 1's option o as d1, on the second edge (u1 - o)(6 - 2 u1) peaks at
+    u1 = 1.5 + o/2, past the kink only when o > 1; on the first edge the peak 3 + o/2 is
+    always beyond it. So the option binds from 0 but moves the deal only from o = 1; by the
+    mirror computation the same holds for player 2. On x + y = 1 it moves at once.
+    """
+    space = space_of((0, 3), (2, 2), (3, 0))
+    np.testing.assert_allclose(solve_bargaining(space, [0, 0]).solutions["nash"].payoffs, [2, 2])
+    assert option_moves_solution(space, np.zeros(2), 0) == pytest.approx(1.0, abs=1e-6)
+    assert option_moves_solution(space, np.zeros(2), 1) == pytest.approx(1.0, abs=1e-6)
+    assert option_thresholds(space, np.zeros(2), 0) == (0.0, 3.0)
+    line = space_of((1, 0), (0, 1))
+    assert option_moves_solution(line, np.zeros(2), 0) == pytest.approx(0.0, abs=1e-6)
