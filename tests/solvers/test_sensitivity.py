@@ -1,0 +1,220 @@
+"""Tests of sim/solvers/sensitivity.py on small games whose tipping points are hand-computed."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+
+import numpy as np
+import pytest
+
+from sim.errors import InputError, LimitError
+from sim.parallel import task_seeds
+from sim.scenario import parse_scenario
+from sim.solvers import sensitivity as sv
+
+# A prisoner's dilemma with temptation t (R=3, P=1, S=0), truce = both cooperate, delta 0.6.
+# Grim trigger with Nash reversion: delta* = (t - 3)/(t - 1) (Friedman 1971), so the truce
+# is sustainable iff (t - 3)/(t - 1) <= 0.6, i.e. t <= 6. With d = (1, 1), the Nash deal
+# is (3, 3) while (3, 3) is a vertex of the hull of {(3,3), (t,0), (0,t)} (t < 6) and the
+# even lottery of (C,D) and (D,C) once (3, 3) falls below the line x + y = t (t > 6).
+PD_TOML = """
+[scenario]
+name = "pd-t"
+[assumptions]
+t = { value = 5, range = [3.5, 8], why = "temptation" }
+slip = { value = 0.05, range = [0, 0.2], why = "noise" }
+[players.Row.levers.m]
+levels = { cooperate = 0, defect = 1 }
+[players.Col.levers.n]
+levels = { cooperate = 0, defect = 1 }
+[payoffs]
+Row = "(1-m)*(1-n)*3 + m*(1-n)*t + m*n*1"
+Col = "(1-m)*(1-n)*3 + n*(1-m)*t + m*n*1"
+[profiles]
+truce = { Row = { m = "cooperate" }, Col = { n = "cooperate" } }
+[truce]
+profile = "truce"
+discount = 0.6
+length_days = 70
+period_days = 7
+noise_implementation = "slip"
+"""
+
+# Row gains w - 0.37 from "yes" whatever Col does; Col matches Row (gains m - 0.5 from yes).
+# (yes, yes) is the unique equilibrium for w > 0.37, (no, no) for w < 0.37.
+GO_TOML = """
+[scenario]
+name = "go"
+[assumptions]
+w = { value = 0.2, range = [0, 1], why = "weight" }
+[players.Row.levers.go]
+levels = { no = 0, yes = 1 }
+[players.Col.levers.go2]
+levels = { no = 0, yes = 1 }
+[payoffs]
+Row = "go * (w - 0.37)"
+Col = "go2 * (go - 0.5)"
+[profiles]
+deal = { Row = { go = "yes" }, Col = { go2 = "yes" } }
+stay = { Row = { go = "no" }, Col = { go2 = "no" } }
+"""
+
+
+def scenario(text: str):
+    return parse_scenario(tomllib.loads(text), text=text)
+
+
+PD, GO = scenario(PD_TOML), scenario(GO_TOML)
+NO_SIM = sv.Settings(runs=0)
+
+
+def sweep(sc, axes, settings=NO_SIM, seed=0):
+    ctx = sv.context_for(sc, settings)
+    n = int(np.prod([a.n for a in axes]))
+    points = sv.serial(ctx, sv.grid_tasks(axes, task_seeds(seed, n)))
+    return ctx, points
+
+
+def test_make_axis_defaults_to_the_assumption_range_and_checks_input():
+    assert sv.make_axis(GO, "w") == sv.Axis("w", 0.0, 1.0, sv.DEFAULT_POINTS)
+    assert sv.make_axis(GO, "w", 0.2, 0.4, 3).values.tolist() == pytest.approx([0.2, 0.3, 0.4])
+    with pytest.raises(InputError, match="'nope' is neither a fact nor an assumption"):
+        sv.make_axis(GO, "nope")
+    with pytest.raises(InputError, match="empty"):
+        sv.make_axis(GO, "w", 0.5, 0.5, 3)
+    with pytest.raises(InputError, match="inverted"):
+        sv.make_axis(GO, "w", 0.9, 0.1, 3)
+    with pytest.raises(InputError, match="N >= 2"):
+        sv.make_axis(GO, "w", 0.1, 0.9, 1)
+    with pytest.raises(LimitError, match="over the limit of 100"):
+        sv.check_size([sv.Axis("w", 0, 1, 11), sv.Axis("t", 0, 1, 11)], max_points=100)
+    with pytest.raises(InputError, match="named twice"):
+        sv.check_size([sv.Axis("w", 0, 1, 2), sv.Axis("w", 0, 1, 2)])
+
+
+def test_equilibrium_tipping_point_is_found_to_the_stated_tolerance():
+    axis = sv.make_axis(GO, "w", 0.0, 1.0, 11)
+    ctx, points = sweep(GO, [axis])
+    assert points[0].equilibria == ("Row: go=no | Col: go2=no",)
+    assert points[-1].equilibria == ("Row: go=yes | Col: go2=yes",)
+    tps = sv.sweep_tipping_points(ctx, [axis], points, GO.player_names, tol=1e-4)
+    by = {tp.conclusion: tp for tp in tps}
+    # the disagreement point is the equilibrium, so the Nash deal tips with it
+    assert set(by) == {"equilibria", "equilibrium:deal", "equilibrium:stay", "nash_deal"}
+    for tp in tps:
+        assert tp.tol <= 1e-4
+        assert abs(tp.value - 0.37) <= tp.tol + 1e-12
+    assert by["equilibrium:deal"].text.startswith("deal becomes a pure equilibrium when w > 0.37")
+    assert by["equilibrium:stay"].text.startswith("stay stops being a pure equilibrium")
+
+
+def test_truce_and_deal_tip_at_temptation_six():
+    axis = sv.make_axis(PD, "t", 3.5, 8.0, 10)
+    ctx, points = sweep(PD, [axis])
+    for p, t in zip(points, axis.values, strict=True):
+        assert p.truce.delta_star == pytest.approx((t - 3) / (t - 1))
+        assert p.truce.sustainable == (t <= 6)
+        assert p.equilibria == ("Row: m=defect | Col: n=defect",)
+    assert points[0].deal.payoffs == pytest.approx((3, 3))
+    assert points[-1].deal.payoffs == pytest.approx((4, 4))  # half of (8, 0) and (0, 8)
+    tps = sv.sweep_tipping_points(ctx, [axis], points, PD.player_names, tol=1e-5)
+    by = {tp.conclusion: tp for tp in tps}
+    assert set(by) == {"truce_sustainable", "nash_deal"}
+    assert by["truce_sustainable"].value == pytest.approx(6.0, abs=1e-5)
+    assert by["truce_sustainable"].text.startswith("the truce stops being sustainable when t > 6")
+    assert by["nash_deal"].value == pytest.approx(6.0, abs=1e-5)
+
+
+def test_two_dimensional_sweep_finds_a_tipping_line_per_row():
+    # w and an unused variable of GO's own: the map is split at w = 0.37 in every row
+    two = parse_scenario(tomllib.loads(GO_TOML.replace(
+        'w = { value', 'z = { value = 1, range = [0, 2], why = "unused" }\nw = { value')),
+        text="2d")
+    axes = [sv.Axis("z", 0.0, 2.0, 3), sv.Axis("w", 0.0, 1.0, 5)]
+    ctx, points = sweep(two, axes)
+    assert len(points) == 15
+    assert points[1].overrides == (("z", 0.0), ("w", 0.25))  # first axis slowest
+    tps = [tp for tp in sv.sweep_tipping_points(ctx, axes, points, two.player_names, tol=1e-3)
+           if tp.conclusion == "equilibria"]
+    assert len(tps) == 3
+    assert {tp.variable for tp in tps} == {"w"}
+    assert [dict(tp.at)["z"] for tp in tps] == [0.0, 1.0, 2.0]
+    assert all(abs(tp.value - 0.37) <= 1e-3 for tp in tps)
+
+
+def test_bisection_uses_the_closed_form_step_function():
+    calls = []
+
+    def conclude(x):
+        calls.append(x)
+        return {"c": x > math.pi}
+
+    tps = sv.tipping_points(conclude, "x", [0.0, 2.0, 4.0], tol=1e-6)
+    assert len(tps) == 1
+    assert abs(tps[0].value - math.pi) <= tps[0].tol <= 1e-6
+    assert len(calls) == 3 + math.ceil(math.log2(2.0 / 2e-6))  # the grid, then halvings
+    with pytest.raises(InputError):
+        sv.tipping_points(conclude, "x", [0.0, 1.0], tol=0)
+
+
+def test_latin_hypercube_hits_every_stratum_once():
+    x = sv.latin_hypercube([0.0, 10.0], [1.0, 30.0], 50, np.random.default_rng(3))
+    assert x.shape == (50, 2)
+    for j, (lo, hi) in enumerate([(0.0, 1.0), (10.0, 30.0)]):
+        strata = np.floor((x[:, j] - lo) / (hi - lo) * 50).astype(int)
+        assert sorted(strata.tolist()) == list(range(50))
+    again = sv.latin_hypercube([0.0, 10.0], [1.0, 30.0], 50, np.random.default_rng(3))
+    np.testing.assert_array_equal(x, again)
+
+
+def test_robustness_share_is_exact_for_a_threshold_on_a_stratum_edge():
+    # w ~ U[0, 1] in 100 strata: exactly the 63 strata above 0.37 put (yes, yes) in equilibrium
+    names, tasks = sv.robustness_tasks(GO, 100, seed=7)
+    assert names == ["w"]
+    ctx = sv.context_for(GO, NO_SIM)
+    points = sv.serial(ctx, tasks)
+    base = sv.run_task(ctx, sv.Task(index=0, overrides=()))
+    r = sv.robustness(base, points, names, GO.player_names)
+    shares = {s.statement: s for s in r.shares}
+    deal = shares["deal is not a pure equilibrium"]
+    assert deal.share == pytest.approx(0.37)
+    assert deal.se == pytest.approx(math.sqrt(0.37 * 0.63 / 100))
+    assert shares["the equilibrium set is the one at the central values"].share == \
+        pytest.approx(0.37)
+
+
+def test_tornado_moves_delta_star_between_the_range_ends():
+    ctx = sv.context_for(PD, sv.Settings(runs=500))
+    tasks = sv.tornado_tasks(PD, np.random.SeedSequence(1))
+    points = sv.serial(ctx, tasks)
+    t = sv.tornado(tasks, points, PD.player_names)
+    assert [b.name for b in t.bars] == ["t", "slip"]
+    assert t.base["delta_star"] == pytest.approx(0.5)  # (5 - 3) / (5 - 1)
+    bar = t.ranked("delta_star")[0]
+    assert bar.name == "t"
+    assert bar.at_low["delta_star"] == pytest.approx(0.5 / 2.5)
+    assert bar.at_high["delta_star"] == pytest.approx(5 / 7)
+    # grim trigger: survival to 10 periods is (1 - eps)^(2 * 10) exactly in expectation
+    slip = next(b for b in t.bars if b.name == "slip")
+    assert slip.at_low["survival"] == 1.0
+    assert slip.at_high["survival"] == pytest.approx(0.8**20, abs=4 * 0.02)
+
+
+def test_same_seed_same_points_and_survival_uses_the_task_seed():
+    axis = sv.make_axis(PD, "slip", 0.0, 0.2, 3)
+    settings = sv.Settings(runs=400)
+    _, a = sweep(PD, [axis], settings, seed=5)
+    _, b = sweep(PD, [axis], settings, seed=5)
+    _, c = sweep(PD, [axis], settings, seed=6)
+    assert a == b
+    assert [p.truce.survival for p in a] != [p.truce.survival for p in c]
+    assert a[0].truce.survival == 1.0  # no noise, grim against grim never breaks
+
+
+def test_scenario_travels_as_text_and_is_parsed_once_per_process():
+    ctx = sv.context_for(GO, NO_SIM)
+    sv._SCENARIOS.clear()
+    first = sv.scenario_of(ctx)
+    assert sv.scenario_of(ctx) is first
+    assert first.assumptions["w"].value == 0.2

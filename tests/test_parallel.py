@@ -1,0 +1,106 @@
+"""sim/parallel.py: the same seed gives identical results serially, on a pool and on Dask."""
+
+from __future__ import annotations
+
+import tomllib
+
+import numpy as np
+import pytest
+
+from sim.errors import InputError
+from sim.parallel import check_workers, run_tasks, task_seeds
+from sim.scenario import parse_scenario
+from sim.solvers import sensitivity as sv
+
+# the prisoner's dilemma of tests/solvers/test_sensitivity.py: temptation t, noise slip
+PD_TOML = """
+[scenario]
+name = "pd-t"
+[assumptions]
+t = { value = 5, range = [3.5, 8], why = "temptation" }
+slip = { value = 0.05, range = [0, 0.2], why = "noise" }
+[players.Row.levers.m]
+levels = { cooperate = 0, defect = 1 }
+[players.Col.levers.n]
+levels = { cooperate = 0, defect = 1 }
+[payoffs]
+Row = "(1-m)*(1-n)*3 + m*(1-n)*t + m*n*1"
+Col = "(1-m)*(1-n)*3 + n*(1-m)*t + m*n*1"
+[profiles]
+truce = { Row = { m = "cooperate" }, Col = { n = "cooperate" } }
+[truce]
+profile = "truce"
+discount = 0.6
+length_days = 70
+period_days = 7
+noise_implementation = "slip"
+"""
+PD = parse_scenario(tomllib.loads(PD_TOML), text=PD_TOML)
+SETTINGS = sv.Settings(runs=300)
+
+
+def _draw(context: int, task: tuple[int, np.random.SeedSequence]) -> tuple[int, float]:
+    index, seed = task
+    return index, float(np.random.default_rng(seed).random() + context)
+
+
+def _jobs(n: int = 20) -> tuple[sv.Context, list[sv.Task]]:
+    # a 2-D sweep (temptation x noise), every point with its own simulation
+    axes = [sv.Axis("t", 3.5, 8.0, 5), sv.Axis("slip", 0.0, 0.2, n // 5)]
+    ctx = sv.context_for(PD, SETTINGS)
+    return ctx, sv.grid_tasks(axes, task_seeds(11, n))
+
+
+def test_task_seeds_depend_only_on_the_run_seed_and_the_index():
+    a, b = task_seeds(3, 5), task_seeds(3, 8)
+    for x, y in zip(a, b, strict=False):
+        assert np.random.default_rng(x).random() == np.random.default_rng(y).random()
+    assert np.random.default_rng(a[0]).random() != np.random.default_rng(a[1]).random()
+    with pytest.raises(InputError, match="--seed"):
+        task_seeds(-1, 2)
+
+
+def test_workers_are_checked():
+    assert check_workers(None) >= 1
+    assert check_workers(3) == 3
+    for bad in (0, -2, True, 1.5):
+        with pytest.raises(InputError, match="--workers"):
+            check_workers(bad)
+
+
+def test_order_and_values_do_not_depend_on_the_backend():
+    tasks = list(enumerate(task_seeds(0, 30)))
+    serial = run_tasks(_draw, 1, tasks, workers=1)
+    assert [i for i, _ in serial] == list(range(30))
+    assert run_tasks(_draw, 1, tasks, workers=2) == serial
+
+
+def test_sweep_identical_with_one_and_two_workers():
+    ctx, tasks = _jobs()
+    done = []
+    one = run_tasks(sv.run_task, ctx, tasks, workers=1, progress=done.append)
+    two = run_tasks(sv.run_task, ctx, tasks, workers=2)
+    assert done == list(range(1, 21))
+    assert one == two
+    assert len({p.truce.survival for p in one}) > 2  # the simulations really ran
+
+
+def test_sweep_identical_on_a_dask_local_cluster():
+    pytest.importorskip("distributed", reason="the dask extra (dask[distributed]) is absent")
+    from distributed import Client, LocalCluster
+
+    ctx, tasks = _jobs()
+    one = run_tasks(sv.run_task, ctx, tasks, workers=1)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        on_dask = run_tasks(sv.run_task, ctx, tasks, scheduler=client)
+        by_address = run_tasks(sv.run_task, ctx, tasks, scheduler=cluster.scheduler_address)
+    assert on_dask == one
+    assert by_address == one
+
+
+def test_unreachable_scheduler_is_one_clear_error():
+    pytest.importorskip("distributed", reason="the dask extra (dask[distributed]) is absent")
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
+        run_tasks(_draw, 0, [(0, np.random.SeedSequence(0))],
+                  scheduler="tcp://127.0.0.1:9")
