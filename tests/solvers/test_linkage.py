@@ -13,10 +13,13 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.errors import InputError
+from sim.errors import InputError, SolverError
 from sim.game import Game, from_arrays
 from sim.solvers.linkage import OTHER_ISSUE, linkage, linkage_gains, linkage_maps
+from sim.solvers.repeated import nash_reversion_payoffs, profile_thresholds, thresholds
 
 LEVELS = ("coop", "defect")
 ISSUES = {"one": ("a", "c"), "two": ("b", "e")}
@@ -134,3 +137,35 @@ def test_bad_issue_groupings(issues, message):
     game = two_issue_game(pd(7, 7), pd(7, 7))
     with pytest.raises(InputError, match=message):
         linkage(game, issues, (0, 0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_linked_map_matches_the_truce_thresholds(seed):
+    """Linked = one repeated game: the same delta* as sim.solvers.repeated computes for every
+    profile with Nash reversion (an independent implementation), also for payoffs that do
+    not add up across issues."""
+    T = np.random.default_rng(seed).integers(-4, 5, size=(2, 2, 2, 2, 2)).astype(float)
+    game = two_issue_game(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
+    game = Game(name="random", players=game.players, strategies=game.strategies,
+                payoffs=T.reshape(2, 4, 4), levers=game.levers, levels=game.levels)
+    try:
+        punishment = nash_reversion_payoffs(game.payoffs)
+    except SolverError:
+        return  # no pure equilibrium to revert to
+    _, linked, _ = linkage_maps(game, ISSUES)
+    np.testing.assert_allclose(linked, profile_thresholds(game.payoffs, punishment))
+    # separate: issue "one" at each deal is the 2x2 game in (a, c) with b and e held,
+    # solved again by sim.solvers.repeated.thresholds
+    _, _, per_issue = linkage_maps(game, ISSUES)
+    for r, c in itertools.product(range(4), range(4)):
+        a, b = divmod(r, 2)
+        cc, e = divmod(c, 2)
+        sub = game.payoffs[:, [b, 2 + b]][:, :, [e, 2 + e]]
+        try:
+            t = thresholds(sub, (a, cc), "nash")
+        except SolverError:
+            assert per_issue["one"][r, c] in (0.0, np.inf)
+            continue
+        expected = max(p.delta_star for p in t.players)
+        assert per_issue["one"][r, c] == pytest.approx(expected)
