@@ -35,7 +35,7 @@ from sim.solvers.pure import pure_nash
 from sim.solvers.verify import is_nash, is_nash_exact
 from sim.solvers.vertex_enumeration import basis_count, extreme_pairs
 
-METHODS = ("auto", "enumerate", "pure")
+METHODS = ("auto", "enumerate", "lemke-howson", "pure", "qre")
 """Values of ``method`` accepted by :func:`solve`."""
 
 ENUMERATION_LIMIT = 225
@@ -112,12 +112,16 @@ def solve(
     if exact:
         exact_game = exact_arith.to_fractions(payoffs if exact_payoffs is None else exact_payoffs)
     if method == "auto":
-        big = n == 2 and payoffs[0].size > ENUMERATION_LIMIT
-        method = "enumerate" if n == 2 and not big else "pure"
-    if method == "enumerate":
-        if n != 2:
-            msg = f"vertex enumeration needs a two-player game, this one has {n} players"
-            raise SolverError(msg)
+        method = "pure" if n != 2 else (
+            "enumerate" if payoffs[0].size <= ENUMERATION_LIMIT else "lemke-howson")
+    if method in ("enumerate", "lemke-howson") and n != 2:
+        msg = f"method {method!r} needs a two-player game, this one has {n} players"
+        raise SolverError(msg)
+    if method == "qre":
+        result = _qre(payoffs, tol)
+    elif method == "lemke-howson":
+        result = _lemke_howson(payoffs, tol)
+    elif method == "enumerate":
         if exact_game is not None and basis_count(*payoffs.shape[1:]) <= EXACT_ENUMERATION_LIMIT:
             return _enumerate_exact(exact_game)
         result = _enumerate(payoffs, tol)
@@ -180,14 +184,63 @@ def _enumerate_exact(game: tuple) -> EquilibriumSet:
     return _sorted_with_components(result, keys)
 
 
+def _lemke_howson(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+    from sim.solvers.lemke_howson import lemke_howson_all
+
+    found = lemke_howson_all(payoffs[0], payoffs[1])
+    candidates = list(found.equilibria)
+    for profile in pure_nash(payoffs, tol=tol):
+        candidates.append(tuple(np.eye(k)[s] for k, s in zip(payoffs.shape[1:], profile,
+                                                              strict=True)))
+    equilibria, seen = [], set()
+    for x, y in candidates:
+        key = np.round(np.concatenate([x, y]), 9).tobytes()
+        if key not in seen and is_nash(payoffs, (x, y), tol=max(tol, 1e-9) * 100):
+            seen.add(key)
+            equilibria.append(_equilibrium(payoffs, (x, y)))
+    m, n = payoffs.shape[1:]
+    message = (f"Lemke-Howson from every label of the artificial equilibrium and of every "
+               f"equilibrium found ({found.paths} paths), plus the pure-strategy scan: "
+               f"equilibria outside that Lemke-Howson component may be missed, and "
+               f"degeneracy was not checked ({m} x {n} is above the enumeration limit of "
+               f"{ENUMERATION_LIMIT} cells; --method enumerate forces full enumeration)")
+    if not found.exhausted:
+        message += f"; stopped after {found.paths} paths"
+    result = EquilibriumSet(equilibria=tuple(equilibria), method="lemke-howson",
+                            complete=False, degenerate=False, message=message)
+    return _sorted_with_components(result, None)
+
+
+def _qre(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+    from sim.solvers.qre import limit_profile, logit_qre_path
+
+    path = logit_qre_path(payoffs)
+    candidates = None
+    if payoffs.shape[0] == 2 and payoffs[0].size <= ENUMERATION_LIMIT:
+        candidates = [eq.strategies for eq in _enumerate(payoffs, tol).equilibria]
+    limit = limit_profile(path, payoffs, candidates)
+    lam = float(path.lambdas[-1])
+    if limit is None:
+        message = (f"the logit QRE principal branch was traced to lambda = {lam:.4g} but its "
+                   f"end is not (yet) a Nash equilibrium; {path.message}".rstrip("; "))
+        equilibria: tuple[Equilibrium, ...] = ()
+    else:
+        message = (f"the equilibrium selected by the logit QRE principal branch (traced from "
+                   f"lambda = 0 to {lam:.4g} in {len(path.lambdas)} steps); other equilibria "
+                   "are not reported")
+        equilibria = (_equilibrium(payoffs, tuple(limit)),)
+    result = EquilibriumSet(equilibria=equilibria, method="qre", complete=False,
+                            degenerate=False, message=message)
+    return _sorted_with_components(result, None)
+
+
 def _pure(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
     equilibria = []
     for profile in pure_nash(payoffs, tol=tol):
         strategies = tuple(np.eye(k)[s] for k, s in zip(payoffs.shape[1:], profile, strict=True))
         equilibria.append(_equilibrium(payoffs, strategies))
     n = payoffs.shape[0]
-    why = ("more than two players" if n != 2 else
-           "the game is larger than the enumeration limit; use --method enumerate to force it")
+    why = "more than two players" if n != 2 else "method 'pure' was asked for"
     result = EquilibriumSet(
         equilibria=tuple(equilibria), method="pure", complete=False, degenerate=False,
         message=f"pure-strategy equilibria only ({why}); mixed equilibria may exist",
