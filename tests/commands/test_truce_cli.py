@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,53 @@ def test_bundled_prisoners_dilemma_shows_delta_star_one_half():
                           "--runs", "500", "--no-figures")
     assert code == 0, out
     assert "Binding side: US (delta* = 0.500)" in out
+
+
+def _doc_section(path: Path, heading: str) -> str:
+    text = path.read_text()
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start:end if end != -1 else None]
+
+
+def test_reference_examples_run_as_written(tmp_path, monkeypatch):
+    section = _doc_section(ROOT / "docs/reference/cli.md", "## `tradesim truce`")
+    (block,) = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    commands = [shlex.split(line) for line in block.strip().splitlines()]
+    assert len(commands) == 2
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    for argv in commands:
+        assert argv[:2] == ["tradesim", "truce"]
+        code, out, _ = invoke(*argv[2:])
+        assert code == 0, out
+    assert (tmp_path / "results/london-2025/figures/truce_survival.png").exists()
+    assert json.loads(out)["delta_star"] == 0.5  # the second example prints JSON
+
+
+def test_reference_error_example_is_what_the_tool_says(tmp_path):
+    text = (ROOT / "scenarios/london-2025.toml").read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('profile = "geneva"', 'profile = { US = { us_tariff = "zero", '
+                                'chip_controls = "strict", visa_curbs = "on", tech_access = '
+                                '"closed" }, China = "x" }', 1))
+    code, out, _ = invoke(str(bad), "--no-figures")
+    assert code == 2
+    assert ("[truce.profile.US.us_tariff] got 'zero'; expected one of the levels war, geneva, "
+            "baseline") in out
+    assert ("[truce.profile.US.us_tariff] got 'zero'; expected one of the levels war, geneva, "
+            "baseline") in " ".join((ROOT / "docs/reference/cli.md").read_text().split())
+
+
+def test_explanation_numbers_for_london():
+    code, out, _ = invoke(str(ROOT / "scenarios/london-2025.toml"), "--format", "json",
+                          "--runs", "200", "--no-figures", "--strategies", "grim")
+    assert code == 0, out
+    report = json.loads(out)
+    named = report["named_profiles"]
+    # docs/explanation/truce.md: swap sustainable at about 0.20 a month, Geneva at about 0.11,
+    # delta about 0.905 a month, grim survival to day 90 about 0.48.
+    assert round(named["swap"]["delta_star"], 2) == 0.20
+    assert round(named["geneva"]["delta_star"], 2) == 0.11
+    assert round(report["time"]["delta"], 3) == 0.905
+    assert round(0.95 ** 6 * 0.9 ** 4, 2) == 0.48
