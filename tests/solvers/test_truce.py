@@ -156,3 +156,25 @@ def test_bad_settings_are_input_errors(kwargs, message):
     args = {"periods": 5, "runs": 10, "rng": np.random.default_rng(0), **kwargs}
     with pytest.raises(InputError, match=message):
         tr.simulate_truce(GAME, S.parse_pair("tft"), **args)
+
+
+@pytest.mark.parametrize("p", [0.001, 0.05, 0.19, 0.2, 0.6])
+def test_slips_are_bernoulli_on_compliance_only(p):
+    n = 200_000
+    rng = np.random.default_rng(11)
+    first, second = np.ones(n, dtype=bool), np.ones(n, dtype=bool)
+    second[: n // 2] = False  # meant breaches stay breaches
+    tr._slip(rng, p, first, second)
+    se = np.sqrt(p * (1 - p) / n)
+    assert abs((~first).mean() - p) <= 4 * se
+    assert not second[: n // 2].any()
+    assert abs((~second[n // 2:]).mean() - p) <= 4 * se * np.sqrt(2)
+    # independent across cells: the slip rate of neighbours of slips is still p
+    hits = np.flatnonzero(~first[:-1])
+    assert abs((~first[hits + 1]).mean() - p) <= 4 * np.sqrt(p * (1 - p) / max(len(hits), 1)) + 1e-9
+
+
+def test_uniform_path_matches_the_closed_form_too():
+    eps = 0.3  # above GEOMETRIC_BELOW: one uniform per cell
+    res = run("grim", eps=eps, periods=4, runs=100_000)
+    within_4_se(res.survival, (1 - eps) ** (2 * np.arange(5)), res.survival_se)
