@@ -82,7 +82,11 @@ def test_invariant_under_positive_affine_transformations(payoffs, a, b, c, d):
     transformed = payoffs.copy()
     transformed[0] = a * payoffs[0] + b
     transformed[1] = payoffs[1] / c + d
-    assert exact_set(solve(transformed, exact=True)) == exact_set(solve(payoffs, exact=True))
+    # the exact game is the exact transform (payoffs[1] / 3 is not a float exactly)
+    exact = [[[Fraction(int(v)) * a + b for v in row] for row in payoffs[0]],
+             [[Fraction(int(v), c) + d for v in row] for row in payoffs[1]]]
+    got = exact_set(solve(transformed, exact=True, exact_payoffs=exact))
+    assert got == exact_set(solve(payoffs, exact=True))
 
 
 @settings(max_examples=100, deadline=None)
