@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import shlex
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +22,7 @@ import typer
 from sim.commands.bargain import bargain
 from sim.commands.play import play as play_command
 from sim.commands.truce import truce as truce_command
-from sim.errors import ScenarioErrors, TradesimError
+from sim.errors import ScenarioErrors, Terminated, TradesimError, printable
 
 app = typer.Typer(
     name="tradesim",
@@ -34,6 +36,8 @@ app = typer.Typer(
 
 DEFAULT_SCENARIO = Path("scenarios/london-2025.toml")
 INTERNAL_ERROR = 4
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+TERMINATED = 143  # 128 + SIGTERM
 _state: dict[str, Any] = {"debug": False}
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,7 +50,7 @@ class OutputFormat(StrEnum):
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``message`` as one line on standard error and return the Exit to raise."""
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {printable(message)}", err=True)
     return typer.Exit(code)
 
 
@@ -69,8 +73,10 @@ def guarded(fn: F) -> F:
             if _state["debug"]:
                 raise
             raise fail(str(exc), exc.exit_code) from None
-        except KeyboardInterrupt:
-            raise fail("interrupted; nothing was written", 130) from None
+        except KeyboardInterrupt as exc:
+            what, code = (("terminated", TERMINATED) if isinstance(exc, Terminated)
+                          else ("interrupted", INTERRUPTED))
+            raise fail(f"{what}; no partial results were written", code) from None
         except Exception as exc:
             if _state["debug"]:
                 raise
@@ -88,6 +94,17 @@ def _main(
 ) -> None:
     """Game-theoretic negotiation simulator."""
     _state["debug"] = debug
+    _terminate_cleanly()
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _terminate_cleanly() -> None:
+    """Turn SIGTERM into :class:`Terminated` so clean-ups run as on Ctrl-C (exit 143)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def load_any(path: Path):

@@ -77,3 +77,11 @@ class SolverError(TradesimError):
     """A solver cannot handle this game (e.g. more than two players for a bimatrix method)."""
 
     exit_code = 2
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception at the command line's edge (``sim/cli.py``).
+
+    A subclass of :class:`KeyboardInterrupt` so that every clean-up that runs on Ctrl-C
+    (staged results directories, temporary files) also runs on ``kill``.
+    """
