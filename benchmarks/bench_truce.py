@@ -82,7 +82,10 @@ def main() -> None:
         peak = peak_bytes(name, args.runs, args.periods, args.noise) / 2**20
         print(f"{name:<10} {sec:8.3f} {rate:16.1f} {'ok' if rate >= 30 else 'MISS':>9} "
               f"{peak:8.1f}")
-    print(f"(a runs x periods boolean history alone would be {work / 2**20:.0f} MB)")
+    longer = peak_bytes("ctft", args.runs, 10 * args.periods, args.noise) / 2**20
+    print(f"Peak memory does not grow with the horizon: ctft at {10 * args.periods} periods "
+          f"peaks at {longer:.1f} MB (a runs x periods boolean history alone would be "
+          f"{work / 2**20:.0f} MB at {args.periods} periods)")
     if args.no_axelrod:
         return
     try:
