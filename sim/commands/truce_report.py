@@ -439,8 +439,14 @@ def run_section(scenario: Scenario, game: Game, options: Any) -> Any:
     from sim.io import atomic_write_bytes
     from sim.runner import Section
 
-    s = settings(scenario, game, strategies=scenario.truce.get("strategies") or RUN_STRATEGIES)
-    report = analyse(scenario, game, s, runs=DEFAULT_RUNS, seed=options.seed)
+    try:
+        s = settings(scenario, game,
+                     strategies=scenario.truce.get("strategies") or RUN_STRATEGIES)
+        report = analyse(scenario, game, s, runs=DEFAULT_RUNS, seed=options.seed)
+    except (InputError, SolverError) as exc:  # the rest of the run still stands
+        note = f"truce analysis not possible: {exc}"
+        return Section(key="truce", title="Truce stability", data={"error": str(exc)},
+                       summary=[note[0].upper() + note[1:] + "."], console=[note])
 
     def drawer(name: str) -> Callable[[Path], Path]:
         def draw(path: Path) -> Path:

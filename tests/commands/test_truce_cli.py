@@ -259,3 +259,35 @@ def test_explanation_numbers_for_london():
     assert round(named["geneva"]["delta_star"], 2) == 0.11
     assert round(report["time"]["delta"], 3) == 0.905
     assert round(0.95 ** 6 * 0.9 ** 4, 2) == 0.48
+
+
+def test_run_keeps_going_when_the_truce_cannot_be_analysed(tmp_path):
+    from sim.cli import app
+
+    pennies = PD_TOML.replace("[[3, 0], [5, 1]]", "[[1, -1], [-1, 1]]").replace(
+        "[[3, 5], [0, 1]]", "[[-1, 1], [1, -1]]")
+    path = tmp_path / "mp.toml"
+    path.write_text(pennies)
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out"),
+                                      "--no-figures"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "out/pd-truce/results.json").read_text())
+    assert "no pure Nash equilibrium to revert to" in doc["truce"]["error"]
+    assert "Truce analysis not possible" in (tmp_path / "out/pd-truce/summary.md").read_text()
+
+
+def test_run_writes_the_truce_section(tmp_path):
+    from sim.cli import app
+
+    path = tmp_path / "pd.toml"
+    path.write_text(PD_TOML)
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out/pd-truce"
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["truce"]["delta_star"] == 0.5
+    summary = (out / "summary.md").read_text()
+    assert "## Truce stability" in summary
+    assert "| implementation noise | 0.02 | `slip`, assumption (range 0..0.1) |" in summary
+    for name in ("truce_delta_star.png", "truce_sustainable.png", "truce_survival.png"):
+        assert (out / "figures" / name).exists()
