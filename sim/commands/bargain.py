@@ -173,7 +173,7 @@ def analyse(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
         "rubinstein": _rubinstein_json(game, space, base.point, s),
         "outside_options": _options_json(game, space, base.point, s),
         "linkage": _linkage_json(game, space, d.point, s, profiles, result),
-        "move_order": _move_order_json(game, s),
+        "move_order": _move_order_json(game, s, base.profiles[0] if base.profiles else None),
     }
     return report
 
@@ -409,6 +409,16 @@ def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
     }
 
 
+def _changes(game: Game, path: Sequence[tuple[str, str, str]],
+             status_quo: tuple[int, int] | None) -> list[dict[str, Any]]:
+    """The moves on an SPE path that change a lever from the status quo, in play order."""
+    if status_quo is None:
+        return []
+    before = {p: game.lever_choice(i, status_quo[i]) for i, p in enumerate(game.players)}
+    return [{"step": k, "player": p, "lever": lv, "from": before[p][lv], "to": level}
+            for k, (p, lv, level) in enumerate(path, start=1) if before[p][lv] != level]
+
+
 def _nash_product_profile(space: bg.PayoffSpace, d: np.ndarray) -> tuple[int, int] | None:
     gains = space.points - d
     ok = np.all(gains >= 0, axis=1)
@@ -418,7 +428,8 @@ def _nash_product_profile(space: bg.PayoffSpace, d: np.ndarray) -> tuple[int, in
     return space.profile(int(np.argmax(score)))
 
 
-def _move_order_json(game: Game, s: Settings) -> dict[str, Any]:
+def _move_order_json(game: Game, s: Settings,
+                     status_quo: tuple[int, int] | None) -> dict[str, Any]:
     from sim.solvers import bargaining as bg
     from sim.solvers import sequential as sq
     orders = sq.standard_orders(game, s.issues or None)
@@ -429,11 +440,15 @@ def _move_order_json(game: Game, s: Settings) -> dict[str, Any]:
     a, b = game.players
     lead = [results[f"{a} first"], results[f"{b} first"]]
     equilibria = bg.pure_nash(game.A, game.B)
+    if status_quo is None and equilibria:
+        status_quo = min(equilibria, key=lambda e: (game.A[e] + game.B[e], e))
     out: dict[str, Any] = {
         "tie_rule": s.tie_rule,
+        "status_quo": None if status_quo is None else game.profile_label(status_quo),
         "orders": [{"name": name, "order": [f"{p}.{lv}" for p, lv in r.order],
                     "path": [{"player": p, "lever": lv, "level": level}
                              for p, lv, level in r.path],
+                    "changes": _changes(game, r.path, status_quo),
                     "outcome": _profile_json(game, r.profile), "ties": r.ties,
                     "ties_on_path": r.ties_on_path} for name, r in results.items()],
         "simultaneous": [_profile_json(game, e) for e in equilibria],
@@ -605,10 +620,16 @@ def _delta_text(x: float | None) -> str:
 
 def _order_lines(mo: Mapping[str, Any], players: Sequence[str]) -> list[str]:
     lines = [f"Move order (subgame perfect equilibrium; ties: {mo['tie_rule']}):"]
+    if mo["status_quo"]:
+        lines.append(f"  moves are counted from the status quo {mo['status_quo']}")
     for o in mo["orders"]:
         ties = f"; {o['ties_on_path']} tie(s) on the path" if o["ties_on_path"] else ""
         lines.append(f"  {o['name']}: {_pp(o['outcome']['payoffs'])}{ties}")
         lines.append(f"    {o['outcome']['label']}")
+        if mo["status_quo"]:
+            moves = ", ".join(f"{c['player']} {c['lever']} {c['from']}->{c['to']}"
+                              for c in o["changes"]) or "nobody moves"
+            lines.append(f"    in play order: {moves}")
     sims = "; ".join(_pp(e["payoffs"]) for e in mo["simultaneous"]) or "none in pure strategies"
     lines.append(f"  simultaneous pure equilibria: {sims}")
     lines.append(f"  value of moving first: {_pp(mo['first_mover_value'])}")

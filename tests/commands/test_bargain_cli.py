@@ -52,6 +52,17 @@ def test_prisoners_dilemma_report_by_hand():
     for order in r["move_order"]["orders"]:
         assert order["outcome"]["label"] == "US: breach | China: breach"
     assert r["move_order"]["first_mover_value"] == {"US": 0.0, "China": 0.0}
+    assert all(o["changes"] == [] for o in r["move_order"]["orders"])  # d is the SPE
+
+
+def test_move_order_changes_from_a_named_status_quo():
+    """From mutual compliance, whoever moves first breaches first, then the other."""
+    _, _, r = report_for(PD, disagreement="mutual_compliance")
+    orders = {o["name"]: o for o in r["move_order"]["orders"]}
+    assert orders["China first"]["changes"] == [
+        {"step": 1, "player": "China", "lever": "strategy", "from": "comply", "to": "breach"},
+        {"step": 2, "player": "US", "lever": "strategy", "from": "comply", "to": "breach"}]
+    assert r["move_order"]["status_quo"] == "US: comply | China: comply"
 
 
 def test_london_report_agrees_with_the_solvers(london):
