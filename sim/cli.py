@@ -21,6 +21,7 @@ import typer
 
 from sim.commands.bargain import bargain
 from sim.commands.play import play as play_command
+from sim.commands.sweep import sweep as sweep_command
 from sim.commands.truce import truce as truce_command
 from sim.errors import ScenarioErrors, Terminated, TradesimError, printable
 
@@ -254,6 +255,7 @@ def show(
 app.command("truce")(guarded(truce_command))
 app.command("bargain")(guarded(bargain))
 app.command("play")(guarded(play_command))
+app.command("sweep")(guarded(sweep_command))
 
 
 def main() -> None:

@@ -560,41 +560,74 @@ def serial(ctx: Context, tasks: Sequence[Task]) -> list[Point]:
     return [run_task(ctx, t) for t in tasks]
 
 
-def sweep_tipping_points(ctx: Context, axes: Sequence[Axis], points: Sequence[Point],
-                         players: Sequence[str], *, tol: float | None = None,
-                         rel_tol: float = 1e-4) -> list[TippingPoint]:
-    """Tipping points along each swept variable.
+@dataclass(frozen=True)
+class Bracket:
+    """A conclusion that differs between two neighbouring grid values ``lo < hi`` of
+    ``variable``, the other swept variables held at ``held``: one bisection task."""
 
-    In a 1-D sweep, along the grid. In a 2-D sweep, along each variable for every grid value
-    of the other one (each is a separate line; ``at`` says where). ``tol`` defaults to
-    ``rel_tol`` times the variable's range.
+    conclusion: str
+    variable: str
+    lo: float
+    hi: float
+    before: Hashable
+    held: tuple[tuple[str, float], ...]
+    players: tuple[str, ...]
+    tol: float
+
+
+def brackets(axes: Sequence[Axis], points: Sequence[Point], players: Sequence[str], *,
+             tol: float | None = None, rel_tol: float = 1e-4) -> list[Bracket]:
+    """Every neighbouring pair of grid points, along each variable, whose conclusions differ.
+
+    In a 1-D sweep, along the grid; in a 2-D sweep, along each variable for every grid value
+    of the other one. ``tol`` defaults to ``rel_tol`` times the variable's range.
     """
-    out: list[TippingPoint] = []
+    out: list[Bracket] = []
     shape = [a.n for a in axes]
     table = [conclusions(p, players) for p in points]
     for k, axis in enumerate(axes):
         t = tol if tol is not None else rel_tol * (axis.hi - axis.lo)
+        xs = axis.values
         others = [j for j in range(len(axes)) if j != k]
         for fixed in np.ndindex(*[shape[j] for j in others]):
-            idx = []
-            for i in range(axis.n):
-                full = [0] * len(axes)
-                full[k] = i
-                for j, f in zip(others, fixed, strict=True):
-                    full[j] = f
-                idx.append(int(np.ravel_multi_index(full, shape)))
-            known = [table[i] for i in idx]
+            full = [0] * len(axes)
+            for j, f in zip(others, fixed, strict=True):
+                full[j] = f
             held = tuple((axes[j].name, float(axes[j].values[f]))
                          for j, f in zip(others, fixed, strict=True))
-
-            def conclude(x: float, held: tuple[tuple[str, float], ...] = held,
-                         name: str = axis.name) -> Mapping[str, Hashable]:
-                task = Task(index=-1, overrides=((name, x), *held), seed=None, survival=False)
-                return conclusions(run_task(ctx, task), players)
-
-            for tp in tipping_points(conclude, axis.name, list(axis.values), known, tol=t):
-                out.append(replace(tp, at=held))
+            line = []
+            for i in range(axis.n):
+                full[k] = i
+                line.append(table[int(np.ravel_multi_index(full, shape))])
+            for i in range(axis.n - 1):
+                for name, before in line[i].items():
+                    if name in line[i + 1] and line[i + 1][name] != before:
+                        out.append(Bracket(conclusion=name, variable=axis.name,
+                                           lo=float(xs[i]), hi=float(xs[i + 1]),
+                                           before=before, held=held, players=tuple(players),
+                                           tol=t))
     return out
+
+
+def bisect_bracket(ctx: Context, b: Bracket) -> TippingPoint:
+    """Narrow a :class:`Bracket` down by bisection (see :func:`tipping_points`)."""
+
+    def conclude(x: float) -> Mapping[str, Hashable]:
+        task = Task(index=-1, overrides=((b.variable, x), *b.held), seed=None, survival=False)
+        return conclusions(run_task(ctx, task), b.players)
+
+    lo_c = {b.conclusion: b.before}
+    hi_c = conclude(b.hi)
+    found = tipping_points(conclude, b.variable, [b.lo, b.hi], [lo_c, hi_c], tol=b.tol)
+    return replace(found[0], at=b.held)
+
+
+def sweep_tipping_points(ctx: Context, axes: Sequence[Axis], points: Sequence[Point],
+                         players: Sequence[str], *, tol: float | None = None,
+                         rel_tol: float = 1e-4) -> list[TippingPoint]:
+    """Tipping points along each swept variable, serially (see :func:`brackets`)."""
+    return [bisect_bracket(ctx, b)
+            for b in brackets(axes, points, players, tol=tol, rel_tol=rel_tol)]
 
 
 # --------------------------------------------------------------------------- tornado

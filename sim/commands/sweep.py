@@ -1,0 +1,388 @@
+"""``tradesim sweep FILE --vary NAME=LO:HI:N``: which conclusions survive as inputs move.
+
+:func:`plan` checks every option before any work (unknown names, empty or inverted
+ranges, N < 2, the point limit, the workers and scheduler); :func:`run_sweep` evaluates the
+grid (on :mod:`sim.parallel`) and locates the tipping points by bisection; :func:`rows`
+gives the tidy table; :func:`write_outputs` writes ``sweep.csv``, ``sweep.parquet`` (when
+pyarrow is installed), ``sweep.json`` and the figures into one folder, atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sim import parallel
+from sim.errors import InputError
+from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
+from sim.results import dumps, jsonable
+from sim.scenario import Scenario, load_scenario
+from sim.solvers import sensitivity as sv
+from sim.solvers.strategies import parse_pair
+
+DEFAULT_RUNS = 1000
+"""Monte Carlo runs per point for the truce survival probability."""
+REL_TOL = 1e-4
+"""Default tipping-point tolerance, as a share of the swept range."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: Scenario
+    axes: tuple[sv.Axis, ...]
+    settings: sv.Settings
+    seed: int
+    workers: int
+    scheduler: str | None
+    tol: tuple[float, ...]  # per axis
+
+    @property
+    def points(self) -> int:
+        return math.prod(a.n for a in self.axes)
+
+
+# --------------------------------------------------------------------------- options
+
+
+def parse_vary(spec: str) -> tuple[str, float | None, float | None, int | None]:
+    """``NAME``, ``NAME=LO:HI``, ``NAME=LO:HI:N`` or ``NAME=::N`` (empty ends: the
+    assumption's own range) into ``(name, lo, hi, n)``."""
+    name, sep, rest = spec.partition("=")
+    name = name.strip()
+    if not name:
+        msg = f"--vary: got '{spec}'; expected NAME=LO:HI:N"
+        raise InputError(msg)
+    if not sep:
+        return name, None, None, None
+    parts = rest.split(":")
+    if len(parts) not in (2, 3):
+        msg = f"--vary: got '{spec}'; expected NAME=LO:HI:N (e.g. elasticity=0.7:2.5:21)"
+        raise InputError(msg)
+
+    def number(text: str, what: str) -> float | None:
+        if not text.strip():
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            msg = f"--vary {name}: {what} '{text}' is not a number; expected NAME=LO:HI:N"
+            raise InputError(msg) from None
+
+    lo, hi = number(parts[0], "LO"), number(parts[1], "HI")
+    if (lo is None) != (hi is None):
+        msg = f"--vary {name}: give both LO and HI, or neither (the assumption's range)"
+        raise InputError(msg)
+    n = None
+    if len(parts) == 3 and parts[2].strip():
+        try:
+            n = int(parts[2])
+        except ValueError:
+            msg = f"--vary {name}: N '{parts[2]}' is not a whole number; expected N >= 2"
+            raise InputError(msg) from None
+    return name, lo, hi, n
+
+
+def plan(scenario: Scenario, specs: Sequence[str], *, seed: int = 0,
+         workers: int | None = None, scheduler: str | None = None, runs: int = DEFAULT_RUNS,
+         strategies: str = "grim", tol: float | None = None,
+         max_points: int = sv.MAX_POINTS) -> Plan:
+    """Every check of the command line, before any work."""
+    if not specs:
+        msg = "--vary: give at least one, e.g. --vary elasticity=0.7:2.5:21"
+        raise InputError(msg)
+    axes = tuple(sv.make_axis(scenario, *parse_vary(s)) for s in specs)
+    sv.check_size(axes, max_points=max_points)
+    if isinstance(runs, bool) or runs < 0:
+        msg = f"--runs: got {runs}; expected a whole number >= 0"
+        raise InputError(msg)
+    parse_pair(strategies)
+    if tol is not None and not (tol > 0 and math.isfinite(tol)):
+        msg = f"--tol: got {tol}; expected a positive number"
+        raise InputError(msg)
+    parallel.task_seeds(seed, 0)
+    n_workers = parallel.check_workers(workers)
+    if scheduler is not None and not parallel.dask_available():
+        msg = ("--scheduler needs the dask extra; install it with "
+               "pip install 'tradesim[dask]' (dask[distributed])")
+        raise InputError(msg)
+    tols = tuple(tol if tol is not None else REL_TOL * (a.hi - a.lo) for a in axes)
+    settings = sv.Settings(strategies=strategies, runs=runs)
+    return Plan(scenario=scenario, axes=axes, settings=settings, seed=seed,
+                workers=n_workers, scheduler=scheduler, tol=tols)
+
+
+# --------------------------------------------------------------------------- running
+
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``."""
+
+
+def run_sweep(p: Plan, *, progress: Progress | None = None) -> dict[str, Any]:
+    """Evaluate the grid, then bisect every tipping point; a JSON-ready report."""
+    ctx = sv.context_for(p.scenario, p.settings)
+    seeds = parallel.task_seeds(p.seed, p.points)
+    tasks = sv.grid_tasks(p.axes, seeds, survival=p.settings.runs > 0)
+
+    def tick(stage: str, total: int) -> Callable[[int], None] | None:
+        return None if progress is None else (lambda done: progress(stage, done, total))
+
+    points = parallel.run_tasks(sv.run_task, ctx, tasks, workers=p.workers,
+                                scheduler=p.scheduler, progress=tick("points", len(tasks)))
+    players = p.scenario.player_names
+    found: list[sv.Bracket] = []
+    for k, axis in enumerate(p.axes):
+        found += [b for b in sv.brackets(p.axes, points, players, tol=p.tol[k])
+                  if b.variable == axis.name]
+    tipping = parallel.run_tasks(sv.bisect_bracket, ctx, found, workers=p.workers,
+                                 scheduler=p.scheduler,
+                                 progress=tick("tipping points", len(found)))
+    tipping = sorted(tipping, key=lambda t: (t.variable, t.at, t.value, t.conclusion))
+    table = rows(points, players, p.axes)
+    return {
+        "scenario": p.scenario.name,
+        "title": p.scenario.title,
+        "players": list(players),
+        "seed": p.seed,
+        "variables": [_axis_json(p.scenario, a) for a in p.axes],
+        "settings": {"runs": p.settings.runs, "strategies": p.settings.strategies,
+                     "tolerance": dict(zip([a.name for a in p.axes], p.tol, strict=True))},
+        "points": table,
+        "equilibrium_sets": _set_counts(table),
+        "tipping_points": [_tipping_json(t) for t in tipping],
+    }
+
+
+def _axis_json(scenario: Scenario, a: sv.Axis) -> dict[str, Any]:
+    q = scenario.quantity(a.name)
+    return {"name": a.name, "kind": q.kind, "unit": q.unit, "value": q.value,
+            "range": list(q.range) if q.range else None, "lo": a.lo, "hi": a.hi, "n": a.n}
+
+
+def _set_counts(table: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for r in table:
+        counts[r["equilibria"]] = counts.get(r["equilibria"], 0) + 1
+    return [{"equilibria": k, "points": v} for k, v in
+            sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _tipping_json(t: sv.TippingPoint) -> dict[str, Any]:
+    return {"conclusion": t.conclusion, "variable": t.variable, "value": t.value,
+            "tolerance": t.tol, "before": t.before, "after": t.after, "text": t.text,
+            "at": dict(t.at)}
+
+
+def rows(points: Sequence[sv.Point], players: Sequence[str],
+         axes: Sequence[sv.Axis]) -> list[dict[str, Any]]:
+    """The tidy table: one row per point, one column per variable and conclusion."""
+    out = []
+    for k, pt in enumerate(points):
+        r: dict[str, Any] = {"index": k}
+        r.update({name: value for name, value in pt.overrides})
+        r["equilibria"] = pt.equilibria_label
+        r["n_equilibria"] = len(pt.equilibria)
+        r["complete"] = pt.complete
+        r["pure_equilibria"] = " ; ".join(pt.pure)
+        for i, pl in enumerate(players):
+            r[f"payoff_{pl}"] = pt.payoffs[i] if i < len(pt.payoffs) else None
+        for name, is_eq in pt.named:
+            r[f"equilibrium_{name}"] = is_eq
+        t = pt.truce
+        r["delta"] = t.delta if t else None
+        r["delta_star"] = t.delta_star if t and math.isfinite(t.delta_star) else None
+        r["binding"] = players[t.binding] if t else None
+        r["sustainable"] = t.sustainable if t else None
+        r["survival"] = t.survival if t else None
+        r["survival_se"] = t.survival_se if t else None
+        d = pt.deal
+        for i, pl in enumerate(players):
+            r[f"deal_{pl}"] = d.payoffs[i] if d and d.payoffs else None
+        r["nash_deal"] = (d.label or "no deal") if d else None
+        r["note"] = pt.note
+        out.append(r)
+    return out
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def csv_text(table: Sequence[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    if table:
+        w = csv.DictWriter(buf, fieldnames=list(table[0]), lineterminator="\n")
+        w.writeheader()
+        for r in jsonable(list(table)):
+            w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def parquet_bytes(table: Sequence[dict[str, Any]]) -> bytes | None:
+    """The table as Parquet, or ``None`` when pyarrow is not installed."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return None
+    buf = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(jsonable(list(table))), buf)
+    return buf.getvalue()
+
+
+def figure_jobs(report: dict[str, Any]) -> dict[str, Callable[[Path], Path]]:
+    from sim import plots_sweep as ps
+
+    table, players = report["points"], report["players"]
+    names = [v["name"] for v in report["variables"]]
+    if len(names) == 1:
+        return {f"sweep_{names[0]}.png": lambda path: ps.sweep_lines(
+            table, names[0], players, report["tipping_points"], path)}
+    import numpy as np
+
+    xs, ys = (np.linspace(v["lo"], v["hi"], v["n"]) for v in report["variables"])
+    return {
+        "region_map.png": lambda path: ps.region_map(table, names[0], names[1], xs, ys, path),
+        "survival_map.png": lambda path: ps.survival_map(table, names[0], names[1], xs, ys,
+                                                         path),
+    }
+
+
+def write_outputs(report: dict[str, Any], target: Path, *, figures: bool = True) -> list[str]:
+    """Write every file into ``target`` as a whole (nothing is left half-written)."""
+    table = report["points"]
+    written = ["sweep.csv", "sweep.json"]
+    with staged_directory(target) as stage:
+        atomic_write_text(stage / "sweep.csv", csv_text(table))
+        data = parquet_bytes(table)
+        if data is not None:
+            atomic_write_bytes(stage / "sweep.parquet", data)
+            written.append("sweep.parquet")
+        if figures:
+            for name, draw in figure_jobs(report).items():
+                draw(stage / "figures" / name)
+                written.append(f"figures/{name}")
+        report["files"] = written
+        atomic_write_text(stage / "sweep.json", dumps(report))
+    return written
+
+
+def _short_sets(report: dict[str, Any]) -> dict[str, str]:
+    from sim.plots_sweep import short_set_labels
+
+    labels = {s["equilibria"] for s in report["equilibrium_sets"]}
+    labels |= {str(t[k]) for t in report["tipping_points"] if t["conclusion"] == "equilibria"
+               for k in ("before", "after")}
+    return short_set_labels(sorted(labels))
+
+
+def render_table(report: dict[str, Any]) -> str:
+    """A short readable summary: the grid, the equilibrium sets, every tipping point."""
+    vs = report["variables"]
+    grid = " x ".join(f"{v['name']} {v['lo']:g}..{v['hi']:g} ({v['n']} points)" for v in vs)
+    lines = [f"{report['title']}: sweep of {grid}", ""]
+    sets = report["equilibrium_sets"]
+    short = _short_sets(report)
+    lines.append(f"{len(sets)} distinct equilibrium set(s) on the grid "
+                 "(lever settings shared by every equilibrium are omitted):")
+    for s in sets[:8]:
+        lines.append(f"  {s['points']:>6} points: {short[s['equilibria']]}")
+    if len(sets) > 8:
+        lines.append(f"  ... and {len(sets) - 8} more (see sweep.json)")
+    lines.append("")
+    tps = report["tipping_points"]
+    if not tps:
+        lines.append("No conclusion changes over the swept range.")
+    else:
+        lines.append(f"Tipping points ({len(tps)}):")
+        for t in tps[:40]:
+            at = ", ".join(f"{k} = {v:g}" for k, v in t["at"].items())
+            text = t["text"]
+            if t["conclusion"] == "equilibria":
+                text = (f"the equilibrium set changes from [{short[t['before']]}] to "
+                        f"[{short[t['after']]}] when {t['variable']} > {t['value']:.6g} ± "
+                        f"{t['tolerance']:.2g}")
+            lines.append(f"  - {text}" + (f" (at {at})" if at else ""))
+        if len(tps) > 40:
+            lines.append(f"  ... and {len(tps) - 40} more (see sweep.json)")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- command
+
+
+def _progress_bar() -> tuple[Any, Progress | None]:
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None, None
+    from rich.progress import Progress as Bar
+
+    bar = Bar(console=console, transient=True)
+    ids: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in ids:
+            ids[stage] = bar.add_task(stage, total=total)
+        bar.update(ids[stage], completed=done)
+
+    return bar, update
+
+
+def sweep(
+    file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    vary: Annotated[list[str] | None, typer.Option(
+        "--vary", help="NAME=LO:HI:N, NAME=LO:HI or NAME (the assumption's own range, "
+        f"{sv.DEFAULT_POINTS} points); once for a line, twice for a map.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Local worker processes (default: all cores; 1: serial).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address (tcp://host:8786); needs the dask extra.")] = None,
+    seed: Annotated[int, typer.Option(help="Run seed; task i uses child i of it.")] = 0,
+    runs: Annotated[int, typer.Option(
+        help="Monte Carlo runs per point for truce survival (0: skip).")] = DEFAULT_RUNS,
+    strategies: Annotated[str, typer.Option(
+        help="Strategy pair whose survival is simulated, e.g. grim or grim/tft.")] = "grim",
+    tol: Annotated[float | None, typer.Option(
+        help=f"Tipping-point tolerance (default {REL_TOL:g} x the swept range).")] = None,
+    max_points: Annotated[int, typer.Option(
+        help="Refuse sweeps with more grid points than this.")] = sv.MAX_POINTS,
+    out: Annotated[Path, typer.Option(
+        help="Results folder; files go to OUT/<name>-sweep-<variables>/.")] = Path("results"),
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
+) -> None:
+    """Sweep facts or assumptions over a grid; report tipping points, write table and plots.
+
+    Example: tradesim sweep scenarios/london-2025.toml --vary chip_security_us=1:8:29
+    """
+    if fmt not in {"table", "json"}:
+        msg = f"--format: got '{fmt}'; expected table or json"
+        raise InputError(msg)
+    scenario = load_scenario(file)
+    p = plan(scenario, vary or [], seed=seed, workers=workers, scheduler=scheduler, runs=runs,
+             strategies=strategies, tol=tol, max_points=max_points)
+    bar, update = _progress_bar() if p.points > 10 else (None, None)
+    if bar is not None:
+        with bar:
+            report = run_sweep(p, progress=update)
+    else:
+        report = run_sweep(p)
+    target = out / f"{scenario.name}-sweep-{'-'.join(a.name for a in p.axes)}"
+    from sim.cli import command_line
+
+    report["command"] = command_line()
+    written = write_outputs(report, target, figures=figures)
+    if fmt == "json":
+        typer.echo(json.dumps(jsonable(report), indent=2, ensure_ascii=False))
+        return
+    typer.echo(render_table(report))
+    typer.echo(f"\nWrote {target}/: {', '.join(written)}")
