@@ -44,6 +44,9 @@ from sim.solvers.repeated import minmax
 FloatArray = np.ndarray
 Index = tuple[int, int]
 
+QHULL_ABOVE = 256
+"""Above this many distinct payoff pairs, Qhull (scipy.spatial) prunes interior points first."""
+
 SOLUTIONS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 """Names of the bargaining solutions, in report order."""
 
@@ -146,6 +149,8 @@ def convex_hull(points: FloatArray, *, tol: float = 0.0) -> FloatArray:
     hull of collinear points is its two end points.
     """
     pts = np.unique(np.asarray(points, dtype=float), axis=0)  # sorted by (x, y)
+    if len(pts) > QHULL_ABOVE:
+        pts = _hull_candidates(pts)
     if len(pts) <= 2:
         return pts
 
@@ -160,6 +165,20 @@ def convex_hull(points: FloatArray, *, tol: float = 0.0) -> FloatArray:
     lower, upper = half(pts), half(pts[::-1])
     hull = np.array(lower[:-1] + upper[:-1])
     return hull if len(hull) else pts[:1]
+
+
+def _hull_candidates(pts: FloatArray) -> FloatArray:
+    """Only the vertices Qhull finds (fast, in C); the exact chain then orders them.
+
+    Degenerate sets (all points on a line) make Qhull fail; they are returned whole.
+    """
+    from scipy.spatial import ConvexHull, QhullError
+
+    try:
+        vertices = ConvexHull(pts).vertices
+    except QhullError:
+        return pts
+    return np.unique(pts[vertices], axis=0)
 
 
 def _cross(o: FloatArray, a: FloatArray, b: FloatArray) -> float:
@@ -198,21 +217,22 @@ def payoff_space(A: FloatArray, B: FloatArray, *, tol: float = 1e-9) -> PayoffSp
     eps = scale_tol(points, tol)
     hull = convex_hull(points, tol=eps * max(1.0, float(np.ptp(points))))
     frontier = pareto_frontier(hull)
-    on = tuple(int(k) for k in range(len(points)) if _on_polyline(points[k], frontier, eps))
+    on = tuple(int(k) for k in np.flatnonzero(_on_polyline(points, frontier, eps)))
     return PayoffSpace(points=points, shape=(A.shape[0], A.shape[1]), hull=hull,
                        frontier=frontier, pareto=pareto_pure(points, tol=tol),
                        on_frontier=on, tol=eps)
 
 
-def _on_polyline(p: FloatArray, line: FloatArray, eps: float) -> bool:
+def _on_polyline(points: FloatArray, line: FloatArray, eps: float) -> FloatArray:
+    """Boolean mask: which points lie within ``eps`` of the polyline (vectorised per edge)."""
     if len(line) == 1:
-        return bool(np.all(np.abs(p - line[0]) <= eps))
+        return np.all(np.abs(points - line[0]) <= eps, axis=1)
+    hit = np.zeros(len(points), dtype=bool)
     for a, b in itertools.pairwise(line):
         ab = b - a
-        t = float(np.clip(np.dot(p - a, ab) / np.dot(ab, ab), 0.0, 1.0))
-        if np.linalg.norm(a + t * ab - p) <= eps:
-            return True
-    return False
+        t = np.clip((points - a) @ ab / (ab @ ab), 0.0, 1.0)
+        hit |= np.linalg.norm(a + t[:, None] * ab - points, axis=1) <= eps
+    return hit
 
 
 def clip_frontier(frontier: FloatArray, d: FloatArray, *, eps: float = 0.0) -> FloatArray | None:
