@@ -264,3 +264,14 @@ def test_option_moves_a_kinked_nash_deal_only_past_the_kink():
     assert option_thresholds(space, np.zeros(2), 0) == (0.0, 3.0)
     line = space_of((1, 0), (0, 1))
     assert option_moves_solution(line, np.zeros(2), 0) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_qhull_pruning_gives_the_exact_hull(monkeypatch):
+    from sim.solvers import bargaining
+
+    pts = np.random.default_rng(7).integers(0, 50, size=(900, 2)).astype(float)
+    pruned = convex_hull(pts)
+    monkeypatch.setattr(bargaining, "QHULL_ABOVE", 10**9)
+    np.testing.assert_array_equal(pruned, convex_hull(pts))
+    line = np.column_stack([np.arange(600.0), 600.0 - np.arange(600.0)])
+    np.testing.assert_array_equal(convex_hull(line), [[0, 600], [599, 1]])  # Qhull fails here
