@@ -1,0 +1,353 @@
+"""The Python API for notebooks and scripts: every analysis of the command line as a function.
+
+>>> import sim
+>>> s = sim.load_scenario("scenarios/classroom/prisoners-dilemma.toml")
+>>> r = sim.solve(s)
+>>> len(r), r.complete
+(1, True)
+>>> r[0].strategies["US"]
+[0.0, 1.0]
+
+Each function takes a scenario (from :func:`load_scenario`), a path to a scenario file
+(``.toml``; :func:`solve` and :func:`analyse` also take a Gambit ``.nfg`` file) or, where it
+makes sense, a :class:`~sim.game.Game`. Results print as readable text (``print(r)``; the
+same text is their ``repr``), render as HTML tables in Jupyter (``_repr_html_``), and turn
+into the JSON of the matching ``--format json`` output with ``r.to_dict()``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.game import Game, build_game
+from sim.scenario import Scenario
+from sim.scenario import load_scenario as _load_scenario
+
+__all__ = [
+    "Analysis",
+    "Equilibria",
+    "EquilibriumView",
+    "Report",
+    "analyse",
+    "bargain",
+    "build_game",
+    "load_game",
+    "load_scenario",
+    "solve",
+    "truce",
+]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (raises :class:`~sim.errors.ScenarioErrors`)."""
+    return _load_scenario(path)
+
+
+def load_game(source: Scenario | Game | str | Path) -> Game:
+    """The game of a scenario, of a scenario or ``.nfg`` file, or a game itself."""
+    if isinstance(source, Game):
+        return source
+    if isinstance(source, Scenario):
+        return build_game(source)
+    path = Path(source)
+    if path.suffix.lower() == ".nfg":
+        from sim.formats.nfg import read_nfg
+
+        return read_nfg(path)
+    return build_game(_load_scenario(path))
+
+
+def _scenario(source: Scenario | str | Path) -> Scenario:
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, Game):
+        from sim.errors import InputError
+
+        msg = "this analysis needs a scenario (its [truce] or [bargaining] settings), not a Game"
+        raise InputError(msg)
+    return _load_scenario(source)
+
+
+# --------------------------------------------------------------------------- html helpers
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str = "") -> str:
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(c))}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell(x: Any) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    return str(x)
+
+
+# --------------------------------------------------------------------------- equilibria
+
+
+@dataclass(frozen=True)
+class EquilibriumView:
+    """One equilibrium with names: ``strategies[player]`` (probabilities in the file's
+    strategy order) and ``payoffs[player]``."""
+
+    strategies: dict[str, list[float]]
+    payoffs: dict[str, float]
+    labels: dict[str, str]
+
+    def __str__(self) -> str:
+        mix = " | ".join(f"{p}: {lab}" for p, lab in self.labels.items())
+        pays = ", ".join(f"{p} {v:.4g}" for p, v in self.payoffs.items())
+        return f"{mix} -> {pays}"
+
+
+class Equilibria(Sequence[EquilibriumView]):
+    """The Nash equilibria of a game: a sequence of :class:`EquilibriumView`.
+
+    Attributes: ``game``, ``result`` (the solver's :class:`~sim.solvers.equilibria.
+    EquilibriumSet`), ``complete``, ``degenerate``, ``method``, ``message``.
+    """
+
+    def __init__(self, game: Game, result: Any) -> None:
+        from sim.report import mixed_label
+
+        self.game = game
+        self.result = result
+        self._views = tuple(
+            EquilibriumView(
+                strategies={p: [float(v) for v in eq.strategies[i]]
+                            for i, p in enumerate(game.players)},
+                payoffs={p: float(eq.payoffs[i]) for i, p in enumerate(game.players)},
+                labels={p: mixed_label(game, i, eq.strategies[i])
+                        for i, p in enumerate(game.players)})
+            for eq in result.equilibria)
+
+    complete = property(lambda self: bool(self.result.complete))
+    degenerate = property(lambda self: bool(self.result.degenerate))
+    method = property(lambda self: str(self.result.method))
+    message = property(lambda self: str(self.result.message))
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._views[i]
+
+    def __iter__(self) -> Iterator[EquilibriumView]:
+        return iter(self._views)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``tradesim solve --format json``."""
+        from sim.results import equilibria_json, jsonable
+
+        return jsonable(equilibria_json(self.game, self.result))
+
+    def _status(self) -> str:
+        status = "all equilibria found" if self.complete else "may be incomplete"
+        return (f"{self.game.name}: {len(self)} equilibria ({self.method}; {status}"
+                + ("; degenerate game" if self.degenerate else "") + ")")
+
+    def __str__(self) -> str:
+        lines = [self._status()]
+        if self.message:
+            lines.append(f"note: {self.message}")
+        lines += [f"  {k + 1}. {v}" for k, v in enumerate(self)]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        players = self.game.players
+        rows = [[k + 1, *(v.labels[p] for p in players), *(v.payoffs[p] for p in players)]
+                for k, v in enumerate(self)]
+        header = ["#", *players, *(f"payoff {p}" for p in players)]
+        return _table(header, rows, self._status())
+
+
+def solve(source: Scenario | Game | str | Path, *, method: str = "auto",
+          exact: bool = False) -> Equilibria:
+    """Every Nash equilibrium, as ``tradesim solve`` finds them (IESDS first, then the
+    method; see :mod:`sim.solvers.equilibria`)."""
+    from sim.solvers.reduction import solve_reduced
+
+    game = load_game(source)
+    return Equilibria(game, solve_reduced(game.payoffs, method=method, exact=exact))
+
+
+# --------------------------------------------------------------------------- core analysis
+
+
+class Analysis:
+    """The core analysis of ``tradesim run``: equilibria, pure equilibria, dominated
+    strategies, iterated elimination, Pareto-optimal profiles, security levels.
+
+    ``analysis`` is the solvers' :class:`sim.analysis.Analysis`; ``equilibria`` an
+    :class:`Equilibria`.
+    """
+
+    def __init__(self, analysis: Any, named: Mapping[str, tuple[int, ...]]) -> None:
+        self.analysis = analysis
+        self.game = analysis.game
+        self.named = dict(named)
+        self.equilibria = Equilibria(analysis.game, analysis.equilibria)
+
+    @property
+    def pareto(self) -> list[str]:
+        """Labels of the Pareto-optimal pure profiles."""
+        return [self.game.profile_label(s) for s in self.analysis.pareto]
+
+    @property
+    def pure(self) -> list[str]:
+        """Labels of the pure Nash equilibria."""
+        return [self.game.profile_label(s) for s in self.analysis.pure]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``core`` part of ``results.json``."""
+        from sim.results import analysis_json, jsonable
+
+        return jsonable(analysis_json(self.analysis))
+
+    def __str__(self) -> str:
+        from sim.report import core_console
+
+        return "\n".join(core_console(self.analysis, self.named))
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        g = self.game
+        pareto = [[g.profile_label(s), *(float(g.payoffs[(k, *s)]) for k in range(len(g.players)))]
+                  for s in self.analysis.pareto]
+        sec = [[g.players[s.player], s.pure_level, g.strategies[s.player][s.pure_strategy],
+                s.mixed_level] for s in self.analysis.security]
+        return (self.equilibria._repr_html_()
+                + _table(["profile", *g.players], pareto, "Pareto-optimal pure profiles")
+                + _table(["player", "pure security level", "with", "mixed security level"],
+                         sec, "Security (maxmin) levels"))
+
+
+def analyse(source: Scenario | Game | str | Path, *, method: str = "auto",
+            exact: bool = False) -> Analysis:
+    """Every core solver on a game (what ``tradesim run`` prints first)."""
+    from sim.analysis import analyse as core
+
+    game = load_game(source)
+    named: dict[str, tuple[int, ...]] = {}
+    if not isinstance(source, Game):
+        sc = source if isinstance(source, Scenario) else (
+            None if Path(source).suffix.lower() == ".nfg" else _load_scenario(source))
+        if sc is not None:
+            named = {n: game.profile_index(p) for n, p in sc.profiles.items()}
+    return Analysis(core(game, method=method, exact=exact), named)
+
+
+# --------------------------------------------------------------------------- reports
+
+
+class Report(Mapping[str, Any]):
+    """A JSON-ready report (truce, bargaining) that prints as the command's table.
+
+    It is a read-only mapping: ``r["delta_star"]``, ``r.to_dict()``.
+    """
+
+    def __init__(self, kind: str, data: dict[str, Any], text: str) -> None:
+        self.kind = kind
+        self._data = data
+        self._text = text
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of the command's ``--format json`` output."""
+        return self._data
+
+    def __str__(self) -> str:
+        return self._text
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        if self.kind == "truce":
+            return _truce_html(self._data)
+        if self.kind == "bargain":
+            return _bargain_html(self._data)
+        return f"<pre>{html.escape(self._text)}</pre>"  # pragma: no cover
+
+
+def _truce_html(r: Mapping[str, Any]) -> str:
+    t = r["thresholds"][r["punishment"]]
+    rows = [[p, v["truce_payoff"], v["deviation_payoff"], v["punishment_payoff"],
+             v["delta_star"]] for p, v in t["players"].items()]
+    head = _table(["side", "truce", "deviate", "punished", "delta*"], rows,
+                  f"Truce {r['truce']['label']}: binding side {t['binding']}, delta* = "
+                  f"{_cell(t['delta_star'])}, sustainable at delta = "
+                  f"{_cell(r['time']['delta'])}: {'yes' if t['sustainable'] else 'no'}")
+    sim_rows = [[pair["label"], pair["expiry"]["probability"], pair["expiry"]["se"],
+                 pair["mutual_compliance"]["share"],
+                 *(pair["payoffs"][p]["mean"] for p in r["players"])]
+                for pair in r["simulation"]["pairs"]]
+    sim = _table(["strategies", "P(intact at expiry)", "se", "mutual compliance",
+                  *r["players"]], sim_rows,
+                 f"Simulation: {r['simulation']['runs']} runs, seed {r['simulation']['seed']}")
+    return head + sim
+
+
+def _bargain_html(r: Mapping[str, Any]) -> str:
+    players = r["players"]
+    rows = []
+    for name, sol in r["solutions"].items():
+        if sol is None:
+            continue
+        pay = sol.get("payoffs", {})
+        rows.append([name, *(pay.get(p) for p in players),
+                     " + ".join(f"{x['probability']:.3g} x "
+                                + (", ".join(x["named"]) or " / ".join(x["profiles"]))
+                                for x in sol.get("lottery", []))])
+    return _table(["solution", *players, "achieved by"], rows,
+                  f"Bargaining: {r['scenario']}")
+
+
+def truce(source: Scenario | str | Path, *, delta: float | None = None,
+          noise_implementation: float | None = None, noise_perception: float | None = None,
+          strategies: Sequence[str] | None = None, punishment: str | None = None,
+          breach: str | None = None, runs: int = 20_000, seed: int = 0,
+          all_pairs: bool = False) -> Report:
+    """Truce stability, as ``tradesim truce`` (same options, same numbers)."""
+    from sim.commands import truce_report as tr
+
+    sc = _scenario(source)
+    game = build_game(sc)
+    s = tr.settings(sc, game, delta=delta, noise_implementation=noise_implementation,
+                    noise_perception=noise_perception, strategies=strategies,
+                    punishment=punishment, breach=breach)
+    data = tr.analyse(sc, game, s, runs=runs, seed=seed, all_pairs=all_pairs)
+    return Report("truce", data, tr.render_table(data))
+
+
+def bargain(source: Scenario | str | Path, *, disagreement: str | None = None,
+            delta: Sequence[str] | None = None, first: str | None = None,
+            tie_rule: str = "favour-other") -> Report:
+    """Bargaining, linkage and move order, as ``tradesim bargain``."""
+    from sim.commands import bargain as bg
+
+    sc = _scenario(source)
+    game = build_game(sc)
+    s = bg.settings(sc, game, disagreement=disagreement, delta=delta, first=first,
+                    tie_rule=tie_rule)
+    data = bg.analyse(sc, game, s)
+    return Report("bargain", data, bg.render_table(data))

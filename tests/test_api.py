@@ -1,0 +1,95 @@
+"""The Python API (sim/__init__.py, sim/api.py): lazy import, results that print and render."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import sim
+from sim.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+PD = ROOT / "scenarios/classroom/prisoners-dilemma.toml"
+BOS = ROOT / "scenarios/classroom/battle-of-the-sexes.toml"
+CHIPS = ROOT / "scenarios/classroom/chips-for-rare-earths.toml"
+
+
+def test_import_sim_is_lazy():
+    code = "import sys, sim; print('numpy' in sys.modules, 'sim.api' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = sim.nope
+    assert {"load_scenario", "solve", "truce", "bargain"} <= set(dir(sim))
+
+
+def test_solve_battle_of_the_sexes_has_two_pure_and_one_mixed_equilibrium():
+    r = sim.solve(sim.load_scenario(BOS))
+    assert len(r) == 3
+    assert r.complete
+    mixed = [e for e in r if 0 < e.strategies["Row"][0] < 1]
+    assert len(mixed) == 1
+    assert mixed[0].strategies["Row"] == pytest.approx([2 / 3, 1 / 3])
+    assert mixed[0].strategies["Column"] == pytest.approx([1 / 3, 2 / 3])
+
+
+def test_solve_matches_the_cli_json():
+    cli = CliRunner().invoke(app, ["solve", str(BOS), "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    assert sim.solve(BOS).to_dict() == json.loads(cli.stdout)
+
+
+def test_results_print_readably_and_render_as_html_tables():
+    r = sim.solve(PD)
+    text = str(r)
+    assert text == repr(r)
+    assert "1 equilibria" in text
+    assert "US: breach | China: breach -> US 1, China 1" in text
+    html = r._repr_html_()
+    assert html.startswith("<table>")
+    assert "<td>breach</td>" in html
+
+
+def test_analyse_reports_pareto_profiles_and_named_profiles():
+    a = sim.analyse(CHIPS)
+    assert a.pure == ["US: strict | China: slowed"]
+    assert "US: eased | China: released" in a.pareto
+    assert "swap: US 1, China 4 (Pareto-optimal)" in str(a)
+    assert a.to_dict()["equilibria"]["complete"] is True
+    assert "Pareto-optimal pure profiles" in a._repr_html_()
+
+
+def test_truce_report_is_a_mapping_with_the_cli_numbers():
+    t = sim.truce(PD, runs=200, strategies=["tft"])
+    assert t["delta_star"] == pytest.approx(0.5)  # (T - R) / (T - P) = (5 - 3) / (5 - 1)
+    assert t["binding"] in {"US", "China"}
+    assert "Binding side:" in str(t)
+    assert "<table>" in t._repr_html_()
+    assert t.to_dict()["simulation"]["runs"] == 200
+
+
+def test_bargain_report_lists_the_solutions():
+    b = sim.bargain(CHIPS)
+    assert set(b["solutions"]) >= {"nash", "kalai_smorodinsky"}
+    assert "<td>nash</td>" in b._repr_html_()
+
+
+def test_truce_needs_a_scenario_not_a_game():
+    game = sim.load_game(PD)
+    with pytest.raises(sim.TradesimError, match="needs a scenario"):
+        sim.truce(game)
+
+
+def test_from_arrays_games_can_be_solved():
+    g = sim.from_arrays([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]], name="pennies")
+    (eq,) = sim.solve(g)
+    assert eq.strategies["Player 1"] == pytest.approx([0.5, 0.5])
