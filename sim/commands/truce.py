@@ -69,6 +69,9 @@ def truce(
     if runs < 2:
         msg = f"--runs: expected a whole number >= 2, got {runs}"
         raise InputError(msg)
+    if seed < 0:
+        msg = f"--seed: expected a whole number >= 0, got {seed}"
+        raise InputError(msg)
     from sim.commands.truce_report import analyse, render_table, settings
     from sim.game import build_game
     from sim.scenario import load_scenario

@@ -135,6 +135,9 @@ def test_a_profile_punishment_that_never_deters(pd):
     (("--format", "yaml"), "--format: got 'yaml'; expected table or json"),
     (("--punishment", "revenge"), "--punishment: got 'revenge'; expected nash, minmax"),
     (("--breach", "escalation"), "--breach: got 'escalation'; expected deviation"),
+    (("--seed", "-1"), "--seed: expected a whole number >= 0, got -1"),
+    (("--runs", "1"), "--runs: expected a whole number >= 2, got 1"),
+    (("--strategies", "gtft:2"), "gtft forgiveness must lie in [0, 1], got 2"),
 ])
 def test_bad_settings_are_one_line_errors(pd, tmp_path, args, message):
     code, out, _ = invoke(str(pd), "--figures", str(tmp_path / "fig"), *args)
