@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from sim.commands.bargain import bargain
 from sim.commands.play import play as play_command
@@ -25,7 +26,43 @@ from sim.commands.sweep import sweep as sweep_command
 from sim.commands.truce import truce as truce_command
 from sim.errors import ScenarioErrors, Terminated, TradesimError, printable
 
+
+def _usage_error_class() -> type[Exception] | None:
+    try:  # typer >= 0.2x vendors click privately; older typer uses click itself
+        from typer._click.exceptions import UsageError
+    except ImportError:
+        try:
+            from click.exceptions import UsageError
+        except ImportError:
+            return None
+    return UsageError
+
+
+_USAGE_ERROR = _usage_error_class()
+
+
+class _Group(TyperGroup):
+    """The command group: a subcommand's usage error (bad option value, unreadable path)
+    is shown as one line, like the tool's own errors, with exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if (_USAGE_ERROR is not None and isinstance(exc, _USAGE_ERROR)
+                    and type(exc).__name__ != "NoArgsIsHelpError"):
+                exc.show = functools.partial(_show_usage_error, exc)  # type: ignore[attr-defined]
+            raise
+
+
+def _show_usage_error(exc: Any, file: Any = None) -> None:
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    typer.echo(f"error: {printable(exc.format_message())}{hint}", err=True)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="tradesim",
     help="Game-theoretic negotiation simulator: scenario files → equilibria, truce stability, "
     "bargaining.\n\nExample: tradesim run scenarios/london-2025.toml",
@@ -114,9 +151,9 @@ def load_any(path: Path):
     from sim.scenario import load_scenario
 
     if path.suffix.lower() == ".nfg":
-        from sim.formats.nfg import read_nfg
+        from sim.formats.nfg import load_nfg
 
-        return None, read_nfg(path)
+        return None, load_nfg(path).game
     scenario = load_scenario(path)
     return scenario, build_game(scenario, max_cells=_state.get("max_cells") or _default_cells())
 

@@ -33,7 +33,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from sim.errors import InputError
@@ -102,15 +102,18 @@ def _cannot_write(path: Path, exc: OSError) -> InputError:
 
 
 @contextlib.contextmanager
-def staged_directory(target: str | Path, *, marker: str | None = None) -> Iterator[Path]:
+def staged_directory(
+    target: str | Path, *, marker: str | None = None, known: Collection[str] = ()
+) -> Iterator[Path]:
     """Build a directory's new contents in a temporary sibling, then swap it in whole.
 
     Parameters
     ----------
     target : the directory to create or replace.
     marker : a file name (e.g. ``"results.json"``) that an existing, non-empty ``target``
-        must contain to be replaced; without it the directory is not ours and is refused
-        with an :class:`InputError` before any work is done.
+        must contain to be replaced, unless all its entries are ``known`` names (e.g. a
+        ``figures`` folder another command wrote); otherwise the directory is not ours and
+        is refused with an :class:`InputError` before any work is done.
 
     On success the old ``target`` (if any) is replaced by the new one atomically (see the
     module docstring); on any exception, including KeyboardInterrupt, the staging directory
@@ -120,7 +123,7 @@ def staged_directory(target: str | Path, *, marker: str | None = None) -> Iterat
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _recover(target)
-        _check_replaceable(target, marker)
+        _check_replaceable(target, marker, known)
         stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
                                       dir=target.parent))
         os.chmod(stage, DIR_MODE)
@@ -140,11 +143,13 @@ def staged_directory(target: str | Path, *, marker: str | None = None) -> Iterat
     shutil.rmtree(stage, ignore_errors=True)
 
 
-def _check_replaceable(target: Path, marker: str | None) -> None:
+def _check_replaceable(target: Path, marker: str | None, known: Collection[str]) -> None:
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         msg = f"cannot write {target}: it exists and is not a directory"
         raise InputError(msg)
-    if marker and target.is_dir() and any(target.iterdir()) and not (target / marker).exists():
+    if not marker or not target.is_dir() or (target / marker).exists():
+        return
+    if any(entry.name not in known for entry in target.iterdir()):
         msg = (f"{target} exists and has no {marker}, so it is not a tradesim results "
                "directory; refusing to replace it (choose another --out)")
         raise InputError(msg)

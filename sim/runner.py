@@ -98,7 +98,8 @@ def summary_document(scenario: Scenario, sections: list[Section]) -> str:
 def write_results(scenario: Scenario, sections: list[Section], options: RunOptions,
                   out_dir: Path, *, progress: Callable[[str], None] | None = None) -> Path:
     """Write results.json, summary.md and figures into ``out_dir``, atomically as a whole."""
-    with staged_directory(out_dir, marker="results.json") as stage:
+    with staged_directory(out_dir, marker="results.json",
+                          known=("summary.md", "figures")) as stage:
         atomic_write_text(stage / "results.json",
                           dumps(results_document(scenario, sections, options)))
         atomic_write_text(stage / "summary.md", summary_document(scenario, sections))

@@ -224,6 +224,14 @@ def test_refuses_to_replace_a_directory_that_is_not_results(tmp_path):
     assert (target / "thesis.tex").read_text() == "precious"
 
 
+def test_replaces_a_directory_holding_only_known_entries(tmp_path):
+    target = tmp_path / "res"
+    (target / "figures").mkdir(parents=True)  # e.g. `tradesim truce` drew its figures here
+    with io.staged_directory(target, marker="results.json", known=("figures",)) as stage:
+        io.atomic_write_text(stage / "results.json", "new")
+    assert snapshot(target) == {"results.json": b"new"}
+
+
 def test_refuses_to_replace_a_file(tmp_path):
     target = tmp_path / "res"
     target.write_text("a file")
