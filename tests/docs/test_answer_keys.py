@@ -1,0 +1,83 @@
+"""Every number marked in an exercise's answer key is recomputed with the tool.
+
+A key writes ``**0.5**<!-- pd: delta_star -->`` where ``pd`` names the JSON printed by a
+``tradesim`` command given in the key (``<!-- answers pd -->`` before its ```sh block). The
+test runs the command, reads the path, and fails when the written number does not round from
+the tool's value: a key can never drift from what the tool computes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from docblocks import ROOT, agrees, blocks, commands, evaluate, marks, parse_json, tradesim_args
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+EXERCISES = sorted((ROOT / "docs" / "exercises").glob("[0-9]*.md"))
+
+
+def test_there_are_at_least_six_exercises_with_scenarios():
+    assert len(EXERCISES) >= 6
+    for page in EXERCISES:
+        text = page.read_text(encoding="utf-8")
+        for heading in ("## Questions", "## Hints", "## Answer key"):
+            assert heading in text, f"{page.name} has no '{heading}'"
+        assert "scenarios/classroom/" in text or "scenarios/london-2025.toml" in text
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("keys")
+    shutil.copytree(ROOT / "scenarios", d / "scenarios")
+    return d
+
+
+def _sources(page: Path, workdir: Path, monkeypatch) -> dict[str, object]:
+    monkeypatch.chdir(workdir)
+    out = {}
+    for b in blocks(page):
+        if b.source is None:
+            continue
+        (command,) = commands(b.body)
+        r = CliRunner().invoke(app, tradesim_args(command))
+        assert r.exit_code == 0, f"{b.id}: {command}\n{r.output}"
+        out[b.source] = parse_json(r.stdout)
+    return out
+
+
+@pytest.mark.parametrize("page", EXERCISES, ids=lambda p: p.name)
+def test_answer_key_numbers_come_from_the_tool(page, workdir, monkeypatch):
+    sources = _sources(page, workdir, monkeypatch)
+    found = marks(page)
+    assert len(found) >= 3, f"{page.name}: an answer key needs at least 3 checked numbers"
+    wrong = []
+    for m in found:
+        assert m.source in sources, f"{page.name}:{m.line}: no '<!-- answers {m.source} -->'"
+        value = evaluate(sources[m.source], m.expr)
+        if not agrees(m.shown, value):
+            wrong.append(f"{page.name}:{m.line}: key says {m.shown}, tool gives {value!r} "
+                         f"({m.source}: {m.expr})")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(("shown", "value", "ok"), [
+    ("0.5", 0.5, True), ("0.29", 0.2857, True), ("0.28", 0.2857, False), ("40%", 0.4, True),
+    ("11.4%", 0.1143, True), ("-0.857", -0.857142, True), ("−3", -3.0, True), ("5", 5.4, True),
+    ("5", 5.6, False), ("yes", True, True), ("no", True, False), ("never", None, True),
+    ("US", "US", True),
+])
+def test_agreement_rule(shown, value, ok):
+    assert agrees(shown, value) is ok
+
+
+def test_paths_and_arithmetic():
+    data = {"a": [{"label": "x / y", "v": {"p": 0.4}}, {"label": "z", "v": {"p": 0.5}}]}
+    assert evaluate(data, "a[label=x / y].v.p") == 0.4
+    assert evaluate(data, "a[1].v.p") == 0.5
+    assert evaluate(data, "{a[0].v.p} * {a[1].v.p}") == pytest.approx(0.2)
+    with pytest.raises(ValueError, match="arithmetic"):
+        evaluate(data, "{a[0].v.p} + __import__")
