@@ -640,6 +640,16 @@ def _order_lines(mo: Mapping[str, Any], players: Sequence[str]) -> list[str]:
     return lines
 
 
+def _lottery_text(lottery: Sequence[Mapping[str, Any]]) -> str:
+    """``full_deal`` or ``29% full_deal + 71% an unnamed profile``."""
+    def name(x: Mapping[str, Any]) -> str:
+        return "/".join(x["named"]) if x["named"] else "an unnamed profile"
+
+    if len(lottery) == 1:
+        return name(lottery[0])
+    return " + ".join(f"{100 * x['probability']:.0f}% {name(x)}" for x in lottery)
+
+
 def _console_lines(r: Mapping[str, Any]) -> list[str]:
     """A few lines for ``tradesim run``: the deals, the split, linkage and move order."""
     lines = []
@@ -648,9 +658,8 @@ def _console_lines(r: Mapping[str, Any]) -> list[str]:
         if sol is None:
             lines.append(f"{SOLUTION_NAMES[name]}: no deal beats the disagreement point")
             continue
-        named = sorted({n for x in sol["lottery"] for n in x["named"]})
-        lines.append(f"{SOLUTION_NAMES[name]} deal: {_pp(sol['payoffs'])}"
-                     + (f" ({', '.join(named)})" if named else ""))
+        lines.append(f"{SOLUTION_NAMES[name]} deal: {_pp(sol['payoffs'])} "
+                     f"({_lottery_text(sol['lottery'])})")
     rub = r["rubinstein"]
     if rub["stationary"] is not None:
         lines.append(f"Rubinstein ({rub['first']} first, {rub['rounds']} rounds to the "
