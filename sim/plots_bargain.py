@@ -175,8 +175,9 @@ def linkage(report: Mapping[str, Any]) -> bytes:
             ax.annotate("never" if v is None else f"{v:.2f}",
                         (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                         ha="center", va="bottom", fontsize=7)
-    ax.axhline(report["linkage"]["delta"], color="tab:red", ls="--", lw=1,
-               label=f"delta = {report['linkage']['delta']:.3f}")
+    for k, (player, delta) in enumerate(report["linkage"]["deltas"].items()):
+        ax.axhline(delta, color="tab:red", ls="--" if k == 0 else ":", lw=1,
+                   label=f"delta {player} = {delta:.3f}")
     ax.set_xticks(x, [r["name"] for r in rows], rotation=20, ha="right", fontsize=8)
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("lowest delta sustaining the deal")

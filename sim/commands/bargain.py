@@ -367,8 +367,7 @@ def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
                   profiles: Mapping[str, tuple[int, int]],
                   result: bg.BargainingResult) -> dict[str, Any]:
     from sim.solvers import linkage as lk
-    delta = min(s.deltas)
-    separate, linked, _ = lk.linkage_maps(game, s.issues)
+    separate, linked, _ = lk.player_maps(game, s.issues)
     deals = dict(profiles)
     best = _nash_product_profile(space, d)
     if best is not None and best not in deals.values():
@@ -389,23 +388,24 @@ def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
             "linked_binding": None if res.linked.binding is None
             else game.players[res.linked.binding],
             "helps": res.helps,
-            "sustainable_separately": bool(res.separate_critical <= delta),
-            "sustainable_linked": bool(res.linked_critical <= delta),
+            "sustainable_separately": all(
+                t.delta[i] <= s.deltas[i] for t in res.separate for i in (0, 1)),
+            "sustainable_linked": all(res.linked.delta[i] <= s.deltas[i] for i in (0, 1)),
         })
-    gains = lk.linkage_gains(separate, linked, space.points, d, delta)
+    gains = lk.linkage_gains(separate, linked, space.points, d, s.deltas)
     ranked = sorted(gains, key=lambda k: -float(np.prod(space.points[k] - d)))
     resolved = lk.resolve_issues(game, s.issues)
     return {
         "issues": {i.name: list(i.levers) for i in resolved},
-        "delta": _num(delta),
+        "deltas": _pair(game, s.deltas),
         "punishment": "Nash reversion: the pure stage equilibrium worst for the deviator "
                       "(per issue when separate)",
         "deals": rows,
         "only_when_linked": {"count": len(gains),
                              "best": [_profile_json(game, space.profile(k))
                                       for k in ranked[:5]]},
-        "sustainable_count": {"separate": int((separate <= delta).sum()),
-                              "linked": int((linked <= delta).sum())},
+        "sustainable_count": {"separate": int(lk.sustainable(separate, s.deltas).sum()),
+                              "linked": int(lk.sustainable(linked, s.deltas).sum())},
     }
 
 
@@ -586,7 +586,7 @@ def _option_lines(options: Mapping[str, Any]) -> list[str]:
 
 def _linkage_lines(lk_: Mapping[str, Any]) -> list[str]:
     issues = list(lk_["issues"])
-    lines = [f"Issue linkage (grim trigger, Nash reversion; delta = {_f(lk_['delta'], 4)}):",
+    lines = [f"Issue linkage (grim trigger, Nash reversion; delta {_pp(lk_['deltas'], 4)}):",
              "  issues: " + "; ".join(f"{k} = {', '.join(v)}" for k, v in lk_["issues"].items())]
     w = max(12, *(len(row["name"]) for row in lk_["deals"])) if lk_["deals"] else 12
     head = f"  {'deal':<{w}}  " + "  ".join(f"{i[:14]:>14}" for i in issues)
@@ -604,7 +604,7 @@ def _linkage_lines(lk_: Mapping[str, Any]) -> list[str]:
     lines.append("  (delta* needed: 'levers' = every lever its own negotiation, 'separate' = "
                  "one per issue, 'linked' = all issues in one; helps = linked below separate)")
     only = lk_["only_when_linked"]
-    lines.append(f"  Profiles sustainable at delta: {lk_['sustainable_count']['separate']} "
+    lines.append(f"  Profiles sustainable at these deltas: {lk_['sustainable_count']['separate']} "
                  f"separately, {lk_['sustainable_count']['linked']} linked; {only['count']} "
                  "improve on the disagreement point only when linked")
     if only["best"]:

@@ -188,23 +188,36 @@ def critical_delta(C: FloatArray, D: FloatArray, P: FloatArray, *, tol: float = 
     return np.where(tempted & ~ok, np.inf, ratio)
 
 
-def linkage_maps(game: Game, issues: Mapping[str, Sequence[str]]
-                 ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray]]:
-    """Critical discount factors of **every** pure profile as a deal.
+def player_maps(game: Game, issues: Mapping[str, Sequence[str]]
+                ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray]]:
+    """Each player's critical discount factor at **every** pure profile as a deal.
 
-    Returns ``(separate, linked, per_issue)`` arrays of the game's shape ``(s1, s2)``.
+    Returns ``(separate, linked, per_issue)``, arrays of shape ``(2, s1, s2)``: ``separate``
+    is the largest over the issues, ``per_issue`` maps each issue's name to its own.
     """
     resolved = resolve_issues(game, issues)
     T = lever_tensor(game)
-    shape = game.payoffs.shape[1:]
+    shape = game.payoffs.shape
     per_issue = {}
     for issue in resolved:
         D, P = issue_terms(T, issue)
-        per_issue[issue.name] = critical_delta(T, D, P).max(axis=0).reshape(shape)
+        per_issue[issue.name] = critical_delta(T, D, P).reshape(shape)
     D, P = issue_terms(T, _everything(game, resolved))
-    linked = critical_delta(T, D, P).max(axis=0).reshape(shape)
+    linked = critical_delta(T, D, P).reshape(shape)
     separate = np.max(np.stack(list(per_issue.values())), axis=0)
     return separate, linked, per_issue
+
+
+def linkage_maps(game: Game, issues: Mapping[str, Sequence[str]]
+                 ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray]]:
+    """Critical discount factors of **every** pure profile as a deal, the larger of the
+    two players' (:func:`player_maps` keeps them apart).
+
+    Returns ``(separate, linked, per_issue)`` arrays of the game's shape ``(s1, s2)``.
+    """
+    separate, linked, per_issue = player_maps(game, issues)
+    return (separate.max(axis=0), linked.max(axis=0),
+            {name: arr.max(axis=0) for name, arr in per_issue.items()})
 
 
 def linkage(game: Game, issues: Mapping[str, Sequence[str]], deal: tuple[int, int]
@@ -249,10 +262,24 @@ def _threshold(T: FloatArray, issue: Issue, at: tuple[int, ...]) -> IssueThresho
                           critical=float(delta.max()), binding=binding)
 
 
+def sustainable(critical: FloatArray, delta: float | Sequence[float]) -> FloatArray:
+    """Where a deal holds: ``critical <= delta``; with per-player maps ``(2, s1, s2)`` and a
+    pair of discount factors, each player's threshold against its own factor."""
+    critical = np.asarray(critical)
+    if critical.ndim == 3:
+        d1, d2 = (delta, delta) if np.isscalar(delta) else delta  # type: ignore[misc]
+        return (critical[0] <= d1) & (critical[1] <= d2)
+    return critical <= (delta if np.isscalar(delta) else min(delta))  # type: ignore[arg-type]
+
+
 def linkage_gains(separate: FloatArray, linked: FloatArray, points: FloatArray,
-                  d: FloatArray, delta: float) -> tuple[int, ...]:
+                  d: FloatArray, delta: float | Sequence[float]) -> tuple[int, ...]:
     """Profiles (flat indices) that improve on ``d`` for both players and are sustainable at
-    ``delta`` only when the issues are linked: the deals won by trading across issues."""
+    ``delta`` only when the issues are linked: the deals won by trading across issues.
+
+    ``separate`` and ``linked`` come from :func:`linkage_maps` (with one ``delta``) or
+    :func:`player_maps` (with one discount factor per player).
+    """
     better = np.all(points >= np.asarray(d) - 1e-12, axis=1) & np.any(points > d, axis=1)
-    only = (linked.ravel() <= delta) & (separate.ravel() > delta)
+    only = sustainable(linked, delta).ravel() & ~sustainable(separate, delta).ravel()
     return tuple(int(k) for k in np.flatnonzero(better & only))

@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 
 from sim.errors import InputError, SolverError
 from sim.game import Game, from_arrays
-from sim.solvers.linkage import OTHER_ISSUE, linkage, linkage_gains, linkage_maps
+from sim.solvers.linkage import (
+    OTHER_ISSUE,
+    linkage,
+    linkage_gains,
+    linkage_maps,
+    player_maps,
+    sustainable,
+)
 from sim.solvers.repeated import nash_reversion_payoffs, profile_thresholds, thresholds
 
 LEVELS = ("coop", "defect")
@@ -169,3 +176,16 @@ def test_linked_map_matches_the_truce_thresholds(seed):
             continue
         expected = max(p.delta_star for p in t.players)
         assert per_issue["one"][r, c] == pytest.approx(expected)
+
+
+def test_per_player_discount_factors():
+    """The swap needs 1/3 from each side when linked: (0.5, 0.4) holds, (0.5, 0.2) does not."""
+    game = one_sided_game()
+    issues = {"chips": ("chips",), "earths": ("earths",)}
+    separate, linked, _ = player_maps(game, issues)
+    assert linked[:, 1, 1] == pytest.approx([1 / 3, 1 / 3])
+    points = game.payoffs.reshape(2, -1).T
+    assert linkage_gains(separate, linked, points, np.zeros(2), (0.5, 0.4)) == (3,)
+    assert linkage_gains(separate, linked, points, np.zeros(2), (0.5, 0.2)) == ()
+    assert sustainable(linked, 0.34)[1, 1]
+    assert not sustainable(linked.max(axis=0), (0.5, 0.3))[1, 1]  # one map: the smaller delta
