@@ -21,6 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from sim.commands.bargain import bargain
+from sim.commands.export import export as export_command
 from sim.commands.play import play as play_command
 from sim.commands.sweep import sweep as sweep_command
 from sim.commands.truce import truce as truce_command
@@ -216,6 +217,8 @@ def solve(
     = "auto",
     exact: Annotated[bool, typer.Option(help="Compute/verify in exact rational arithmetic.")]
     = False,
+    plot: Annotated[Path | None, typer.Option(
+        help="With --method qre: write the QRE branch plot (PNG) here.")] = None,
 ) -> None:
     """Find the Nash equilibria of a game.
 
@@ -226,7 +229,16 @@ def solve(
     from sim.solvers.reduction import solve_reduced
 
     _sc, game = load_any(file)
-    eqs = solve_reduced(game.payoffs, method=method, exact=exact)
+    exact_payoffs = None
+    if exact and file.suffix.lower() == ".nfg":
+        from sim.formats.nfg import load_nfg
+
+        exact_payoffs = load_nfg(file).exact_payoffs  # p/q payoffs stay exact
+    eqs = solve_reduced(game.payoffs, method=method, exact=exact, exact_payoffs=exact_payoffs)
+    if plot is not None:
+        from sim.commands.qre_plot import write_qre_plot
+
+        write_qre_plot(game, plot)
     if format is OutputFormat.json:
         typer.echo(dumps(equilibria_json(game, eqs)), nl=False)
         return
@@ -293,6 +305,7 @@ app.command("truce")(guarded(truce_command))
 app.command("bargain")(guarded(bargain))
 app.command("play")(guarded(play_command))
 app.command("sweep")(guarded(sweep_command))
+app.command("export")(guarded(export_command))
 
 
 def main() -> None:
