@@ -130,9 +130,16 @@ def guarded(fn: F) -> F:
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (for developers).")]
     = False,
+    max_cells: Annotated[int | None, typer.Option(
+        "--max-cells", help="Limit on payoff cells (players x profiles) of any game, for "
+        "every command [default: 20,000,000].")] = None,
 ) -> None:
     """Game-theoretic negotiation simulator."""
+    import sim.game
+
     _state["debug"] = debug
+    _state["max_cells"] = None
+    sim.game.MAX_CELLS = sim.game.DEFAULT_MAX_CELLS if max_cells is None else max_cells
     _terminate_cleanly()
 
 
@@ -181,6 +188,8 @@ def run(
     figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
     max_cells: Annotated[int | None, typer.Option(
         help="Raise the limit on payoff cells of a game.")] = None,
+    max_plot_strategies: Annotated[int, typer.Option(
+        help="Most strategies per player drawn in a figure.")] = 200,
 ) -> None:
     """Run every analysis of a scenario; write results.json, summary.md and figures.
 
@@ -192,6 +201,10 @@ def run(
     sc, game = load_any(scenario)
     if sc is None:
         raise fail(f"{scenario}: `run` takes a scenario file (.toml); use `solve` for .nfg")
+    if figures:
+        from sim.plots import check_plot_size
+
+        check_plot_size(game.shape, max_plot_strategies)
     options = RunOptions(seed=seed, method=method, figures=figures, command=command_line())
     typer.echo(f"{sc.title}: {' vs '.join(game.players)}, "
                f"{' x '.join(str(k) for k in game.shape)} strategies", err=True)

@@ -23,8 +23,11 @@ import numpy as np
 from sim.errors import InputError, LimitError, ScenarioError, ScenarioErrors
 from sim.scenario import Profile, Scenario, find_line
 
-MAX_CELLS = 20_000_000
-"""Default limit on payoff cells (players x profiles) a game may have; ``--max-cells`` raises it."""
+DEFAULT_MAX_CELLS = 20_000_000
+"""Default limit on payoff cells (players x profiles) a game may have."""
+MAX_CELLS = DEFAULT_MAX_CELLS
+"""The limit :func:`build_game` applies when none is passed; the command line's global
+``tradesim --max-cells N`` sets it for one invocation."""
 
 FloatArray = np.ndarray
 
@@ -116,19 +119,20 @@ def build_game(
     scenario: Scenario,
     overrides: Mapping[str, float] | None = None,
     *,
-    max_cells: int = MAX_CELLS,
+    max_cells: int | None = None,
 ) -> Game:
     """Evaluate a scenario's payoff formulas over every pure strategy profile.
 
     ``overrides`` replaces the values of facts or assumptions (used by sensitivity sweeps).
     The size is checked against ``max_cells`` before anything is allocated.
     """
+    max_cells = MAX_CELLS if max_cells is None else max_cells
     shape = [math.prod(len(lv.levels) for lv in p.levers) for p in scenario.players]
     cells = len(shape) * math.prod(shape)
     if cells > max_cells:
         msg = (f"{scenario.name}: the game has {' x '.join(map(str, shape))} strategy profiles "
                f"({cells:,} payoff cells), over the limit of {max_cells:,}; raise it with "
-               "--max-cells")
+               "`tradesim --max-cells N ...`")
         raise LimitError(msg)
     levers = tuple(tuple(lv.name for lv in p.levers) for p in scenario.players)
     levels = tuple(tuple(lv.levels for lv in p.levers) for p in scenario.players)

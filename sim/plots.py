@@ -12,9 +12,22 @@ from pathlib import Path
 import numpy as np
 
 from sim.analysis import Analysis
+from sim.errors import LimitError
 from sim.io import atomic_write_bytes
 
 DPI = 110
+MAX_PLOT_STRATEGIES = 200
+"""Most strategies per player drawn in a figure (a heat map row or column each; the
+payoff-space scatter has one point per profile); ``run --max-plot-strategies`` raises it."""
+
+
+def check_plot_size(shape: tuple[int, ...], limit: int = MAX_PLOT_STRATEGIES) -> None:
+    """Raise :class:`LimitError` before any work if a figure would be over ``limit``."""
+    if max(shape, default=0) > limit:
+        msg = (f"the figures would show {' x '.join(map(str, shape))} strategies, over the "
+               f"limit of {limit:,} per player; raise it with --max-plot-strategies or "
+               "skip the figures with --no-figures")
+        raise LimitError(msg)
 
 
 def _pyplot():

@@ -1,0 +1,73 @@
+"""Limits before work (issue #9, point 3): checked before allocating, exit code 3, one line
+that names the limit and the option raising it, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.errors import LimitError
+from sim.game import DEFAULT_MAX_CELLS, build_game
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = ROOT / "tests" / "data" / "small.toml"  # 4 x 2 strategies: 16 payoff cells
+LONDON = ROOT / "scenarios" / "london-2025.toml"
+
+
+def huge_scenario(tmp_path: Path, levels: int) -> Path:
+    """Two players with two levers of ``levels`` levels each: ``levels**4`` profiles."""
+    lines = ['[scenario]\nname = "huge"\n']
+    for player, levers in (("US", ("a", "b")), ("China", ("c", "d"))):
+        for lever in levers:
+            body = ", ".join(f"l{i} = {i}" for i in range(levels))
+            lines.append(f"[players.{player}.levers.{lever}]\nlevels = {{ {body} }}\n")
+    lines.append('[payoffs]\nUS = "a * c - b"\nChina = "b * d - c"\n')
+    path = tmp_path / "huge.toml"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def test_a_huge_strategy_space_is_refused_before_allocation(tmp_path):
+    scenario = load_scenario(huge_scenario(tmp_path, 2_000))  # 1.6e13 profiles, 256 TB
+    with pytest.raises(LimitError, match="4000000 x 4000000 strategy profiles"):
+        build_game(scenario)
+
+
+@pytest.mark.parametrize("command", ["solve", "show", "validate", "truce", "bargain"])
+def test_global_max_cells_applies_to_every_command(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    scenario = LONDON if command in {"truce", "bargain"} else SMALL
+    result = CliRunner().invoke(app, ["--max-cells", "10", command, str(scenario)])
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == (2 if command == "validate" else 3), result.stderr
+    assert len(lines) == 1
+    assert "over the limit of 10" in lines[0]
+    assert "--max-cells" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+    ok = CliRunner().invoke(app, ["--max-cells", "16", "show", str(SMALL)])
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_max_cells_is_reset_between_invocations():
+    CliRunner().invoke(app, ["--max-cells", "10", "show", str(SMALL)])
+    import sim.game
+
+    CliRunner().invoke(app, ["show", str(SMALL)])
+    assert sim.game.MAX_CELLS == DEFAULT_MAX_CELLS
+
+
+def test_run_refuses_oversized_figures_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["run", str(SMALL), "--max-plot-strategies", "3"])
+    assert result.exit_code == 3, result.stderr
+    assert "4 x 2 strategies, over the limit of 3 per player" in result.stderr
+    assert "--max-plot-strategies" in result.stderr
+    assert "--no-figures" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    ok = CliRunner().invoke(app, ["run", str(SMALL), "--max-plot-strategies", "3",
+                                  "--no-figures"])
+    assert ok.exit_code == 0, ok.stderr
