@@ -398,6 +398,7 @@ def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
     return {
         "issues": {i.name: list(i.levers) for i in resolved},
         "deltas": _pair(game, s.deltas),
+        "delta": _num(min(s.deltas)),
         "punishment": "Nash reversion: the pure stage equilibrium worst for the deviator "
                       "(per issue when separate)",
         "deals": rows,
