@@ -14,22 +14,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.solvers.verify import scaled_tol
-
 
 def pure_best_response_mask(payoffs: np.ndarray, *, tol: float = 1e-9) -> np.ndarray:
     """Boolean array of shape ``payoffs.shape[1:]``: true where every player best-responds.
 
-    ``payoffs`` has shape ``(n, s_1, ..., s_n)``. A payoff within ``tol`` (scaled by the
-    payoffs' magnitude, see :func:`~sim.solvers.verify.scaled_tol`) of the best is a best
-    response, so ties are kept.
+    ``payoffs`` has shape ``(n, s_1, ..., s_n)``. A payoff within ``tol`` of the best is a
+    best response, so ties are kept; ``tol`` is scaled by the largest absolute best-response
+    payoff of the player (at least 1), which costs no extra pass over the payoff array (the
+    scan reads each payoff twice: one maximum, one comparison).
     """
     n = payoffs.shape[0]
-    eps = scaled_tol(payoffs, tol)
-    mask = np.ones(payoffs.shape[1:], dtype=bool)
+    mask = None
     for i in range(n):
         best = payoffs[i].max(axis=i, keepdims=True)
-        mask &= payoffs[i] >= best - eps
+        eps = tol * max(1.0, float(np.abs(best).max(initial=0.0)))
+        ok = payoffs[i] >= best - eps
+        if mask is None:
+            mask = ok
+        else:
+            mask &= ok
     return mask
 
 

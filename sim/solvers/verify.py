@@ -16,7 +16,8 @@ import numpy as np
 def scaled_tol(payoffs: np.ndarray, tol: float) -> float:
     """``tol`` scaled by the largest absolute payoff (at least 1)."""
     arr = np.asarray(payoffs, dtype=float)
-    return float(tol * max(1.0, float(np.abs(arr).max(initial=0.0))))
+    # max |a| as max(max a, -min a): two reductions, no temporary array of the game's size
+    return float(tol * max(1.0, float(arr.max(initial=0.0)), -float(arr.min(initial=0.0))))
 
 
 def is_best_response(
