@@ -35,7 +35,7 @@ from sim.solvers.pure import pure_nash
 from sim.solvers.verify import is_nash, is_nash_exact
 from sim.solvers.vertex_enumeration import basis_count, extreme_pairs
 
-METHODS = ("auto", "enumerate", "lemke-howson", "pure", "qre")
+METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure", "qre")
 """Values of ``method`` accepted by :func:`solve`."""
 
 ENUMERATION_LIMIT = 225
@@ -114,11 +114,13 @@ def solve(
     if method == "auto":
         method = "pure" if n != 2 else (
             "enumerate" if payoffs[0].size <= ENUMERATION_LIMIT else "lemke-howson")
-    if method in ("enumerate", "lemke-howson") and n != 2:
+    if method in ("enumerate", "support", "lemke-howson") and n != 2:
         msg = f"method {method!r} needs a two-player game, this one has {n} players"
         raise SolverError(msg)
     if method == "qre":
         result = _qre(payoffs, tol)
+    elif method == "support":
+        result = _support(payoffs, tol)
     elif method == "lemke-howson":
         result = _lemke_howson(payoffs, tol)
     elif method == "enumerate":
@@ -209,6 +211,38 @@ def _lemke_howson(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
     result = EquilibriumSet(equilibria=tuple(equilibria), method="lemke-howson",
                             complete=False, degenerate=False, message=message)
     return _sorted_with_components(result, None)
+
+
+def _support(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+    from sim.solvers.support_enumeration import support_enumeration
+
+    equilibria, seen = [], set()
+    surplus = False
+    for x, y in support_enumeration(payoffs[0], payoffs[1], tol=tol):
+        key = np.round(np.concatenate([x, y]), 9).tobytes()
+        if key in seen or not is_nash(payoffs, (x, y), tol=max(tol, 1e-9) * 100):
+            continue
+        seen.add(key)
+        eq = _equilibrium(payoffs, (x, y))
+        equilibria.append(eq)
+        surplus |= _has_surplus_best_responses(payoffs, x, y, tol)
+    message = ("support enumeration looks at supports of equal size only: it finds every "
+               "equilibrium of a nondegenerate game but can miss some in a degenerate one, and "
+               "does not check degeneracy; --method enumerate is complete")
+    if surplus:
+        message += "; this game is degenerate (an equilibrium strategy has more best " \
+                   "responses than its support size)"
+    result = EquilibriumSet(equilibria=tuple(equilibria), method="support-enumeration",
+                            complete=False, degenerate=surplus, message=message)
+    return _sorted_with_components(result, None)
+
+
+def _has_surplus_best_responses(payoffs: np.ndarray, x: np.ndarray, y: np.ndarray,
+                                tol: float) -> bool:
+    eps = max(tol, 1e-9) * 100 * max(1.0, float(np.abs(payoffs).max()))
+    rows, cols = payoffs[0] @ y, x @ payoffs[1]
+    return bool((rows >= rows.max() - eps).sum() > (x > 0).sum()
+                or (cols >= cols.max() - eps).sum() > (y > 0).sum())
 
 
 def _qre(payoffs: np.ndarray, tol: float) -> EquilibriumSet:

@@ -141,3 +141,24 @@ def test_bad_shape_and_method_are_input_errors():
         solve(np.zeros((2, 3)))
     with pytest.raises(InputError, match="unknown method"):
         solve(np.zeros((2, 2, 2)), method="magic")
+
+
+def test_support_enumeration_matches_on_nondegenerate_and_flags_degenerate():
+    A = [[3, 3], [2, 5], [0, 6]]
+    B = [[3, 2], [2, 6], [3, 1]]
+    full = solve(game(A, B))
+    support = solve(game(A, B), method="support")
+    assert support.method == "support-enumeration"
+    assert not support.complete
+    assert len(support.equilibria) == len(full.equilibria) == 3
+    for a, b in zip(support.equilibria, full.equilibria, strict=True):
+        for s, t in zip(a.strategies, b.strategies, strict=True):
+            np.testing.assert_allclose(s, t, atol=1e-12)
+    # the continuum game (b_12 = 3): (1,0,0) has two best responses, so it is flagged
+    B2 = [[3, 3], [2, 6], [3, 1]]
+    degenerate = solve(game(A, B2), method="support")
+    reference = [np.concatenate(e.strategies) for e in solve(game(A, B2)).equilibria]
+    for e in degenerate.equilibria:
+        assert min(np.abs(np.concatenate(e.strategies) - r).max() for r in reference) < 1e-12
+    assert degenerate.degenerate
+    assert "degenerate" in degenerate.message
