@@ -145,6 +145,13 @@ class Scenario:
             return self.quantities(overrides)[ref]
         return float(ref)
 
+    def truce_numbers(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        """The numeric settings of ``[truce]`` that the file gives, resolved to numbers."""
+        keys = ("length_days", "period_days", "discount", "annual_discount_rate",
+                "renewal_probability", "noise_implementation", "noise_perception")
+        body = self.truce or {}
+        return {k: self.value(body[k], overrides) for k in keys if body.get(k) is not None}
+
     def lever(self, name: str) -> Lever:
         for p in self.players:
             for lv in p.levers:

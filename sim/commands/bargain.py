@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 DEFAULT_DELTA = 0.9
 """Per-period discount factor when neither the file nor ``--delta`` gives one."""
-DEFAULT_LENGTH_DAYS = 90.0  # the Geneva truce runs 90 days (critical-0609, truce-0609)
-DEFAULT_PERIOD_DAYS = 7.0
 SWEEP_POINTS = 41
 MAX_POINTS_IN_REPORT = 10_000
 SOLUTION_NAMES = {"nash": "Nash", "kalai_smorodinsky": "Kalai-Smorodinsky",
@@ -75,18 +73,17 @@ def settings(scenario: Scenario, game: Game, *, disagreement: str | None = None,
         msg = f"{scenario.name}: bargaining needs two players, got {len(game.players)}"
         raise SolverError(msg)
     body = scenario.bargaining or {}
-    truce = scenario.truce or {}
     spec = disagreement or body.get("disagreement") or "nash"
     if spec not in {"nash", "minmax"} and spec not in scenario.profiles:
         known = ", ".join(["nash", "minmax", *scenario.profiles])
         msg = f"--disagreement: got '{spec}'; expected one of: {known}"
         raise InputError(msg)
 
-    def value(key: str, default: float) -> float:
-        return scenario.value(truce[key]) if truce.get(key) is not None else default
+    from sim.solvers import repeated as rp
 
-    period = value("period_days", DEFAULT_PERIOD_DAYS)
-    deltas, source = _deltas(scenario, game, truce, period, delta)
+    timing = rp.truce_timing(scenario.truce_numbers())
+    period = timing.period_days
+    deltas, source = _deltas(game, timing, delta)
     order = tuple(body.get("move_order") or ())
     lead = first or (order[0] if order else game.players[0])
     if lead not in game.players:
@@ -101,28 +98,20 @@ def settings(scenario: Scenario, game: Game, *, disagreement: str | None = None,
                    scenario.assumptions else None for r in (refs.get(p) for p in game.players))
     return Settings(
         disagreement=spec, deltas=deltas, delta_source=source,
-        length_days=value("length_days", DEFAULT_LENGTH_DAYS), period_days=period,
+        length_days=timing.length_days, period_days=period,
         first=game.players.index(lead), options=(options[0], options[1]),
         option_refs=(refs.get(game.players[0]), refs.get(game.players[1])),
         option_ranges=(ranges[0], ranges[1]),
         issues=dict(body.get("issues") or {}), move_order=order, tie_rule=tie_rule)
 
 
-def _deltas(scenario: Scenario, game: Game, truce: Mapping[str, Any], period: float,
-            given: Sequence[str] | None) -> tuple[tuple[float, float], str]:
+def _deltas(game: Game, timing: Any, given: Sequence[str] | None
+            ) -> tuple[tuple[float, float], str]:
     """Per-player discount factors: ``--delta 0.9`` or ``--delta US=0.9``, else the truce's."""
     from sim.solvers import repeated as rp
 
-    if truce.get("discount") is not None:
-        base = rp.check_delta(scenario.value(truce["discount"]), "truce.discount")
-        source = "truce.discount"
-    elif truce.get("annual_discount_rate") is not None or truce.get("renewal_probability") \
-            is not None:
-        rate = scenario.value(truce.get("annual_discount_rate") or 0.0)
-        renewal = scenario.value(truce.get("renewal_probability") or 1.0)
-        base = rp.check_delta(rp.period_discount(rate, renewal, period),
-                              "the per-period discount factor of [truce]")
-        source = "[truce] annual_discount_rate and renewal_probability"
+    if timing.delta is not None:
+        base, source = timing.delta, f"[truce] {timing.source}"
     else:
         base, source = DEFAULT_DELTA, f"default {DEFAULT_DELTA}"
     out = [base, base]

@@ -28,8 +28,6 @@ from sim.solvers.truce import TruceSurvival, check_noise, simulate_truce, truce_
 
 DEFAULT_STRATEGIES = tuple(LIBRARY)
 """Pairs simulated when neither the option nor the file names any: each against itself."""
-DEFAULT_LENGTH_DAYS = 90.0  # the Geneva truce runs 90 days (critical-0609, truce-0609)
-DEFAULT_PERIOD_DAYS = 7.0
 DEFAULT_RUNS = 20_000
 
 
@@ -73,22 +71,13 @@ def settings(scenario: Scenario, game: Game, *, delta: float | None = None,
         msg = f"{scenario.name}: truce analysis needs two players, got {len(game.players)}"
         raise SolverError(msg)
 
-    def value(key: str) -> float | None:
-        return scenario.value(body[key]) if body.get(key) is not None else None
-
-    period_days = value("period_days") or DEFAULT_PERIOD_DAYS
-    length_days = value("length_days") or DEFAULT_LENGTH_DAYS
-    rate, renewal = value("annual_discount_rate"), value("renewal_probability")
+    numbers = scenario.truce_numbers()
+    timing = rp.truce_timing(numbers)
+    period_days, length_days = timing.period_days, timing.length_days
     if delta is not None:
         d, source = rp.check_delta(delta, "--delta"), "--delta"
-    elif body.get("discount") is not None:
-        d, source = rp.check_delta(value("discount"), "truce.discount"), "truce.discount"
-    elif rate is not None or renewal is not None:
-        d = rp.period_discount(rate or 0.0, 1.0 if renewal is None else renewal, period_days,
-                               renewal_days=length_days)  # renewed (or not) at each expiry
-        d = rp.check_delta(d, "the per-period discount factor from annual_discount_rate and "
-                              "renewal_probability")
-        source = "annual_discount_rate and renewal_probability"
+    elif timing.delta is not None:
+        d, source = timing.delta, timing.source
     else:
         msg = (f"{scenario.path or scenario.name}: [truce] sets no discount; expected "
                "truce.discount, annual_discount_rate or renewal_probability, or --delta")
@@ -111,13 +100,15 @@ def settings(scenario: Scenario, game: Game, *, delta: float | None = None,
     return Settings(
         truce=_profile(scenario, game, body["profile"]),  # type: ignore[arg-type]
         length_days=length_days, period_days=period_days,
-        delta=d, delta_source=source, annual_discount_rate=rate, renewal_probability=renewal,
+        delta=d, delta_source=source,
+        annual_discount_rate=numbers.get("annual_discount_rate"),
+        renewal_probability=numbers.get("renewal_probability"),
         noise_implementation=check_noise(
             noise_implementation if noise_implementation is not None
-            else value("noise_implementation") or 0.0, "--noise-impl"),
+            else numbers.get("noise_implementation", 0.0), "--noise-impl"),
         noise_perception=check_noise(
             noise_perception if noise_perception is not None
-            else value("noise_perception") or 0.0, "--noise-perception"),
+            else numbers.get("noise_perception", 0.0), "--noise-perception"),
         punishment=pun, punishment_periods=k, escalation=escalation, breach=breach,
         strategies=names,
     )

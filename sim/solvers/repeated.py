@@ -40,6 +40,7 @@ Mailath, G. J. & Samuelson, L. (2006). *Repeated Games and Reputations*, ch. 2. 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -278,6 +279,47 @@ def period_discount(annual_rate: float, renewal: float, period_days: float,
         raise InputError(msg)
     per_period = renewal if renewal_days is None else renewal ** (period_days / renewal_days)
     return per_period * (1.0 + annual_rate) ** (-period_days / DAYS_PER_YEAR)
+
+
+DEFAULT_LENGTH_DAYS = 90.0  # the Geneva truce runs 90 days (critical-0609, truce-0609)
+DEFAULT_PERIOD_DAYS = 7.0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """A truce's clock: its length, the period length, and the per-period discount factor.
+
+    ``delta`` is ``None`` when the settings give no discount at all; ``source`` says which
+    setting it came from.
+    """
+
+    length_days: float
+    period_days: float
+    delta: float | None
+    source: str
+
+
+def truce_timing(numbers: Mapping[str, float]) -> Timing:
+    r"""The clock of a ``[truce]`` table from its resolved numbers.
+
+    ``numbers`` may hold ``length_days``, ``period_days``, ``discount`` (a per-period
+    :math:`\delta`, used as given), ``annual_discount_rate`` and ``renewal_probability``
+    (combined by :func:`period_discount`, the truce being renewed, or not, at each expiry
+    ``length_days`` apart). Missing lengths default to 90 and 7 days.
+    """
+    length = numbers.get("length_days", DEFAULT_LENGTH_DAYS)
+    period = numbers.get("period_days", DEFAULT_PERIOD_DAYS)
+    if numbers.get("discount") is not None:
+        return Timing(length, period, check_delta(numbers["discount"], "truce.discount"),
+                      "truce.discount")
+    rate, renewal = numbers.get("annual_discount_rate"), numbers.get("renewal_probability")
+    if rate is None and renewal is None:
+        return Timing(length, period, None, "none")
+    delta = period_discount(rate or 0.0, 1.0 if renewal is None else renewal, period,
+                            renewal_days=length)
+    delta = check_delta(delta, "the per-period discount factor from annual_discount_rate and "
+                               "renewal_probability")
+    return Timing(length, period, delta, "annual_discount_rate and renewal_probability")
 
 
 def annual_discount(delta: float, period_days: float) -> float:
