@@ -216,7 +216,7 @@ def run(
         typer.echo(f"\n== {s.title} ==")
         for line in s.console:
             typer.echo(line)
-    typer.echo(f"\nWrote {target}/results.json, summary.md"
+    typer.echo(f"\nWrote {target}/results.json, summary.md, report.html"
                + (" and figures/" if figures else ""))
 
 

@@ -46,10 +46,11 @@ SectionBuilder = Callable[[Scenario, Game, RunOptions], Section | None]
 
 def _builders() -> list[SectionBuilder]:
     from sim.commands.bargain import run_section as bargain_section
+    from sim.commands.sweep import run_section as sensitivity_section
     from sim.commands.truce_report import run_section as truce_section
     from sim.report import core_section
 
-    return [core_section, truce_section, bargain_section]
+    return [core_section, truce_section, bargain_section, sensitivity_section]
 
 
 SECTION_BUILDERS: Callable[[], list[SectionBuilder]] = _builders
@@ -97,9 +98,10 @@ def summary_document(scenario: Scenario, sections: list[Section]) -> str:
 
 def write_results(scenario: Scenario, sections: list[Section], options: RunOptions,
                   out_dir: Path, *, progress: Callable[[str], None] | None = None) -> Path:
-    """Write results.json, summary.md and figures into ``out_dir``, atomically as a whole."""
+    """Write results.json, summary.md, figures and report.html into ``out_dir``, atomically
+    as a whole."""
     with staged_directory(out_dir, marker="results.json",
-                          known=("summary.md", "figures")) as stage:
+                          known=("summary.md", "figures", "report.html")) as stage:
         atomic_write_text(stage / "results.json",
                           dumps(results_document(scenario, sections, options)))
         atomic_write_text(stage / "summary.md", summary_document(scenario, sections))
@@ -111,4 +113,9 @@ def write_results(scenario: Scenario, sections: list[Section], options: RunOptio
                     if progress:
                         progress(f"drawing {name}")
                     draw(figdir / name)
+        from sim.html_report import report_html
+
+        atomic_write_text(stage / "report.html", report_html(
+            scenario, sections, figures_dir=stage / "figures" if options.figures else None,
+            seed=options.seed, command=options.command, sha256=scenario_hash(scenario)))
     return out_dir

@@ -277,10 +277,26 @@ def write_outputs(report: dict[str, Any], target: Path, *, figures: bool = True)
 def _short_sets(report: dict[str, Any]) -> dict[str, str]:
     from sim.plots_sweep import short_set_labels
 
-    labels = {s["equilibria"] for s in report["equilibrium_sets"]}
+    labels = {s["equilibria"] for s in report.get("equilibrium_sets", ())}
     labels |= {str(t[k]) for t in report["tipping_points"] if t["conclusion"] == "equilibria"
                for k in ("before", "after")}
     return short_set_labels(sorted(labels))
+
+
+def tipping_text(t: dict[str, Any], short: dict[str, str]) -> str:
+    """A tipping point in words, equilibrium sets and deals in their short form."""
+    from sim.plots_sweep import short_set_labels
+
+    where = f"{t['variable']} > {t['value']:.6g} ± {t['tolerance']:.2g}"
+    if t["conclusion"] == "equilibria":
+        return (f"the equilibrium set changes from [{short[t['before']]}] to "
+                f"[{short[t['after']]}] when {where}")
+    if t["conclusion"] == "nash_deal":
+        deals = [str(t["before"]).replace(" + ", " ; "), str(t["after"]).replace(" + ", " ; ")]
+        s = short_set_labels(deals)
+        before, after = (s[d].replace(" ; ", " + ") for d in deals)
+        return f"the Nash bargaining deal changes from [{before}] to [{after}] when {where}"
+    return str(t["text"])
 
 
 def render_table(report: dict[str, Any]) -> str:
@@ -304,11 +320,7 @@ def render_table(report: dict[str, Any]) -> str:
         lines.append(f"Tipping points ({len(tps)}):")
         for t in tps[:40]:
             at = ", ".join(f"{k} = {v:g}" for k, v in t["at"].items())
-            text = t["text"]
-            if t["conclusion"] == "equilibria":
-                text = (f"the equilibrium set changes from [{short[t['before']]}] to "
-                        f"[{short[t['after']]}] when {t['variable']} > {t['value']:.6g} ± "
-                        f"{t['tolerance']:.2g}")
+            text = tipping_text(t, short)
             lines.append(f"  - {text}" + (f" (at {at})" if at else ""))
         if len(tps) > 40:
             lines.append(f"  ... and {len(tps) - 40} more (see sweep.json)")
@@ -386,3 +398,141 @@ def sweep(
         return
     typer.echo(render_table(report))
     typer.echo(f"\nWrote {target}/: {', '.join(written)}")
+
+
+# --------------------------------------------------------------------------- tradesim run
+
+
+RUN_SAMPLES = 64
+"""Latin-hypercube samples of the robustness check in ``tradesim run``."""
+RUN_RUNS = 1000
+"""Monte Carlo runs per point for survival in the run's sensitivity section."""
+
+
+def sensitivity_report(scenario: Scenario, *, seed: int = 0, samples: int = RUN_SAMPLES,
+                       runs: int = RUN_RUNS, workers: int | None = None,
+                       progress: Progress | None = None) -> dict[str, Any]:
+    """Tornado, tipping points within each assumption's range, and robustness shares.
+
+    Seeds: ``SeedSequence(seed).spawn(3)``: children 0 and 1 drive the Latin hypercube
+    (:func:`sv.robustness_tasks`), child 2 is the tornado's common seed.
+    """
+    import numpy as np
+
+    players = scenario.player_names
+    ctx = sv.context_for(scenario, sv.Settings(runs=runs))
+
+    def tick(stage: str, total: int) -> Callable[[int], None] | None:
+        return None if progress is None else (lambda done: progress(stage, done, total))
+
+    t_tasks = sv.tornado_tasks(scenario, np.random.SeedSequence(seed).spawn(3)[2])
+    t_points = parallel.run_tasks(sv.run_task, ctx, t_tasks, workers=workers,
+                                  progress=tick("tornado", len(t_tasks)))
+    tornado = sv.tornado(t_tasks, t_points, players)
+    found = sv.range_brackets(scenario, t_tasks, t_points)
+    tipping = parallel.run_tasks(sv.bisect_bracket, ctx, found, workers=workers,
+                                 progress=tick("tipping points", len(found)))
+    names, r_tasks = sv.robustness_tasks(scenario, samples, seed)
+    r_points = parallel.run_tasks(sv.run_task, ctx, r_tasks, workers=workers,
+                                  progress=tick("robustness", len(r_tasks)))
+    robust = sv.robustness(t_points[0], r_points, names, players)
+    return {
+        "seed": seed,
+        "runs_per_point": runs,
+        "base": tornado.base,
+        "tornado": [{"name": b.name, "low": b.low, "high": b.high, "at_low": b.at_low,
+                     "at_high": b.at_high} for b in tornado.bars],
+        "tipping_points": [_tipping_json(t) for t in
+                           sorted(tipping, key=lambda t: (t.variable, t.value, t.conclusion))],
+        "robustness": {
+            "samples": robust.samples, "variables": list(robust.variables),
+            "method": "Latin hypercube over every assumption's range",
+            "shares": [{"statement": s.statement, "share": s.share, "se": s.se}
+                       for s in robust.shares],
+            "survival_mean": robust.survival_mean, "survival_se": robust.survival_se,
+        },
+    }
+
+
+def _finite(x: Any) -> bool:
+    return x is not None and isinstance(x, int | float) and math.isfinite(x)
+
+
+def tornado_outcomes(report: dict[str, Any]) -> list[str]:
+    """Outcomes worth a tornado chart: those defined at the centre that move somewhere."""
+    out = []
+    for key, base in report["base"].items():
+        if key.startswith("deal:") or not _finite(base):
+            continue
+        if any(_finite(b["at_low"].get(key)) and _finite(b["at_high"].get(key)) and
+               b["at_low"][key] != b["at_high"][key] for b in report["tornado"]):
+            out.append(key)
+    return out
+
+
+def _swing(b: dict[str, Any], key: str) -> float:
+    lo, hi = b["at_low"].get(key), b["at_high"].get(key)
+    return abs(hi - lo) if _finite(lo) and _finite(hi) else -1.0
+
+
+def sensitivity_markdown(report: dict[str, Any]) -> list[str]:
+    lines = [("Each assumption is moved to the low and the high end of its range, the others "
+             "held at their values (the tornado); conclusions that change inside a range are "
+             "located by bisection; and a Latin-hypercube sample over all the ranges at once "
+             "shows how often each headline conclusion holds."), ""]
+    for key in tornado_outcomes(report):
+        bars = [b for b in sorted(report["tornado"], key=lambda b: -_swing(b, key))[:8]
+                if _swing(b, key) > 0]
+        lines += [f"**Tornado: {key}** (central value {report['base'][key]:.4g})", "",
+                  "| assumption | low end | at low | high end | at high |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {b['name']} | {b['low']:g} | {b['at_low'][key]:.4g} | {b['high']:g} | "
+                  f"{b['at_high'][key]:.4g} |" for b in bars]
+        lines.append("")
+    tps = report["tipping_points"]
+    lines += [("**Tipping points inside the assumptions' ranges** "
+              "(one assumption at a time, the others at their values)"), ""]
+    short = _short_sets(report)
+    lines += [f"- {tipping_text(t, short)}" for t in tps] or [("- none: no conclusion changes inside any "
+                                                 "single assumption's range")]
+    rb = report["robustness"]
+    lines += ["", (f"**Robustness** ({rb['samples']} Latin-hypercube samples over "
+              f"{len(rb['variables'])} assumptions, seed {report['seed']})"), "",
+              "| conclusion | share of samples | standard error |", "|---|---|---|"]
+    lines += [f"| {s['statement']} | {s['share']:.1%} | {s['se']:.1%} |" for s in rb["shares"]]
+    if _finite(rb["survival_mean"]):
+        lines += ["", (f"Mean probability that the truce reaches its expiry intact over the "
+                  f"samples: {rb['survival_mean']:.3f} (standard error {rb['survival_se']:.3f}).")]
+    return lines
+
+
+def run_section(scenario: Scenario, game: Any, options: Any = None) -> Any:
+    """The sensitivity section of ``tradesim run`` (``None`` without assumptions)."""
+    from sim.runner import Section
+
+    if not scenario.assumptions or len(game.players) != 2:
+        return None
+    seed = getattr(options, "seed", 0)
+    # serial by default: three short jobs, each shorter than a process pool's start-up
+    workers = (getattr(options, "extra", None) or {}).get("workers", 1)
+    report = sensitivity_report(scenario, seed=seed, workers=workers)
+    console = []
+    short = _short_sets(report)
+    for t in report["tipping_points"][:6]:
+        console.append(f"tipping point: {tipping_text(t, short)}")
+    for s in report["robustness"]["shares"]:
+        console.append(f"robustness: {s['statement']}: {s['share']:.0%} ± {s['se']:.0%}")
+    figures = {}
+    if getattr(options, "figures", True):
+        from sim import plots_sweep as ps
+
+        for key in tornado_outcomes(report):
+            name = "tornado_" + key.replace(":", "_").replace(" ", "_") + ".png"
+            bars = [{"name": b["name"], "low": b["low"], "high": b["high"],
+                     "at_low": b["at_low"].get(key), "at_high": b["at_high"].get(key)}
+                    for b in report["tornado"]]
+            figures[name] = (lambda path, bars=bars, key=key:
+                             ps.tornado_chart(bars, report["base"][key], key, path))
+    return Section(key="sensitivity", title="Sensitivity: tornado, tipping points, robustness",
+                   data=report, summary=sensitivity_markdown(report), console=console,
+                   figures=figures)

@@ -50,6 +50,7 @@ Stein, M. (1987). Large sample properties of simulations using Latin hypercube s
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import tomllib
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -798,3 +799,30 @@ def robustness(base: Point, points: Sequence[Point], variables: Sequence[str],
         se = float(np.std(surv, ddof=1) / math.sqrt(len(surv))) if len(surv) > 1 else math.nan
     return Robustness(samples=len(points), variables=tuple(variables), shares=tuple(out),
                       survival_mean=mean, survival_se=se)
+
+
+def range_brackets(scenario: Scenario, tasks: Sequence[Task], points: Sequence[Point], *,
+                   rel_tol: float = 1e-4) -> list[Bracket]:
+    """Brackets of conclusions that change within an assumption's own range.
+
+    Uses the tornado's points (:func:`tornado_tasks`): for each assumption the line
+    ``low, central value, high`` (the others at their values); a conclusion that differs
+    between two neighbours of that line is a bracket for :func:`bisect_bracket`.
+    """
+    players = scenario.player_names
+    base = conclusions(points[0], players)
+    out = []
+    for k in range(1, len(tasks), 2):
+        (name, low), = tasks[k].overrides
+        (_, high), = tasks[k + 1].overrides
+        mid = scenario.assumptions[name].value
+        values = {low: conclusions(points[k], players), high: conclusions(points[k + 1], players)}
+        values[mid] = base  # a central value at an end of its range replaces that end
+        line = sorted(values.items())
+        tol = rel_tol * (high - low)
+        for (x0, c0), (x1, c1) in itertools.pairwise(line):
+            for concl, before in c0.items():
+                if concl in c1 and c1[concl] != before:
+                    out.append(Bracket(conclusion=concl, variable=name, lo=x0, hi=x1,
+                                       before=before, held=(), players=tuple(players), tol=tol))
+    return out
