@@ -186,32 +186,41 @@ def survival_map(rows: Sequence[Mapping[str, Any]], xname: str, yname: str,
     return save(fig, path)
 
 
-def tornado_chart(bars: Sequence[Mapping[str, Any]], base: float, outcome: str,
-                  path: Path, *, top: int = 15) -> Path:
-    """Tornado: for each assumption, the outcome at its low and high ends around the base.
+def tornado_chart(panels: Sequence[Mapping[str, Any]], path: Path, *, top: int = 10) -> Path:
+    """Tornado charts, one panel per outcome: each assumption at its low and high end.
 
-    ``bars`` have ``name``, ``low``, ``high``, ``at_low`` and ``at_high`` (outcome values);
-    the widest swings are drawn at the top.
+    Each panel has ``outcome``, ``base`` and ``bars`` (``name``, ``low``, ``high``,
+    ``at_low``, ``at_high``: the outcome with the assumption at each end, the others at
+    their values); the widest swings are drawn at the top, bars without a swing are left out.
     """
     plt = _pyplot()
-    rows = [b for b in bars if math.isfinite(_num(b["at_low"])) and
-            math.isfinite(_num(b["at_high"]))]
-    rows.sort(key=lambda b: abs(_num(b["at_high"]) - _num(b["at_low"])), reverse=True)
-    rows = rows[:top][::-1]
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.35 * max(1, len(rows))), layout="constrained")
-    for k, b in enumerate(rows):
-        lo, hi = _num(b["at_low"]) - base, _num(b["at_high"]) - base
-        ax.barh(k, lo, left=base, color="C0", height=0.6,
-                label="assumption at its low end" if k == 0 else None)
-        ax.barh(k, hi, left=base, color="C1", height=0.6,
-                label="assumption at its high end" if k == 0 else None)
-    ax.set_yticks(range(len(rows)),
-                  [f"{b['name']} [{b['low']:g}, {b['high']:g}]" for b in rows], fontsize=7)
-    ax.axvline(base, color="black", linewidth=1)
-    ax.set_xlabel(f"{outcome} (base {base:.4g})")
-    ax.set_title(f"Tornado: {outcome} as each assumption moves across its range")
-    if rows:
-        ax.legend(fontsize=7, loc="lower right")
+    n = max(1, len(panels))
+    cols = 2 if n > 1 else 1
+    rows_n = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows_n, cols, figsize=(7 * cols, 0.6 + 0.32 * (top + 2) * rows_n),
+                             squeeze=False, layout="constrained")
+    for ax in axes.ravel()[len(panels):]:
+        ax.set_visible(False)
+    for ax, panel in zip(axes.ravel(), panels, strict=False):
+        base, outcome = float(panel["base"]), panel["outcome"]
+        rows = [b for b in panel["bars"] if math.isfinite(_num(b["at_low"])) and
+                math.isfinite(_num(b["at_high"])) and _num(b["at_low"]) != _num(b["at_high"])]
+        rows.sort(key=lambda b: abs(_num(b["at_high"]) - _num(b["at_low"])), reverse=True)
+        rows = rows[:top][::-1]
+        for k, b in enumerate(rows):
+            ax.barh(k, _num(b["at_low"]) - base, left=base, color="C0", height=0.6,
+                    label="at the low end" if k == 0 else None)
+            ax.barh(k, _num(b["at_high"]) - base, left=base, color="C1", height=0.6,
+                    label="at the high end" if k == 0 else None)
+        ax.set_yticks(range(len(rows)),
+                      [f"{b['name']} [{b['low']:g}, {b['high']:g}]" for b in rows], fontsize=7)
+        ax.axvline(base, color="black", linewidth=1)
+        ax.set_xlabel(f"{outcome} (central value {base:.4g})", fontsize=8)
+        ax.set_title(f"{outcome}", fontsize=9)
+        if rows:
+            ax.legend(fontsize=6, loc="lower right")
+    fig.suptitle("Tornado: each assumption moved to the ends of its range, others held",
+                 fontsize=10)
     return save(fig, path)
 
 

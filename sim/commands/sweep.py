@@ -436,7 +436,7 @@ def sensitivity_report(scenario: Scenario, *, seed: int = 0, samples: int = RUN_
     r_points = parallel.run_tasks(sv.run_task, ctx, r_tasks, workers=workers,
                                   progress=tick("robustness", len(r_tasks)))
     robust = sv.robustness(t_points[0], r_points, names, players)
-    return {
+    return _finite_or_none({
         "seed": seed,
         "runs_per_point": runs,
         "base": tornado.base,
@@ -451,7 +451,18 @@ def sensitivity_report(scenario: Scenario, *, seed: int = 0, samples: int = RUN_
                        for s in robust.shares],
             "survival_mean": robust.survival_mean, "survival_se": robust.survival_se,
         },
-    }
+    })
+
+
+def _finite_or_none(obj: Any) -> Any:
+    """JSON has no NaN or infinity: ``None`` stands for an undefined number."""
+    if isinstance(obj, dict):
+        return {k: _finite_or_none(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite_or_none(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
 
 
 def _finite(x: Any) -> bool:
@@ -526,13 +537,13 @@ def run_section(scenario: Scenario, game: Any, options: Any = None) -> Any:
     if getattr(options, "figures", True):
         from sim import plots_sweep as ps
 
-        for key in tornado_outcomes(report):
-            name = "tornado_" + key.replace(":", "_").replace(" ", "_") + ".png"
-            bars = [{"name": b["name"], "low": b["low"], "high": b["high"],
-                     "at_low": b["at_low"].get(key), "at_high": b["at_high"].get(key)}
-                    for b in report["tornado"]]
-            figures[name] = (lambda path, bars=bars, key=key:
-                             ps.tornado_chart(bars, report["base"][key], key, path))
+        panels = [{"outcome": key, "base": report["base"][key],
+                   "bars": [{"name": b["name"], "low": b["low"], "high": b["high"],
+                             "at_low": b["at_low"].get(key), "at_high": b["at_high"].get(key)}
+                            for b in report["tornado"]]}
+                  for key in tornado_outcomes(report)]
+        if panels:
+            figures["tornado.png"] = lambda path: ps.tornado_chart(panels, path)
     return Section(key="sensitivity", title="Sensitivity: tornado, tipping points, robustness",
                    data=report, summary=sensitivity_markdown(report), console=console,
                    figures=figures)
