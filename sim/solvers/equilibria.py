@@ -201,13 +201,14 @@ def _lemke_howson(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
             seen.add(key)
             equilibria.append(_equilibrium(payoffs, (x, y)))
     m, n = payoffs.shape[1:]
-    message = (f"Lemke-Howson from every label of the artificial equilibrium and of every "
-               f"equilibrium found ({found.paths} paths), plus the pure-strategy scan: "
+    message = (f"Lemke-Howson paths from every label of the artificial equilibrium and of "
+               f"every equilibrium found ({found.paths} path(s) followed), plus the "
+               f"pure-strategy scan: "
                f"equilibria outside that Lemke-Howson component may be missed, and "
                f"degeneracy was not checked ({m} x {n} is above the enumeration limit of "
                f"{ENUMERATION_LIMIT} cells; --method enumerate forces full enumeration)")
     if not found.exhausted:
-        message += f"; stopped after {found.paths} paths"
+        message += "; the work budget for large games stopped the search early"
     result = EquilibriumSet(equilibria=tuple(equilibria), method="lemke-howson",
                             complete=False, degenerate=False, message=message)
     return _sorted_with_components(result, None)

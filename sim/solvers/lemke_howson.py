@@ -109,7 +109,7 @@ def follow(P: _Tableau, Q: _Tableau, label: int, *, eps: float = 1e-12,
 
 
 def lemke_howson_all(A: np.ndarray, B: np.ndarray, *, max_paths: int | None = None,
-                     max_work: float = 1e9, eps: float = 1e-12) -> PathResult:
+                     max_work: float = 3e8, eps: float = 1e-12) -> PathResult:
     """Equilibria found from every label of the artificial equilibrium and of each one found.
 
     At most ``max_paths`` paths are followed (default ``10 (m + n) + 100``: every label from
