@@ -43,8 +43,8 @@ ENUMERATION_LIMIT = 225
 the number of vertices, hence the time, grows about fivefold per extra strategy each);
 larger two-player games get the pure scan and Lemke-Howson from every label."""
 
-EXACT_ENUMERATION_LIMIT = 2_000
-"""In exact mode, games with at most this many bases (up to about 6 x 6) are enumerated
+EXACT_ENUMERATION_LIMIT = 200
+"""In exact mode, games with at most this many bases (up to about 4 x 4) are enumerated
 entirely in rational arithmetic (:func:`sim.solvers.exact.extreme_equilibria`); larger ones
 are enumerated in floating point and each equilibrium re-solved and verified exactly."""
 
