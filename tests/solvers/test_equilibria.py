@@ -162,3 +162,28 @@ def test_support_enumeration_matches_on_nondegenerate_and_flags_degenerate():
         assert min(np.abs(np.concatenate(e.strategies) - r).max() for r in reference) < 1e-12
     assert degenerate.degenerate
     assert "degenerate" in degenerate.message
+
+
+def test_von_stengel_6x6_game_with_75_equilibria():
+    # von Stengel (1999), "New maximal numbers of equilibria in bimatrix games", Discrete &
+    # Computational Geometry 21: a nondegenerate 6x6 game with 75 equilibria (more than the
+    # conjectured 2^6 - 1 = 63), in the small-payoff version of Savani and von Stengel (2006).
+    A = [[-81, 36, -126, 126, -36, 90],
+         [-180, 72, -333, 297, -153, 270],
+         [20, -3, 42, -33, 17, -30],
+         [-30, 17, -33, 42, -3, 20],
+         [270, -153, 297, -333, 72, -180],
+         [90, -36, 126, -126, 36, -81]]
+    B = [[72, 36, 17, -3, -36, -153],
+         [-180, -81, -30, 20, 90, 270],
+         [297, 126, 42, -33, -126, -333],
+         [-333, -126, -33, 42, 126, 297],
+         [270, 90, 20, -30, -81, -180],
+         [-153, -36, -3, 17, 36, 72]]
+    floating = solve(game(A, B))
+    assert len(floating.equilibria) == 75
+    assert floating.complete
+    assert not floating.degenerate
+    exact = solve(game(A, B), exact=True)
+    assert len(exact.equilibria) == 75
+    assert len(exact.components) == 75
