@@ -336,12 +336,28 @@ def _component_labels(keys: list[tuple[int, int]], count: int) -> list[int]:
     return [ids.setdefault(r, len(ids)) for r in roots][:count]
 
 
+def _verified_exactly(game: tuple, strategies: tuple[tuple[Fraction, ...], ...]) -> bool:
+    """Mutual best response with no tolerance (mixed for two players, pure for more)."""
+    if len(game) == 2:
+        return is_nash_exact(game, strategies)
+    if not all(sorted(s) == [0] * (len(s) - 1) + [1] for s in strategies):
+        return False
+    profile = [s.index(1) for s in strategies]
+    for i in range(len(game)):
+        table = np.array(game[i], dtype=object)
+        values = [table[(*profile[:i], own, *profile[i + 1:])]
+                  for own in range(len(strategies[i]))]
+        if values[profile[i]] != max(values):
+            return False
+    return True
+
+
 def _make_exact(result: EquilibriumSet, game: tuple) -> EquilibriumSet:
     """Re-compute each equilibrium in rational arithmetic and verify it exactly."""
     kept, dropped = [], 0
     for eq in result.equilibria:
         strategies = exact_arith.exact_profile(game, eq.strategies)
-        if strategies is None or (len(game) == 2 and not is_nash_exact(game, strategies)):
+        if strategies is None or not _verified_exactly(game, strategies):
             dropped += 1
             continue
         values = exact_arith.expected_payoffs(game, strategies)

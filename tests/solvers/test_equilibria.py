@@ -187,3 +187,18 @@ def test_von_stengel_6x6_game_with_75_equilibria():
     exact = solve(game(A, B), exact=True)
     assert len(exact.equilibria) == 75
     assert len(exact.components) == 75
+
+
+def test_exact_mode_verifies_pure_equilibria_of_three_player_games():
+    # 2x2x2 coordination: payoff 1 to all if everybody plays the first strategy, 2 if the
+    # second, else 0. With two strategies each, every other profile has exactly one player
+    # apart from the others, who gains by joining them: two pure equilibria.
+    payoffs = np.zeros((3, 2, 2, 2))
+    payoffs[:, 0, 0, 0] = 1
+    payoffs[:, 1, 1, 1] = 2
+    result = solve(payoffs, exact=True)
+    assert result.exact
+    assert [eq.exact_strategies for eq in result.equilibria] == [
+        ((1, 0), (1, 0), (1, 0)), ((0, 1), (0, 1), (0, 1))]
+    assert [eq.exact_payoffs for eq in result.equilibria] == [(1, 1, 1), (2, 2, 2)]
+    assert not result.complete
