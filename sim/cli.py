@@ -8,6 +8,7 @@ error and exits with the error's code (2 bad input, 3 a limit reached, 4 interna
 from __future__ import annotations
 
 import functools
+import importlib
 import shlex
 import signal
 import sys
@@ -133,13 +134,23 @@ def _main(
     max_cells: Annotated[int | None, typer.Option(
         "--max-cells", help="Limit on payoff cells (players x profiles) of any game, for "
         "every command [default: 20,000,000].")] = None,
+    max_run_periods: Annotated[int | None, typer.Option(
+        "--max-run-periods", help="Limit on a truce simulation's (runs + 1000) x periods "
+        "[default: 1,000,000,000].")] = None,
 ) -> None:
     """Game-theoretic negotiation simulator."""
-    import sim.game
-
     _state["debug"] = debug
     _state["max_cells"] = None
-    sim.game.MAX_CELLS = sim.game.DEFAULT_MAX_CELLS if max_cells is None else max_cells
+    _set_limit("sim.game", "MAX_CELLS", max_cells)
+    _set_limit("sim.solvers.truce", "MAX_RUN_PERIODS", max_run_periods)
+
+
+def _set_limit(module: str, name: str, value: int | None) -> None:
+    """Set a core module's limit for this invocation (``None``: back to its default)."""
+    if value is None and module not in sys.modules:
+        return  # not imported yet, so still at its default; keeps --help fast
+    mod = importlib.import_module(module)
+    setattr(mod, name, getattr(mod, f"DEFAULT_{name}") if value is None else value)
     _terminate_cleanly()
 
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import InputError
+from sim.errors import InputError, LimitError
 from sim.solvers.repeated import best_deviation
 from sim.solvers.strategies import Strategy
 
@@ -53,6 +53,11 @@ Index = tuple[int, int]
 
 MAX_RUNS = 10_000_000
 """Largest number of runs a simulation accepts (memory is a few bytes x runs x 6)."""
+DEFAULT_MAX_RUN_PERIODS = 1_000_000_000
+"""Default limit on a simulation's size, ``(runs + 1000) x periods`` (the 1000 stands for the
+fixed cost of a period); about half a minute per strategy pair on a laptop."""
+MAX_RUN_PERIODS = DEFAULT_MAX_RUN_PERIODS
+"""The limit applied; the command line's global ``tradesim --max-run-periods N`` sets it."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,12 @@ def _check_sizes(periods: int, runs: int, delta: float) -> None:
             2 <= runs <= MAX_RUNS):
         msg = f"runs must be a whole number between 2 and {MAX_RUNS:,}, got {runs!r}"
         raise InputError(msg)
+    size = (int(runs) + 1000) * int(periods)
+    if size > MAX_RUN_PERIODS:
+        msg = (f"the truce simulation would take ({runs:,} runs + 1,000) x {periods:,} periods "
+               f"= {size:,} run-periods, over the limit of {MAX_RUN_PERIODS:,}; raise it with "
+               "`tradesim --max-run-periods N ...` or use fewer --runs")
+        raise LimitError(msg)
     if not 0.0 < delta <= 1.0:
         msg = f"delta must lie in (0, 1], got {delta}"
         raise InputError(msg)

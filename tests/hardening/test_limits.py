@@ -71,3 +71,41 @@ def test_run_refuses_oversized_figures_before_any_work(tmp_path, monkeypatch):
     ok = CliRunner().invoke(app, ["run", str(SMALL), "--max-plot-strategies", "3",
                                   "--no-figures"])
     assert ok.exit_code == 0, ok.stderr
+
+
+ENDLESS_TRUCE = """
+[scenario]
+name = "endless"
+[game]
+players = ["Row", "Column"]
+strategies = { Row = ["c", "d"], Column = ["c", "d"] }
+payoffs = { Row = [[3, 0], [5, 1]], Column = [[3, 5], [0, 1]] }
+[profiles.truce]
+Row = "c"
+Column = "c"
+[truce]
+profile = "truce"
+length_days = 1e15
+period_days = 1
+discount = 0.9
+"""
+
+
+@pytest.mark.parametrize("command", ["truce", "run"])
+def test_an_endless_truce_simulation_is_refused_before_it_starts(tmp_path, monkeypatch,
+                                                                 command):
+    monkeypatch.chdir(tmp_path)
+    Path("endless.toml").write_text(ENDLESS_TRUCE)
+    result = CliRunner().invoke(app, [command, "endless.toml", "--no-figures"])
+    assert result.exit_code == 3, result.stderr
+    assert "1,000,000,000,000,000 periods" in result.stderr
+    assert "--max-run-periods" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["endless.toml"]
+
+
+def test_max_run_periods_can_be_lowered(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--max-run-periods", "1000", "truce", str(LONDON),
+                                      "--no-figures"])
+    assert result.exit_code == 3, result.stderr
+    assert "over the limit of 1,000;" in result.stderr
