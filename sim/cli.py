@@ -129,6 +129,7 @@ def guarded(fn: F) -> F:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (for developers).")]
     = False,
     max_cells: Annotated[int | None, typer.Option(
@@ -141,16 +142,18 @@ def _main(
     """Game-theoretic negotiation simulator."""
     _state["debug"] = debug
     _state["max_cells"] = None
-    _set_limit("sim.game", "MAX_CELLS", max_cells)
-    _set_limit("sim.solvers.truce", "MAX_RUN_PERIODS", max_run_periods)
+    _set_limit(ctx, "sim.game", "MAX_CELLS", max_cells)
+    _set_limit(ctx, "sim.solvers.truce", "MAX_RUN_PERIODS", max_run_periods)
 
 
-def _set_limit(module: str, name: str, value: int | None) -> None:
-    """Set a core module's limit for this invocation (``None``: back to its default)."""
+def _set_limit(ctx: typer.Context, module: str, name: str, value: int | None) -> None:
+    """Set a core module's limit for this invocation only (back to its default after)."""
     if value is None and module not in sys.modules:
         return  # not imported yet, so still at its default; keeps --help fast
     mod = importlib.import_module(module)
-    setattr(mod, name, getattr(mod, f"DEFAULT_{name}") if value is None else value)
+    default = getattr(mod, f"DEFAULT_{name}")
+    setattr(mod, name, default if value is None else value)
+    ctx.call_on_close(lambda: setattr(mod, name, default))
     _terminate_cleanly()
 
 

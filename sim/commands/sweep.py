@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
+from sim import game as sim_game
 from sim import parallel
 from sim.errors import InputError
 from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
@@ -114,7 +115,8 @@ def plan(scenario: Scenario, specs: Sequence[str], *, seed: int = 0,
                "pip install 'tradesim[dask]' (dask[distributed])")
         raise InputError(msg)
     tols = tuple(tol if tol is not None else REL_TOL * (a.hi - a.lo) for a in axes)
-    settings = sv.Settings(strategies=strategies, runs=runs)
+    settings = sv.Settings(strategies=strategies, runs=runs,
+                           max_cells=sim_game.MAX_CELLS)  # `tradesim --max-cells N`
     return Plan(scenario=scenario, axes=axes, settings=settings, seed=seed,
                 workers=n_workers, scheduler=scheduler, tol=tols)
 

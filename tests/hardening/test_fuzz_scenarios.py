@@ -16,7 +16,7 @@ Two families of mutations:
 * **byte** mutations of the file: truncation, non-UTF-8 and NUL bytes, deleted, duplicated
   and swapped lines.
 
-Examples per test: ``TRADESIM_FUZZ_EXAMPLES`` (default 600; CI runs the default, about
+Examples per test: ``TRADESIM_FUZZ_EXAMPLES`` (default 800; CI runs the default, about
 2,400 in all).
 """
 
@@ -40,7 +40,7 @@ from sim.report import inputs_markdown, show_text
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = int(os.environ.get("TRADESIM_FUZZ_EXAMPLES", "600"))
+EXAMPLES = int(os.environ.get("TRADESIM_FUZZ_EXAMPLES", "800"))
 MAX_CELLS = 200_000  # keep each example's game small; larger ones must give LimitError
 
 
@@ -92,8 +92,8 @@ hostile_values = st.one_of(
     scalars,
     st.lists(scalars, max_size=4),
     st.dictionaries(hostile_keys, scalars, max_size=3),
-    st.just({}),
-    st.just([]),
+    st.builds(dict),  # fresh objects: a shared st.just({}) would be mutated across examples
+    st.builds(list),
     st.builds(nested, st.integers(2, 400), st.sampled_from(["table", "array"])),
 )
 

@@ -52,12 +52,14 @@ def test_global_max_cells_applies_to_every_command(tmp_path, monkeypatch, comman
     assert ok.exit_code == 0, ok.stderr
 
 
-def test_max_cells_is_reset_between_invocations():
-    CliRunner().invoke(app, ["--max-cells", "10", "show", str(SMALL)])
+def test_limits_apply_to_one_invocation_only():
     import sim.game
+    import sim.solvers.truce
 
-    CliRunner().invoke(app, ["show", str(SMALL)])
+    CliRunner().invoke(app, ["--max-cells", "10", "--max-run-periods", "5", "show",
+                             str(SMALL)])
     assert sim.game.MAX_CELLS == DEFAULT_MAX_CELLS
+    assert sim.solvers.truce.MAX_RUN_PERIODS == sim.solvers.truce.DEFAULT_MAX_RUN_PERIODS
 
 
 def test_run_refuses_oversized_figures_before_any_work(tmp_path, monkeypatch):
@@ -109,3 +111,13 @@ def test_max_run_periods_can_be_lowered(tmp_path, monkeypatch):
                                       "--no-figures"])
     assert result.exit_code == 3, result.stderr
     assert "over the limit of 1,000;" in result.stderr
+
+
+def test_global_max_cells_applies_to_sweep(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--max-cells", "10", "sweep", str(LONDON), "--vary",
+                                      "chip_security_us=1:2:2", "--runs", "0", "--workers",
+                                      "1", "--no-figures"])
+    assert result.exit_code == 3, result.stderr
+    assert "over the limit of 10;" in result.stderr
+    assert list(tmp_path.iterdir()) == []
