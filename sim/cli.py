@@ -22,6 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from sim.commands.bargain import bargain
+from sim.commands.compare import compare as compare_command
 from sim.commands.export import export as export_command
 from sim.commands.play import play as play_command
 from sim.commands.sweep import sweep as sweep_command
@@ -332,6 +333,7 @@ app.command("truce")(guarded(truce_command))
 app.command("bargain")(guarded(bargain))
 app.command("play")(guarded(play_command))
 app.command("sweep")(guarded(sweep_command))
+app.command("compare")(guarded(compare_command))
 app.command("export")(guarded(export_command))
 
 

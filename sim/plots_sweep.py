@@ -248,7 +248,8 @@ def compare_survival(curves: Mapping[str, tuple[Sequence[float], Sequence[float]
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
     for k, (name, (days, surv)) in enumerate(curves.items()):
-        ax.step(days, surv, where="post", color=f"C{k}", label=name)
+        ax.step(days, surv, where="post", color=f"C{k}", label=name, linewidth=2,
+                linestyle=["-", "--", "-.", ":"][k % 4], marker="o", markersize=3)
         ax.axvline(days[-1], color=f"C{k}", linestyle=":", linewidth=0.8)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("day")

@@ -242,6 +242,8 @@ class Truce:
     periods: int
     survival: float | None = None
     survival_se: float | None = None
+    period_days: float = DEFAULT_PERIOD_DAYS
+    curve: tuple[float, ...] = ()  # P(unbroken) after 0..periods periods (simulated)
 
 
 @dataclass(frozen=True)
@@ -359,6 +361,7 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
     star = float(max(stars))
     periods = rp.periods_in(length, period)
     survival = se = None
+    curve: tuple[float, ...] = ()
     if rng is not None and settings.runs > 0:
         small = truce_game(game.payoffs, truce, escalation)
         k = body.get("punishment_periods") or 3
@@ -369,10 +372,11 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
                              noise_perception=float(np.clip(get("noise_perception", 0.0), 0, 1)),
                              delta=delta)
         survival, se = res.expiry, res.expiry_se
+        curve = tuple(float(x) for x in res.survival)
     return Truce(delta=float(delta), delta_star=star,
                  delta_star_players=(float(stars[0]), float(stars[1])), binding=binding,
                  sustainable=bool(delta >= star), periods=periods, survival=survival,
-                 survival_se=se)
+                 survival_se=se, period_days=float(period), curve=curve)
 
 
 def _index(scenario: Scenario, game: Game, ref: Any) -> tuple[int, int] | None:
