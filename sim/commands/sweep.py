@@ -528,7 +528,12 @@ def run_section(scenario: Scenario, game: Any, options: Any = None) -> Any:
     seed = getattr(options, "seed", 0)
     # serial by default: three short jobs, each shorter than a process pool's start-up
     workers = (getattr(options, "extra", None) or {}).get("workers", 1)
-    report = sensitivity_report(scenario, seed=seed, workers=workers)
+    bar, update = _progress_bar()  # a bar on a terminal: this takes seconds on London
+    if bar is not None:
+        with bar:
+            report = sensitivity_report(scenario, seed=seed, workers=workers, progress=update)
+    else:
+        report = sensitivity_report(scenario, seed=seed, workers=workers)
     console = []
     short = _short_sets(report)
     for t in report["tipping_points"][:6]:
