@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 
 import numpy as np
@@ -85,18 +86,47 @@ def test_sweep_identical_with_one_and_two_workers():
     assert len({p.truce.survival for p in one}) > 2  # the simulations really ran
 
 
-def test_sweep_identical_on_a_dask_local_cluster():
+@pytest.fixture(scope="module")
+def cluster():
     pytest.importorskip("distributed", reason="the dask extra (dask[distributed]) is absent")
-    from distributed import Client, LocalCluster
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as c:
+        yield c
+
+
+def test_sweep_identical_on_a_dask_local_cluster(cluster):
+    from distributed import Client
 
     ctx, tasks = _jobs()
     one = run_tasks(sv.run_task, ctx, tasks, workers=1)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with Client(cluster) as client:
         on_dask = run_tasks(sv.run_task, ctx, tasks, scheduler=client)
-        by_address = run_tasks(sv.run_task, ctx, tasks, scheduler=cluster.scheduler_address)
+    by_address = run_tasks(sv.run_task, ctx, tasks, scheduler=cluster.scheduler_address)
     assert on_dask == one
     assert by_address == one
+
+
+def test_sweep_command_gives_the_same_files_on_dask(cluster, tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    path = tmp_path / "pd.toml"
+    path.write_text(PD_TOML)
+    args = ["sweep", str(path), "--vary", "t=3.5:8:4", "--vary", "slip=0:0.2:3", "--runs",
+            "200", "--no-figures", "--seed", "4"]
+    docs = []
+    for extra in (["--workers", "1"], ["--scheduler", cluster.scheduler_address]):
+        out = tmp_path / extra[0].strip("-")
+        result = CliRunner().invoke(app, [*args, *extra, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        doc = json.loads((out / "pd-t-sweep-t-slip" / "sweep.json").read_text())
+        doc.pop("command")
+        docs.append(doc)
+    assert docs[0] == docs[1]
+    assert docs[0]["tipping_points"]  # the truce stops holding at t = 6 on every noise row
 
 
 def test_unreachable_scheduler_is_one_clear_error():

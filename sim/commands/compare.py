@@ -213,9 +213,18 @@ def compare(
     for s in scenarios:
         build_game(s)
     seeds = parallel.task_seeds(seed, len(files))
-    rows = parallel.run_tasks(_task, ("", runs, strategies),
-                              [(str(f), ss) for f, ss in zip(files, seeds, strict=True)],
-                              workers=workers, min_parallel=4)
+    from sim.commands.sweep import _progress_bar
+
+    items = [(str(f), ss) for f, ss in zip(files, seeds, strict=True)]
+    bar, update = _progress_bar()
+    if bar is not None:
+        with bar:
+            rows = parallel.run_tasks(_task, ("", runs, strategies), items, workers=workers,
+                                      min_parallel=4,
+                                      progress=lambda k: update("scenarios", k, len(items)))
+    else:
+        rows = parallel.run_tasks(_task, ("", runs, strategies), items, workers=workers,
+                                  min_parallel=4)
     target = out / ("compare-" + "-".join(names))[:120]
     public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     doc = {"seed": seed, "runs": runs, "strategies": strategies, "scenarios": public}
