@@ -60,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import InputError, LimitError, SolverError
+from sim.errors import InputError, LimitError, SolverError, TradesimError
 from sim.game import Game, build_game
 from sim.scenario import Scenario, parse_scenario
 from sim.solvers import bargaining as bg
@@ -540,7 +540,15 @@ def run_task(ctx: Context, task: Task) -> Point:
         # SeedSequence, and a re-run of the same task would draw other numbers
         rng = np.random.default_rng(np.random.SeedSequence(
             task.seed.entropy, spawn_key=task.seed.spawn_key, pool_size=task.seed.pool_size))
-    point = evaluate(scenario, overrides, ctx.settings, rng)
+    try:
+        point = evaluate(scenario, overrides, ctx.settings, rng)
+    except TradesimError as exc:
+        # one line naming the point, as an error with a one-argument constructor (so that it
+        # pickles back from a worker process or a Dask cluster)
+        where = ", ".join(f"{k} = {v:g}" for k, v in task.overrides) or "the central values"
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        msg = f"at {where}: {first}"
+        raise (LimitError if isinstance(exc, LimitError) else InputError)(msg) from None
     return replace(point, overrides=task.overrides)
 
 

@@ -170,3 +170,16 @@ def test_help_has_an_example():
     result = CliRunner().invoke(app, ["sweep", "--help"])
     assert result.exit_code == 0
     assert "Example: tradesim sweep scenarios/london-2025.toml" in result.output
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_point_where_a_payoff_is_undefined_is_one_line_naming_it(go, tmp_path, workers):
+    bad = go.with_name("log.toml")
+    bad.write_text(GO_TOML.replace('Row = "go * (w - 0.37)"', 'Row = "go * log(w)"'))
+    code, text = invoke(str(bad), "--vary", "w=-1:1:12", "--workers", workers,
+                        "--out", str(tmp_path / "res"))
+    assert code == 2
+    assert text.startswith("error: at w = -1: ")
+    assert "[payoffs.Row] evaluates to nan" in text
+    assert text.strip().count("\n") == 0
+    assert not (tmp_path / "res").exists()
