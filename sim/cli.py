@@ -77,6 +77,7 @@ app = typer.Typer(
 
 DEFAULT_SCENARIO = Path("scenarios/london-2025.toml")
 INTERNAL_ERROR = 4
+RESULTS_FILES = ("summary.md", "report.html", "figures")  # besides results.json
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 TERMINATED = 143  # 128 + SIGTERM
 _state: dict[str, Any] = {"debug": False}
@@ -223,8 +224,11 @@ def run(
     options = RunOptions(seed=seed, method=method, figures=figures, command=command_line())
     typer.echo(f"{sc.title}: {' vs '.join(game.players)}, "
                f"{' x '.join(str(k) for k in game.shape)} strategies", err=True)
-    sections = run_sections(sc, game, options)
     target = out / sc.name
+    from sim.io import check_replaceable
+
+    check_replaceable(target, marker="results.json", known=RESULTS_FILES)  # before the work
+    sections = run_sections(sc, game, options)
     write_results(sc, sections, options, target,
                   progress=lambda msg: typer.echo(f"  {msg}", err=True))
     for s in sections:

@@ -123,7 +123,7 @@ def staged_directory(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _recover(target)
-        _check_replaceable(target, marker, known)
+        check_replaceable(target, marker=marker, known=known)
         stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
                                       dir=target.parent))
         os.chmod(stage, DIR_MODE)
@@ -143,7 +143,20 @@ def staged_directory(
     shutil.rmtree(stage, ignore_errors=True)
 
 
-def _check_replaceable(target: Path, marker: str | None, known: Collection[str]) -> None:
+def check_replaceable(
+    target: str | Path, *, marker: str | None = None, known: Collection[str] = ()
+) -> None:
+    """Raise :class:`InputError` unless :func:`staged_directory` may (re)place ``target``.
+
+    Commands call it before their analysis so that a bad output location fails first.
+    """
+    target = Path(target)
+    for parent in (target.parent, *target.parent.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                msg = f"cannot write {target}: {parent} is a file, not a directory"
+                raise InputError(msg)
+            break
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         msg = f"cannot write {target}: it exists and is not a directory"
         raise InputError(msg)

@@ -265,3 +265,29 @@ def test_written_files_follow_the_umask(tmp_path):
     mode = stat.S_IMODE((tmp_path / "res" / "results.json").stat().st_mode)
     assert mode == io.FILE_MODE
     assert stat.S_IMODE((tmp_path / "res").stat().st_mode) == io.DIR_MODE
+
+
+@pytest.mark.parametrize("layout", ["out is a file", "out/t is a file", "out/t is not ours"])
+def test_run_refuses_a_bad_output_location_before_the_analysis(tmp_path, monkeypatch, layout):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    if layout == "out is a file":
+        Path("out").write_text("x")
+    elif layout == "out/t is a file":
+        Path("out").mkdir()
+        Path("out/t").write_text("x")
+    else:
+        Path("out/t").mkdir(parents=True)
+        Path("out/t/thesis.tex").write_text("x")
+    before = snapshot(tmp_path)
+    result = CliRunner().invoke(app, ["run", str(ROOT / "tests/data/small.toml"),
+                                      "--out", "out"])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: cannot write out/t"
+                                                            if "file" in layout else
+                                                            "error: out/t exists")
+    assert result.stdout == ""  # stopped before the analysis printed anything
+    assert snapshot(tmp_path) == before
