@@ -204,7 +204,8 @@ def tornado_chart(panels: Sequence[Mapping[str, Any]], path: Path, *, top: int =
     for ax, panel in zip(axes.ravel(), panels, strict=False):
         base, outcome = float(panel["base"]), panel["outcome"]
         rows = [b for b in panel["bars"] if math.isfinite(_num(b["at_low"])) and
-                math.isfinite(_num(b["at_high"])) and _num(b["at_low"]) != _num(b["at_high"])]
+                math.isfinite(_num(b["at_high"])) and
+                abs(_num(b["at_low"]) - _num(b["at_high"])) > 1e-9 * max(1.0, abs(base))]
         rows.sort(key=lambda b: abs(_num(b["at_high"]) - _num(b["at_low"])), reverse=True)
         rows = rows[:top][::-1]
         for k, b in enumerate(rows):

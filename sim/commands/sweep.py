@@ -477,8 +477,7 @@ def tornado_outcomes(report: dict[str, Any]) -> list[str]:
     for key, base in report["base"].items():
         if key.startswith("deal:") or not _finite(base):
             continue
-        if any(_finite(b["at_low"].get(key)) and _finite(b["at_high"].get(key)) and
-               b["at_low"][key] != b["at_high"][key] for b in report["tornado"]):
+        if any(_swing(b, key) > 1e-9 * max(1.0, abs(base)) for b in report["tornado"]):
             out.append(key)
     return out
 
@@ -494,8 +493,9 @@ def sensitivity_markdown(report: dict[str, Any]) -> list[str]:
              "located by bisection; and a Latin-hypercube sample over all the ranges at once "
              "shows how often each headline conclusion holds."), ""]
     for key in tornado_outcomes(report):
+        eps = 1e-9 * max(1.0, abs(report["base"][key]))
         bars = [b for b in sorted(report["tornado"], key=lambda b: -_swing(b, key))[:8]
-                if _swing(b, key) > 0]
+                if _swing(b, key) > eps]
         lines += [f"**Tornado: {key}** (central value {report['base'][key]:.4g})", "",
                   "| assumption | low end | at low | high end | at high |",
                   "|---|---|---|---|---|"]
