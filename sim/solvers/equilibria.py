@@ -98,12 +98,16 @@ def solve(
 
     Parameters
     ----------
-    method : ``"auto"`` (vertex enumeration for two-player games up to
-        :data:`ENUMERATION_LIMIT`, else the pure scan), ``"enumerate"`` or ``"pure"``.
+    method : one of :data:`METHODS`: ``"auto"`` (vertex enumeration for two-player games up
+        to :data:`ENUMERATION_LIMIT` cells, Lemke-Howson above, the pure scan for more
+        players), ``"enumerate"``, ``"support"``, ``"lemke-howson"``, ``"pure"`` or ``"qre"``.
     exact : re-compute every equilibrium in rational arithmetic from ``exact_payoffs``
         (nested :class:`~fractions.Fraction` of the same shape as ``payoffs``; when omitted,
-        each float is read as the shortest decimal that rounds to it).
-    tol : relative tolerance of floating-point checks (scaled by the largest payoff).
+        each float is read as the shortest decimal that rounds to it) and verify it with no
+        tolerance.
+    tol : tolerance of the floating-point labels and ties, relative to payoffs rescaled to
+        [1, 2]. Every reported equilibrium is re-verified as a mutual best response within
+        ``max(tol, 1e-9) * 100`` times the largest absolute payoff (at least 1).
     """
     payoffs = np.asarray(payoffs, dtype=float)
     _check_payoffs(payoffs, method)
