@@ -150,7 +150,7 @@ def polytope_vertices(M: np.ndarray, *, tol: float = 1e-9) -> Vertices:
         points = np.zeros((frontier.shape[0], total))
         np.put_along_axis(points, frontier, rhs, axis=1)
         found.append(points[:, :m])
-        frontier = _neighbours(frontier, T[:, :, :total], rhs, seen, tol)
+        frontier = _neighbours(frontier, T[:, :, :total], rhs, T[:, :, m:total], seen, tol)
     points = _unique_rows(np.concatenate(found), tol)
     points = points[points.sum(axis=1) > tol]
     zero = points <= tol * 10
@@ -165,17 +165,33 @@ def _key(basis: np.ndarray) -> int | bytes:
     return np.sort(basis).tobytes()
 
 
-def _neighbours(bases: np.ndarray, cols: np.ndarray, rhs: np.ndarray, seen: set,
-                tol: float) -> np.ndarray:
-    """Unseen feasible bases one minimum-ratio pivot away from ``bases``."""
+def _neighbours(bases: np.ndarray, cols: np.ndarray, rhs: np.ndarray, inverse: np.ndarray,
+                seen: set, tol: float) -> np.ndarray:
+    r"""Unseen lexicographically feasible bases one pivot away from ``bases``.
+
+    Ties in the minimum-ratio test are broken by the rows of the basis inverse divided by
+    the pivot column (the lexicographic rule), which amounts to perturbing the right-hand
+    side to :math:`1 + (\varepsilon, \varepsilon^2, \dots)`: the perturbed polytope is
+    simple, each of its vertices has one basis, and every vertex of the original polytope
+    is the image of one of them, so a degenerate vertex is visited through a few of its
+    bases instead of all of them.
+    """
     count, n = bases.shape
     basic = np.zeros((count, cols.shape[2]), dtype=bool)
     np.put_along_axis(basic, bases, True, axis=1)
     positive = cols > tol
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(positive, rhs[:, :, None] / np.where(positive, cols, 1.0), np.inf)
+    safe = np.where(positive, cols, 1.0)
+    ratio = np.where(positive, rhs[:, :, None] / safe, np.inf)
     best = ratio.min(axis=1, keepdims=True)
     leave = positive & (ratio <= best + tol * 10) & ~basic[:, None, :]
+    for c in range(inverse.shape[2]):
+        if not (leave.sum(axis=1) > 1).any():
+            break
+        value = np.where(leave, inverse[:, :, c, None] / safe, np.inf)
+        leave &= value <= value.min(axis=1, keepdims=True) + tol * 10
+    first_row = np.argmax(leave, axis=1)            # one row per (basis, entering column)
+    leave = np.zeros_like(leave) | (
+        (np.arange(n)[None, :, None] == first_row[:, None, :]) & leave.any(axis=1)[:, None, :])
     f, row, enter = np.nonzero(leave)
     if f.size == 0:
         return np.zeros((0, n), dtype=np.intp)
