@@ -124,14 +124,16 @@ def polytope_vertices(M: np.ndarray, *, tol: float = 1e-9) -> Vertices:
     ``M`` (:math:`m \times n`) must have positive entries (see :func:`normalise`), so the
     polytope is bounded and every vertex satisfies :math:`\sum x \le 1`.
 
-    Breadth-first search over the graph of feasible bases, one frontier at a time: with
-    slacks :math:`s = 1 - M^\top x`, a basis is a set of *n* of the :math:`m + n` variables;
-    its tableau :math:`C_\beta^{-1} [C \mid 1]` (:math:`C = [M^\top \mid I]`) is recomputed
-    from the data for the whole frontier at once (no drift), and every minimum-ratio pivot,
-    ties included, gives a neighbour. The feasible bases of a polytope are connected by such
-    pivots even when it is degenerate (the fact that reverse search rests on: Avis and
-    Fukuda 1992), so every vertex is reached; the work grows with the number of bases, not
-    with :math:`\binom{m+n}{m}`.
+    Breadth-first search over the graph of lexicographically feasible bases, one frontier at
+    a time: with slacks :math:`s = 1 - M^\top x`, a basis is a set of *n* of the
+    :math:`m + n` variables; its tableau :math:`C_\beta^{-1} [C \mid 1]`
+    (:math:`C = [M^\top \mid I]`) is recomputed from the data for the whole frontier at
+    once (no drift), and every pivot with the lexicographic minimum-ratio rule gives a
+    neighbour (see :func:`_neighbours`). These bases are the vertices of a symbolically
+    perturbed, simple polytope, connected by pivots, whose vertices map onto all vertices of
+    the real one (the device of reverse search: Avis and Fukuda 1992), so every vertex is
+    reached even when the polytope is degenerate; the work grows with the number of
+    vertices, not with :math:`\binom{m+n}{m}`.
 
     References
     ----------
