@@ -35,6 +35,8 @@ import numpy as np
 from sim.errors import ScenarioError
 from sim.game import Game, from_arrays
 
+MAX_PAYOFF = 1e15
+"""Largest payoff accepted in absolute value (as for numbers in scenario files)."""
 MAX_PROFILES = 10_000_000
 """Refuse files declaring more strategy profiles than this (before allocating)."""
 
@@ -110,7 +112,7 @@ class _Reader:
 
     def integer(self, key: str, expected: str, lo: int) -> int:
         tok = self.next(key, expected)
-        if not re.fullmatch(r"\d+", tok.text) or int(tok.text) < lo:
+        if not re.fullmatch(r"\d{1,18}", tok.text) or int(tok.text) < lo:
             self.fail(tok.line, key, f"expected {expected}, found {tok.text[:30]!r}")
         return int(tok.text)
 
@@ -120,12 +122,20 @@ class _Reader:
             self.fail(tok.line, key, f"expected a payoff (integer, decimal or p/q), found "
                       f"{tok.text[:30]!r}")
         num, _, den = tok.text.partition("/")
+        digits, _, exponent = num.lower().partition("e")
+        if len(digits) > 400 or len(den) > 400 or len(exponent.lstrip("+-")) > 3:
+            # Fraction("1e999999999") would build a billion-digit integer
+            self.fail(tok.line, key, f"expected a payoff of at most 400 digits and an "
+                      f"exponent below 1000, found {tok.text[:30]!r}...")
         value = Fraction(num)
         if den:
             if int(den) == 0:
                 self.fail(tok.line, key, f"expected a fraction with a non-zero denominator, "
                           f"found {tok.text!r}")
             value /= int(den)
+        if abs(value) > MAX_PAYOFF:
+            self.fail(tok.line, key, f"expected a payoff of at most {MAX_PAYOFF:g} in size, "
+                      f"found {tok.text[:30]!r}")
         return value
 
     def string_list(self, key: str, what: str) -> list[str]:
@@ -191,7 +201,11 @@ def _strategies(r: _Reader, n: int) -> list[list[str]]:
             labels.append(names)
     else:
         for _ in range(n):
-            labels.append([""] * r.integer("strategies", "a positive number of strategies", 1))
+            count = r.integer("strategies", "a positive number of strategies", 1)
+            if count > MAX_PROFILES:  # checked before the labels are allocated
+                r.fail(None, "strategies", f"a player has {count:,} strategies, over the "
+                       f"limit of {MAX_PROFILES:,} profiles")
+            labels.append([""] * count)
     tok = r.next("strategies", "'}' closing the strategies")
     if tok.text != "}":
         r.fail(tok.line, "strategies", f"expected one entry per player ({n}) and '}}', found "
