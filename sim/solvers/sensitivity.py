@@ -77,8 +77,6 @@ DEFAULT_POINTS = 21
 """Grid points of a swept variable when ``--vary NAME`` gives no count."""
 MAX_POINTS = 100_000
 """Default limit on the points of one sweep (``--max-points`` raises it)."""
-DEFAULT_LENGTH_DAYS = 90.0  # the Geneva truce runs 90 days (critical-0609, truce-0609)
-DEFAULT_PERIOD_DAYS = 7.0
 PROBABILITY_TOL = 1e-9
 
 
@@ -242,7 +240,7 @@ class Truce:
     periods: int
     survival: float | None = None
     survival_se: float | None = None
-    period_days: float = DEFAULT_PERIOD_DAYS
+    period_days: float = rp.DEFAULT_PERIOD_DAYS
     curve: tuple[float, ...] = ()  # P(unbroken) after 0..periods periods (simulated)
 
 
@@ -336,21 +334,12 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
     if body is None:
         return None
 
-    def get(key: str, default: float | None = None) -> float | None:
-        return _value(scenario, body[key], overrides) if body.get(key) is not None else default
-
-    length = get("length_days", DEFAULT_LENGTH_DAYS)
-    period = get("period_days", DEFAULT_PERIOD_DAYS)
-    if body.get("discount") is not None:
-        delta = rp.check_delta(get("discount"), "truce.discount")
-    else:
-        rate, renewal = get("annual_discount_rate"), get("renewal_probability")
-        if rate is None and renewal is None:
-            msg = "[truce] sets no discount factor"
-            raise InputError(msg)
-        delta = rp.check_delta(
-            rp.period_discount(rate or 0.0, 1.0 if renewal is None else renewal, period,
-                               renewal_days=length), "the per-period discount factor")
+    numbers = scenario.truce_numbers(overrides)
+    timing = rp.truce_timing(numbers)
+    length, period, delta = timing.length_days, timing.period_days, timing.delta
+    if delta is None:
+        msg = "[truce] sets no discount factor"
+        raise InputError(msg)
     truce = _index(scenario, game, body["profile"])
     escalation = _index(scenario, game, body.get("escalation"))
     pun_name = body.get("punishment") or "nash"
@@ -367,9 +356,10 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
         k = body.get("punishment_periods") or 3
         pair = parse_pair(settings.strategies, default_k=k)
         res = simulate_truce(small, pair, periods=periods, runs=settings.runs, rng=rng,
-                             noise_implementation=float(np.clip(get("noise_implementation", 0.0),
-                                                                0, 1)),
-                             noise_perception=float(np.clip(get("noise_perception", 0.0), 0, 1)),
+                             noise_implementation=float(np.clip(
+                                 numbers.get("noise_implementation", 0.0), 0, 1)),
+                             noise_perception=float(np.clip(
+                                 numbers.get("noise_perception", 0.0), 0, 1)),
                              delta=delta)
         survival, se = res.expiry, res.expiry_se
         curve = tuple(float(x) for x in res.survival)
