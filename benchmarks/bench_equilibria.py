@@ -4,7 +4,7 @@ Prints, for random integer games (payoffs 0..99, fixed seed) of sizes 4, 6, 8, 1
 the time per game of ``sim.solvers.equilibria.solve`` and of each reference method that is
 installed, the ratio (reference time / our time), and how many equilibria each found against
 ours, with the number of a reference's equilibria that ours missed (the target is 0
-everywhere). Then the pure-strategy scan's payoff cells per second on a 3000 x 3000 game, and
+everywhere) and of the profiles a reference reported that are not equilibria at all. Then the pure-strategy scan's payoff cells per second on a 3000 x 3000 game, and
 the whole-process time of ``tradesim --help`` against ``python -c "import numpy"``.
 
 References: nashpy (core dependency) ``vertex_enumeration`` and ``support_enumeration``; with
@@ -32,6 +32,7 @@ import numpy as np
 
 from sim.solvers.equilibria import solve
 from sim.solvers.pure import pure_best_response_mask
+from sim.solvers.verify import is_nash
 
 SIZES = (4, 6, 8, 10, 12)
 SEED = 20250609
@@ -87,11 +88,16 @@ def quantecon_support() -> Callable[[np.ndarray, np.ndarray], list[Profile]] | N
     return run
 
 
-def missed(reference: list[Profile], found: list[Profile], atol: float = 1e-6) -> int:
-    """How many reference equilibria are not within ``atol`` of one of ``found``."""
+def missed(reference: list[Profile], found: list[Profile], payoffs: np.ndarray,
+           atol: float = 1e-6) -> tuple[int, int]:
+    """``(missed, wrong)``: reference equilibria (verified within ``atol``) that are not
+    within ``atol`` of one of ``found``, and reference profiles that are not equilibria."""
     def close(p: Profile, q: Profile) -> bool:
-        return all(a.shape == b.shape and np.allclose(a, b, atol=atol) for a, b in zip(p, q, strict=True))
-    return sum(not any(close(r, f) for f in found) for r in reference)
+        return all(a.shape == b.shape and np.allclose(a, b, atol=atol)
+                   for a, b in zip(p, q, strict=True))
+    real = [r for r in reference if is_nash(payoffs, r, tol=atol)]
+    return (sum(not any(close(r, f) for f in found) for r in real),
+            len(reference) - len(real))
 
 
 def timed(fn: Callable, A: np.ndarray, B: np.ndarray) -> tuple[float, list[Profile]]:
@@ -113,8 +119,10 @@ def equilibrium_table(games_per_size: int, full: bool) -> None:
     rng = np.random.default_rng(SEED)
     print(f"Random games, payoffs 0..99 (seed {SEED}), {games_per_size} per size; "
           "time per game; ratio = reference time / ours; found = equilibria found by the "
-          "reference / by ours; missed = reference equilibria ours did not find")
-    print(f"{'n':>3} {'method':<18} {'s/game':>9} {'ratio':>9} {'found':>9} {'missed':>7}")
+          "reference / by ours; missed = reference equilibria ours did not find; wrong = "
+          "profiles a reference reported that are not equilibria (checked to 1e-6)")
+    print(f"{'n':>3} {'method':<18} {'s/game':>9} {'ratio':>9} {'found':>9} {'missed':>7} "
+          f"{'wrong':>6}")
     for n in SIZES:
         games = [(rng.integers(0, 100, (n, n)).astype(float),
                   rng.integers(0, 100, (n, n)).astype(float)) for _ in range(games_per_size)]
@@ -132,9 +140,12 @@ def equilibrium_table(games_per_size: int, full: bool) -> None:
             runs = [timed(fn, A, B) for A, B in games]
             t = sum(r[0] for r in runs) / len(games)
             found = sum(len(r[1]) for r in runs)
-            miss = sum(missed(r[1], b[1]) for r, b in zip(runs, base, strict=True))
+            counts = [missed(r[1], b[1], np.array(g)) for r, b, g in zip(runs, base, games,
+                                                                          strict=True)]
+            miss = sum(c[0] for c in counts)
+            wrong = sum(c[1] for c in counts)
             print(f"{n:>3} {name:<18} {t:>9.4f} {t / t_ours:>9.1f} {found:>4}/{n_ours:<4} "
-                  f"{miss:>7}")
+                  f"{miss:>7} {wrong:>6}")
 
 
 def pure_scan(n: int = 3000) -> None:
