@@ -74,7 +74,9 @@ class EquilibriumSet:
 
     ``complete`` is true only when the method guarantees that every extreme equilibrium was
     found; ``message`` then says why not. ``components[c]`` lists the indices (into
-    ``equilibria``) of the extreme equilibria of connected component *c*.
+    ``equilibria``) of the extreme equilibria of connected component *c*; it is empty when
+    the method cannot tell (every method but vertex enumeration), and each equilibrium's
+    ``component`` is then its own index.
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -320,6 +322,8 @@ def _sorted_with_components(result: EquilibriumSet,
         equilibria.append(replace(result.equilibria[k], component=comp))
     components = tuple(tuple(i for i, eq in enumerate(equilibria) if eq.component == c)
                        for c in range(len(renumber)))
+    if keys is None:
+        components = ()   # the method cannot tell which equilibria are connected
     return replace(result, equilibria=tuple(equilibria), components=components)
 
 
@@ -377,6 +381,6 @@ def _make_exact(result: EquilibriumSet, game: tuple) -> EquilibriumSet:
     kept = [replace(eq, component=renumber.setdefault(eq.component, len(renumber)))
             for eq in kept]
     components = tuple(tuple(i for i, eq in enumerate(kept) if eq.component == c)
-                       for c in range(len(renumber)))
+                       for c in range(len(renumber))) if result.components else ()
     return replace(result, equilibria=tuple(kept), exact=True, message=message,
                    complete=result.complete and not dropped, components=components)
