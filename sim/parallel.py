@@ -41,6 +41,8 @@ Progress = Callable[[int], None]
 """Called with the number of tasks done so far."""
 
 _WORKER: dict[str, Any] = {}
+CONNECT_TIMEOUT = "30s"
+"""How long to try reaching a Dask scheduler given by address."""
 
 
 def available_cores() -> int:
@@ -166,7 +168,7 @@ def _run_dask(fn: Callable[[C, T], R], context: C, tasks: list[T], scheduler: An
         raise InputError(msg) from None
     own = not isinstance(scheduler, Client)
     try:
-        client = Client(scheduler, timeout="10s") if own else scheduler
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT) if own else scheduler
     except OSError as exc:
         msg = f"--scheduler: cannot reach the Dask scheduler at {scheduler} ({exc})"
         raise InputError(msg) from None

@@ -89,11 +89,21 @@ def test_sweep_identical_with_one_and_two_workers():
 @pytest.fixture(scope="module")
 def cluster():
     pytest.importorskip("distributed", reason="the dask extra (dask[distributed]) is absent")
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as c:
-        yield c
+    # a loaded 2-core machine can be slow to start worker processes: allow time, retry once
+    with dask.config.set({"distributed.comm.timeouts.connect": "60s"}):
+        for attempt in (1, 2):
+            try:
+                c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                 dashboard_address=None)
+                break
+            except (OSError, TimeoutError) as exc:
+                if attempt == 2:
+                    pytest.skip(f"could not start a Dask LocalCluster here ({exc})")
+        with c:
+            yield c
 
 
 def test_sweep_identical_on_a_dask_local_cluster(cluster):
@@ -129,8 +139,9 @@ def test_sweep_command_gives_the_same_files_on_dask(cluster, tmp_path):
     assert docs[0]["tipping_points"]  # the truce stops holding at t = 6 on every noise row
 
 
-def test_unreachable_scheduler_is_one_clear_error():
+def test_unreachable_scheduler_is_one_clear_error(monkeypatch):
     pytest.importorskip("distributed", reason="the dask extra (dask[distributed]) is absent")
+    monkeypatch.setattr("sim.parallel.CONNECT_TIMEOUT", "2s")
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         run_tasks(_draw, 0, [(0, np.random.SeedSequence(0))],
                   scheduler="tcp://127.0.0.1:9")
