@@ -157,12 +157,18 @@ def parse_move(text: str, game: Any, side: int, truce: tuple[int, int],
         return truce[side]
     if t == BREACH:
         return breach[side]
-    if "=" not in t or game.levers[side] == ("strategy",):
+    if game.levers[side] == ("strategy",):
         return None
     choice = game.lever_choice(side, truce[side])
     levers = {lv.lower(): lv for lv in game.levers[side]}
     for part in t.split(","):
         lever, _, level = (x.strip() for x in part.partition("="))
+        if not level:  # a bare level name, if exactly one of the side's levers has it
+            owners = [lv for k, lv in enumerate(game.levers[side])
+                      if lever in {x.lower() for x in game.levels[side][k]}]
+            if len(owners) != 1:
+                return None
+            lever, level = owners[0].lower(), lever
         if lever not in levers:
             return None
         k = game.levers[side].index(levers[lever])
@@ -188,7 +194,7 @@ def move_help(game: Any, side: int, truce: tuple[int, int], breach: tuple[int, i
     lever = game.levers[side][0]
     level = next(lv for lv in game.levels[side][0] if lv != choice[lever])
     return (f"comply, breach, or lever=level changes to the truce, e.g. '{lever}={level}' "
-            f"(levers: {', '.join(game.levers[side])})")
+            f"or just '{level}' (levers: {', '.join(game.levers[side])})")
 
 
 def describe(game: Any, side: int, strategy: int, truce: tuple[int, int],
@@ -469,7 +475,7 @@ def _summary(st: Setup, match: Match, human: tuple[int, ...]) -> None:
     totals = match.totals()
     echo = typer.echo
     echo("")
-    echo(f"Score after {n} rounds: {_pair(game, totals)}.")
+    echo(f"Score after {n} round{'' if n == 1 else 's'}: {_pair(game, totals)}.")
     plays = ", ".join(
         "/".join(_short(game, i, r.moves[i].played, st) for i in (0, 1)) for r in match.rounds)
     echo(f"Moves ({game.players[0]}/{game.players[1]}): {plays}.")

@@ -90,7 +90,7 @@ def test_end_of_input_reports_the_rounds_played():
     assert r.exit_code == 2
     assert r.stderr.strip() == ("error: standard input ended after 1 of 3 rounds; expected "
                                 "one move per line")
-    assert "Score after 1 rounds: US 3, China 3." in r.stdout
+    assert "Score after 1 round: US 3, China 3." in r.stdout
     assert "Traceback" not in r.output
 
 
@@ -181,3 +181,11 @@ def test_installed_script_with_the_issue_command(tmp_path):
                           timeout=120, env={**os.environ, "COLUMNS": "100"})
     assert done.returncode == 0, done.stderr
     assert "Score after 3 rounds: US 11, China 6." in done.stdout
+
+
+def test_a_bare_level_name_sets_the_lever_that_has_it():
+    chicken = str(ROOT / "scenarios/classroom/tariff-chicken.toml")
+    r = run([chicken, "--two-player", "--rounds", "1"], "escalate\nhold\n")
+    assert r.exit_code == 0, r.output
+    assert "US     breach: us_tariff=escalate" in r.stdout
+    assert "Score after 1 round: US 2, China -3." in r.stdout
