@@ -318,7 +318,7 @@ def validate(
 @app.command()
 @guarded
 def show(
-    file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    file: Annotated[Path, typer.Argument(help="Scenario (.toml) or Gambit game (.nfg).")],
     rows: Annotated[int, typer.Option(help="Most payoff rows to print.")] = 60,
 ) -> None:
     """Show players, levers (each value with its source) and the payoff table.
@@ -328,8 +328,6 @@ def show(
     from sim.report import show_text
 
     sc, game = load_any(file)
-    if sc is None:
-        raise fail(f"{file}: `show` takes a scenario file (.toml)")
     typer.echo(show_text(sc, game, max_rows=rows), nl=False)
 
 

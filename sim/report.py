@@ -192,8 +192,30 @@ def inputs_markdown(scenario: Scenario) -> list[str]:
     return lines
 
 
-def show_text(scenario: Scenario, game: Game, *, max_rows: int = 60) -> str:
-    """`tradesim show`: players, levers with each level's value and source, payoff table."""
+def payoff_table(game: Game, max_rows: int) -> list[str]:
+    """Lines ``profile  ->  payoffs``, at most ``max_rows`` of them."""
+    lines = ["Payoffs (" + ", ".join(game.players) + "):"]
+    for rows, idx in enumerate(np.ndindex(*game.shape)):
+        if rows >= max_rows:
+            total = int(np.prod(game.shape))
+            lines.append(f"  … {total - rows} more profiles (use `tradesim export` for all)")
+            break
+        pays = ", ".join(fmt(game.payoffs[(k, *idx)]) for k in range(len(game.players)))
+        lines.append(f"  {game.profile_label(idx)}  ->  {pays}")
+    return lines
+
+
+def show_text(scenario: Scenario | None, game: Game, *, max_rows: int = 60) -> str:
+    """`tradesim show`: players, levers with each level's value and source, payoff table.
+
+    With ``scenario=None`` (a Gambit ``.nfg`` game) it shows the players, their strategies
+    and the payoff table only.
+    """
+    if scenario is None:
+        lines = [game.name, ""]
+        lines += [f"{p}: {', '.join(game.strategies[i])}" for i, p in enumerate(game.players)]
+        lines += ["", *payoff_table(game, max_rows)]
+        return "\n".join(lines).rstrip() + "\n"
     lines = [f"{scenario.title} ({scenario.name})", ""]
     for p in scenario.players:
         lines.append(f"{p.name}" + (f" — {p.description}" if p.description else ""))
@@ -206,14 +228,7 @@ def show_text(scenario: Scenario, game: Game, *, max_rows: int = 60) -> str:
                 lines.append(f"    {level} = {value:g}{origin}")
         lines.append("")
     lines += [payoff_origin(scenario, p) for p in game.players]
-    lines += ["", "Payoffs (" + ", ".join(game.players) + "):"]
-    for rows, idx in enumerate(np.ndindex(*game.shape)):
-        if rows >= max_rows:
-            total = int(np.prod(game.shape))
-            lines.append(f"  … {total - rows} more profiles (use `tradesim export` for all)")
-            break
-        pays = ", ".join(fmt(game.payoffs[(k, *idx)]) for k in range(len(game.players)))
-        lines.append(f"  {game.profile_label(idx)}  ->  {pays}")
+    lines += ["", *payoff_table(game, max_rows)]
     lines.append("")
     lines += inputs_markdown(scenario)
     return "\n".join(lines).rstrip() + "\n"

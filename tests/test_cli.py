@@ -179,3 +179,11 @@ def test_london_equilibria_complete_and_verified():
     for eq in doc["equilibria"]:
         x, y = (np.array(eq["strategies"][p]) for p in doc["players"])
         assert is_equilibrium(game.A, game.B, x, y, tol=1e-7)
+
+
+def test_show_and_solve_a_gambit_game():
+    shown = invoke("show", DATA / "pd.nfg")
+    assert shown.exit_code == 0, shown.output
+    assert "Row: cooperate | Column: defect  ->  0, 5" in shown.stdout
+    solved = invoke("solve", DATA / "pd.nfg")
+    assert "1. Row plays defect; Column plays defect — payoffs: Row 1, Column 1" in solved.stdout
