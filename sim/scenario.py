@@ -776,8 +776,11 @@ class _Validator:
         bad_lo = lo is not None and (number <= lo if open_lo else number < lo)
         bad_hi = hi is not None and (number >= hi if open_hi else number > hi)
         if bad_lo or bad_hi:
-            left, right = "(" if open_lo else "[", ")" if open_hi else "]"
-            self.err(key, f"{number:g} is outside {left}{lo:g}, {hi:g}{right}")
+            left = "(" if open_lo or lo is None else "["
+            right = ")" if open_hi or hi is None else "]"
+            low = "-inf" if lo is None else f"{lo:g}"
+            high = "inf" if hi is None else f"{hi:g}"
+            self.err(key, f"{number:g} is outside {left}{low}, {high}{right}")
             return None
         return out
 

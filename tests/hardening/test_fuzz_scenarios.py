@@ -265,3 +265,14 @@ def test_deeply_nested_toml_is_a_clean_error(tmp_path, depth, kind):
     path = tmp_path / "deep.toml"
     path.write_text(text)
     assert check_clean(path, need_key=False) == "error"
+
+
+def test_a_truce_length_of_zero_from_a_fact_is_a_clean_error(tmp_path):
+    # found by the fuzzer: a bound of None was formatted with :g
+    text = (ROOT / "tests" / "data" / "small.toml").read_text()
+    text = text.replace('peak = { value = 145,', 'peak = { value = 0,')
+    text += 'length_days = "peak"\n'
+    path = tmp_path / "zero.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioErrors, match=r"\[truce.length_days\] 0 is outside \(0, inf\)"):
+        load_scenario(path)
