@@ -25,6 +25,8 @@ _LAZY = {
     "analyse": "sim.api",
     "truce": "sim.api",
     "bargain": "sim.api",
+    "sweep": "sim.api",
+    "compare": "sim.api",
     "Equilibria": "sim.api",
     "Analysis": "sim.api",
     "Report": "sim.api",

@@ -35,9 +35,11 @@ __all__ = [
     "analyse",
     "bargain",
     "build_game",
+    "compare",
     "load_game",
     "load_scenario",
     "solve",
+    "sweep",
     "truce",
 ]
 
@@ -286,6 +288,8 @@ class Report(Mapping[str, Any]):
             return _truce_html(self._data)
         if self.kind == "bargain":
             return _bargain_html(self._data)
+        if self.kind == "compare":
+            return _compare_html(self._data)
         return f"<pre>{html.escape(self._text)}</pre>"  # pragma: no cover
 
 
@@ -322,6 +326,15 @@ def _bargain_html(r: Mapping[str, Any]) -> str:
                   f"Bargaining: {r['scenario']}")
 
 
+def _compare_html(r: Mapping[str, Any]) -> str:
+    rows = [[x["scenario"], x["n_equilibria"], *(x["payoffs"].get(p) for p in x["players"]),
+             None if x["truce"] is None else x["truce"].get("delta_star"),
+             None if x["truce"] is None else x["truce"].get("survival")]
+            for x in r["scenarios"]]
+    return _table(["scenario", "equilibria", "payoff (1st player)", "payoff (2nd player)",
+                   "delta*", "P(intact at expiry)"], rows, "Scenarios side by side")
+
+
 def truce(source: Scenario | str | Path, *, delta: float | None = None,
           noise_implementation: float | None = None, noise_perception: float | None = None,
           strategies: Sequence[str] | None = None, punishment: str | None = None,
@@ -351,3 +364,31 @@ def bargain(source: Scenario | str | Path, *, disagreement: str | None = None,
                     tie_rule=tie_rule)
     data = bg.analyse(sc, game, s)
     return Report("bargain", data, bg.render_table(data))
+
+
+def sweep(source: Scenario | str | Path, vary: Sequence[str], *, seed: int = 0,
+          runs: int = 1000, strategies: str = "grim", tol: float | None = None,
+          workers: int | None = 1) -> Report:
+    """Sensitivity sweep and tipping points, as ``tradesim sweep`` (``vary`` holds the
+    ``NAME=LO:HI:N`` specs; one local process unless ``workers`` says otherwise)."""
+    from sim.commands import sweep as sw
+
+    p = sw.plan(_scenario(source), list(vary), seed=seed, workers=workers, runs=runs,
+                strategies=strategies, tol=tol)
+    data = sw.run_sweep(p)
+    return Report("sweep", data, sw.render_table(data))
+
+
+def compare(sources: Sequence[Scenario | str | Path], *, runs: int = 5000,
+            strategies: str = "grim", seed: int = 0) -> Report:
+    """Several scenarios side by side, as ``tradesim compare`` (same seeds, same numbers)."""
+    from sim import parallel
+    from sim.commands import compare as cp
+
+    scenarios = [_scenario(s) for s in sources]
+    seeds = parallel.task_seeds(seed, len(scenarios))
+    rows = [cp.compare_one(sc, runs=runs, strategies=strategies, seed=ss)
+            for sc, ss in zip(scenarios, seeds, strict=True)]
+    public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+    data = {"seed": seed, "runs": runs, "strategies": strategies, "scenarios": public}
+    return Report("compare", data, cp.render_table(rows))

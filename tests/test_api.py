@@ -93,3 +93,25 @@ def test_from_arrays_games_can_be_solved():
     g = sim.from_arrays([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]], name="pennies")
     (eq,) = sim.solve(g)
     assert eq.strategies["Player 1"] == pytest.approx([0.5, 0.5])
+
+
+def test_sweep_finds_the_chicken_deal_tipping_point():
+    r = sim.sweep(ROOT / "scenarios/classroom/tariff-chicken.toml", ["war_cost_us=4:15:6"],
+                  runs=0)
+    assert "Tipping points" in str(r)
+    assert r.to_dict()["tipping_points"]
+
+
+def test_compare_matches_the_cli_json(tmp_path):
+    files = [str(PD), str(ROOT / "scenarios/classroom/tariff-chicken.toml")]
+    cli = CliRunner().invoke(app, ["compare", *files, "--runs", "200", "--format", "json",
+                                   "--no-figures", "--out", str(tmp_path), "--workers", "1"])
+    assert cli.exit_code == 0, cli.output
+    r = sim.compare(files, runs=200)
+    ours, theirs = r.to_dict()["scenarios"], json.loads(cli.stdout)["scenarios"]
+    for a, b in zip(ours, theirs, strict=True):
+        assert a["n_equilibria"] == b["n_equilibria"]
+        assert a["truce"]["delta_star"] == pytest.approx(b["truce"]["delta_star"])
+        assert a["truce"]["survival"] == pytest.approx(b["truce"]["survival"])  # same seeds
+    assert ours[0]["truce"]["delta_star"] == pytest.approx(0.5)
+    assert "<table>" in r._repr_html_()
