@@ -1,0 +1,16 @@
+"""Test-suite configuration.
+
+Under CI (``CI=true``) hypothesis runs derandomized: every CI run tries the same examples, so
+a red run is reproducible and never a matter of luck. Local runs stay random (and keep a
+database of failures in ``.hypothesis/``), which is where new counter-examples are found;
+``HYPOTHESIS_PROFILE=ci`` gives a local run the CI behaviour.
+"""
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+profile = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else None)
+if profile:
+    settings.load_profile(profile)
