@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import shlex
 import signal
 import sys
@@ -80,6 +81,7 @@ INTERNAL_ERROR = 4
 RESULTS_FILES = ("summary.md", "report.html", "figures")  # besides results.json
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 TERMINATED = 143  # 128 + SIGTERM
+BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`tradesim show ... | head`)
 _state: dict[str, Any] = {"debug": False}
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -119,6 +121,12 @@ def guarded(fn: F) -> F:
             what, code = (("terminated", TERMINATED) if isinstance(exc, Terminated)
                           else ("interrupted", INTERRUPTED))
             raise fail(f"{what}; no partial results were written", code) from None
+        except BrokenPipeError:
+            # the reader closed the pipe: stop quietly, and keep Python's exit-time flush of
+            # stdout from raising again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(BROKEN_PIPE) from None
         except Exception as exc:
             if _state["debug"]:
                 raise

@@ -187,3 +187,14 @@ def test_show_and_solve_a_gambit_game():
     assert "Row: cooperate | Column: defect  ->  0, 5" in shown.stdout
     solved = invoke("solve", DATA / "pd.nfg")
     assert "1. Row plays defect; Column plays defect — payoffs: Row 1, Column 1" in solved.stdout
+
+
+def test_closed_output_pipe_stops_quietly():
+    exe = shutil.which("tradesim", path=str(Path(sys.executable).parent))
+    proc = subprocess.Popen([exe, "show", str(ROOT / "scenarios/london-2025.toml"), "--rows",
+                             "1000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader goes away at once, as `| head` does
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait() == 141
+    assert err == ""
