@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,28 +15,7 @@ from sim.scenario import parse_scenario
 from sim.solvers import sensitivity as sv
 
 # the prisoner's dilemma of tests/solvers/test_sensitivity.py: temptation t, noise slip
-PD_TOML = """
-[scenario]
-name = "pd-t"
-[assumptions]
-t = { value = 5, range = [3.5, 8], why = "temptation" }
-slip = { value = 0.05, range = [0, 0.2], why = "noise" }
-[players.Row.levers.m]
-levels = { cooperate = 0, defect = 1 }
-[players.Col.levers.n]
-levels = { cooperate = 0, defect = 1 }
-[payoffs]
-Row = "(1-m)*(1-n)*3 + m*(1-n)*t + m*n*1"
-Col = "(1-m)*(1-n)*3 + n*(1-m)*t + m*n*1"
-[profiles]
-truce = { Row = { m = "cooperate" }, Col = { n = "cooperate" } }
-[truce]
-profile = "truce"
-discount = 0.6
-length_days = 70
-period_days = 7
-noise_implementation = "slip"
-"""
+PD_TOML = (Path(__file__).parent / "data" / "pd-temptation.toml").read_text()
 PD = parse_scenario(tomllib.loads(PD_TOML), text=PD_TOML)
 SETTINGS = sv.Settings(runs=300)
 

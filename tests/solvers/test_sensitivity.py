@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,28 +19,7 @@ from sim.solvers import sensitivity as sv
 # is sustainable iff (t - 3)/(t - 1) <= 0.6, i.e. t <= 6. With d = (1, 1), the Nash deal
 # is (3, 3) while (3, 3) is a vertex of the hull of {(3,3), (t,0), (0,t)} (t < 6) and the
 # even lottery of (C,D) and (D,C) once (3, 3) falls below the line x + y = t (t > 6).
-PD_TOML = """
-[scenario]
-name = "pd-t"
-[assumptions]
-t = { value = 5, range = [3.5, 8], why = "temptation" }
-slip = { value = 0.05, range = [0, 0.2], why = "noise" }
-[players.Row.levers.m]
-levels = { cooperate = 0, defect = 1 }
-[players.Col.levers.n]
-levels = { cooperate = 0, defect = 1 }
-[payoffs]
-Row = "(1-m)*(1-n)*3 + m*(1-n)*t + m*n*1"
-Col = "(1-m)*(1-n)*3 + n*(1-m)*t + m*n*1"
-[profiles]
-truce = { Row = { m = "cooperate" }, Col = { n = "cooperate" } }
-[truce]
-profile = "truce"
-discount = 0.6
-length_days = 70
-period_days = 7
-noise_implementation = "slip"
-"""
+PD_TOML = (Path(__file__).parent.parent / "data" / "pd-temptation.toml").read_text()
 
 # Row gains w - 0.37 from "yes" whatever Col does; Col matches Row (gains m - 0.5 from yes).
 # (yes, yes) is the unique equilibrium for w > 0.37, (no, no) for w < 0.37.
