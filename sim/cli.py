@@ -130,6 +130,10 @@ def guarded(fn: F) -> F:
         except Exception as exc:
             if _state["debug"]:
                 raise
+            signalled = _signal_behind(exc)
+            if signalled is not None:  # e.g. SIGTERM during an import: "initialization failed"
+                what, code = signalled
+                raise fail(f"{what}; no partial results were written", code) from None
             raise fail(f"internal error ({type(exc).__name__}: {exc}); rerun with --debug "
                        "for the traceback and report it on the project's issue tracker",
                        INTERNAL_ERROR) from None
@@ -151,6 +155,7 @@ def _main(
 ) -> None:
     """Game-theoretic negotiation simulator."""
     _state["debug"] = debug
+    _state["terminated"] = False
     _state["max_cells"] = None
     _set_limit(ctx, "sim.game", "MAX_CELLS", max_cells)
     _set_limit(ctx, "sim.solvers.truce", "MAX_RUN_PERIODS", max_run_periods)
@@ -168,7 +173,27 @@ def _set_limit(ctx: typer.Context, module: str, name: str, value: int | None) ->
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
+    _state["terminated"] = True
     raise Terminated
+
+
+def _signal_behind(exc: BaseException) -> tuple[str, int] | None:
+    """Was ``exc`` caused by Ctrl-C or SIGTERM arriving mid-operation?
+
+    A signal's exception raised inside an import or a C extension can surface as another
+    exception (``ImportError: initialization failed``); the handler's flag and the
+    exception chain tell.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, Terminated):
+            return "terminated", TERMINATED
+        if isinstance(seen, KeyboardInterrupt):
+            return "interrupted", INTERRUPTED
+        seen = seen.__cause__ or seen.__context__
+    if _state.get("terminated"):
+        return "terminated", TERMINATED
+    return None
 
 
 def _terminate_cleanly() -> None:
