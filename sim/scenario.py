@@ -798,6 +798,15 @@ class _Validator:
             return value
         return self.profile(value, key, players)
 
+    def point(self, value: Any, key: str, profiles: Mapping[str, Profile]) -> Any:
+        """``'nash'``, ``'minmax'`` or a profile name: a punishment or disagreement point."""
+        if not isinstance(value, str) or (
+            value not in {"nash", "minmax"} and value not in profiles
+        ):
+            self.err(key, f"got {value!r}; expected 'nash', 'minmax' or a profile name "
+                          "from [profiles]")
+        return value
+
     def truce(
         self,
         raw: Any,
@@ -835,13 +844,7 @@ class _Validator:
         for k in sorted(_PROBABILITY_KEYS & set(body)):
             out[k] = self.ref(body[k], f"truce.{k}", quantities, lo=0, hi=1)
         if "punishment" in body:
-            pun = body["punishment"]
-            if not isinstance(pun, str) or (pun not in {"nash", "minmax"} and pun not in profiles):
-                self.err(
-                    "truce.punishment",
-                    f"got {pun!r}; expected 'nash', 'minmax' or a profile name from [profiles]",
-                )
-            out["punishment"] = pun
+            out["punishment"] = self.point(body["punishment"], "truce.punishment", profiles)
         if "punishment_periods" in body:
             k = body["punishment_periods"]
             if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -866,13 +869,9 @@ class _Validator:
         names = {p.name for p in players}
         levers = {lv.name for p in players for lv in p.levers}
         if "disagreement" in body:
-            d = body["disagreement"]
-            if not isinstance(d, str) or (d not in {"nash", "minmax"} and d not in profiles):
-                self.err(
-                    "bargaining.disagreement",
-                    f"got {d!r}; expected 'nash', 'minmax' or a profile name",
-                )
-            out["disagreement"] = d
+            out["disagreement"] = self.point(
+                body["disagreement"], "bargaining.disagreement", profiles
+            )
         if "outside_options" in body:
             opts = self.table(body["outside_options"], "bargaining.outside_options")
             self.unknown(opts, names, "bargaining.outside_options")
