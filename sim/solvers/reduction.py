@@ -39,13 +39,8 @@ def solve_reduced(
     ``method="pure"`` and games too large for the dominance check are solved as they are.
     """
     payoffs = np.asarray(payoffs, dtype=float)
-    if method == "pure":
-        return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs)
-    try:
-        elim = iterated_elimination(payoffs, tol=tol)
-    except LimitError:
-        return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs)
-    if not elim.removed:
+    elim = None if method == "pure" else _eliminate(payoffs, tol)
+    if elim is None or not elim.removed:
         return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs)
     keep = np.ix_(*[list(s) for s in elim.surviving])
     sub = payoffs[(slice(None), *keep)]
@@ -54,6 +49,14 @@ def solve_reduced(
         sub_exact = np.asarray(exact_payoffs, dtype=object)[(slice(None), *keep)].tolist()
     result = solve(sub, method=method, exact=exact, tol=tol, exact_payoffs=sub_exact)
     return _embed(result, elim, payoffs.shape[1:])
+
+
+def _eliminate(payoffs: np.ndarray, tol: float) -> Elimination | None:
+    """IESDS, or ``None`` when the game is too large for the dominance check."""
+    try:
+        return iterated_elimination(payoffs, tol=tol)
+    except LimitError:
+        return None
 
 
 def _embed(result: EquilibriumSet, elim: Elimination, shape: tuple[int, ...]) -> EquilibriumSet:
