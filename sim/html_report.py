@@ -129,36 +129,37 @@ def figure_html(path: Path) -> str:
             f"<figcaption>{name}</figcaption></figure>")
 
 
+def _table(anchor: str, title: str, headers: tuple[str, ...], rows) -> str:
+    """A headed HTML table; ``rows`` hold cells that are already escaped."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (f"<h2 id='{anchor}'>{title}</h2><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
 def inputs_html(scenario: Scenario) -> str:
     """Sources, facts (with sources) and assumptions (with ranges) as HTML tables."""
     parts = []
     if scenario.sources:
-        rows = "".join(
-            f"<tr><td><code>{html.escape(s.id)}</code></td><td>{html.escape(s.outlet)}</td>"
-            f"<td>{html.escape(s.date)}</td><td>{html.escape(s.title)}</td>"
-            f"<td>{html.escape(s.reliability)}</td><td>{html.escape(s.url)}</td></tr>"
-            for s in scenario.sources.values())
-        parts.append("<h2 id='sources'>Sources</h2><table><thead><tr><th>id</th><th>outlet</th>"
-                     "<th>date</th><th>title</th><th>reliability</th><th>address</th></tr>"
-                     f"</thead><tbody>{rows}</tbody></table>")
+        parts.append(_table("sources", "Sources",
+                            ("id", "outlet", "date", "title", "reliability", "address"),
+                            ((f"<code>{html.escape(s.id)}</code>", *map(html.escape, (
+                                s.outlet, s.date, s.title, s.reliability, s.url)))
+                             for s in scenario.sources.values())))
     if scenario.facts:
-        rows = "".join(
-            f"<tr><td><code>{html.escape(q.name)}</code></td><td>{q.value:g}</td>"
-            f"<td>{html.escape(q.unit)}</td><td>{html.escape(', '.join(q.sources))}</td>"
-            f"<td>{html.escape(' '.join(q.note.split()))}</td></tr>"
-            for q in scenario.facts.values())
-        parts.append("<h2 id='facts'>Facts (reported numbers)</h2><table><thead><tr>"
-                     "<th>name</th><th>value</th><th>unit</th><th>sources</th><th>note</th>"
-                     f"</tr></thead><tbody>{rows}</tbody></table>")
+        parts.append(_table("facts", "Facts (reported numbers)",
+                            ("name", "value", "unit", "sources", "note"),
+                            ((f"<code>{html.escape(q.name)}</code>", f"{q.value:g}",
+                              html.escape(q.unit), html.escape(", ".join(q.sources)),
+                              html.escape(" ".join(q.note.split())))
+                             for q in scenario.facts.values())))
     if scenario.assumptions:
-        rows = "".join(
-            f"<tr><td><code>{html.escape(q.name)}</code></td><td>{q.value:g}</td>"
-            f"<td>{_range(q.range)}</td><td>{html.escape(q.unit)}</td>"
-            f"<td>{html.escape(' '.join(q.why.split()))}</td></tr>"
-            for q in scenario.assumptions.values())
-        parts.append("<h2 id='assumptions'>Assumptions (judgement calls, with ranges)</h2>"
-                     "<table><thead><tr><th>name</th><th>value</th><th>range</th><th>unit</th>"
-                     f"<th>why</th></tr></thead><tbody>{rows}</tbody></table>")
+        parts.append(_table("assumptions", "Assumptions (judgement calls, with ranges)",
+                            ("name", "value", "range", "unit", "why"),
+                            ((f"<code>{html.escape(q.name)}</code>", f"{q.value:g}",
+                              _range(q.range), html.escape(q.unit),
+                              html.escape(" ".join(q.why.split())))
+                             for q in scenario.assumptions.values())))
     if scenario.contradictions:
         items = "".join(f"<li>{html.escape(' '.join(c.split()))}</li>"
                         for c in scenario.contradictions)
