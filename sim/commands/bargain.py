@@ -162,7 +162,7 @@ def analyse(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
         "rubinstein": _rubinstein_json(game, space, base.point, s),
         "outside_options": _options_json(game, space, base.point, s),
         "linkage": _linkage_json(game, space, d.point, s, profiles, result),
-        "move_order": _move_order_json(game, s, base.profiles[0] if base.profiles else None),
+        "move_order": _move_order_json(game, s, base),
     }
     return report
 
@@ -196,7 +196,8 @@ def _disagreement_json(game: Game, s: Settings, base: bg.Disagreement,
                        d: bg.Disagreement) -> dict[str, Any]:
     return {
         "spec": s.disagreement, "kind": base.kind,
-        "profile": game.profile_label(base.profiles[0]) if base.profiles else None,
+        "profile": game.profile_label(base.profiles[0]) if len(base.profiles) == 1 else None,
+        "profiles": [game.profile_label(p) for p in base.profiles],
         "base": _pair(game, base.point), "point": _pair(game, d.point), "note": d.note,
         "outside_options": {p: {"value": _num(o), "source": ref}
                             for p, o, ref in zip(game.players, s.options, s.option_refs,
@@ -418,8 +419,10 @@ def _nash_product_profile(space: bg.PayoffSpace, d: np.ndarray) -> tuple[int, in
     return space.profile(int(np.argmax(score)))
 
 
-def _move_order_json(game: Game, s: Settings,
-                     status_quo: tuple[int, int] | None) -> dict[str, Any]:
+def _move_order_json(game: Game, s: Settings, base: bg.Disagreement) -> dict[str, Any]:
+    """Each move order's outcome, counted from the label-free status quo
+    (:func:`sim.solvers.bargaining.status_quo`); commitment is valued against each side's
+    worst simultaneous pure equilibrium (:func:`sim.solvers.bargaining.equilibrium_floor`)."""
     from sim.solvers import bargaining as bg
     from sim.solvers import sequential as sq
     orders = sq.standard_orders(game, s.issues or None)
@@ -430,8 +433,11 @@ def _move_order_json(game: Game, s: Settings,
     a, b = game.players
     lead = [results[f"{a} first"], results[f"{b} first"]]
     equilibria = bg.pure_nash(game.A, game.B)
-    if status_quo is None and equilibria:
-        status_quo = min(equilibria, key=lambda e: (game.A[e] + game.B[e], e))
+    floor = bg.equilibrium_floor(game.A, game.B) if equilibria else None
+    if base.kind == "profile":
+        status_quo = bg.status_quo(game.A, game.B, base)
+    else:
+        status_quo = None if floor is None else bg.status_quo(game.A, game.B, floor)
     out: dict[str, Any] = {
         "tie_rule": s.tie_rule,
         "status_quo": None if status_quo is None else game.profile_label(status_quo),
@@ -444,11 +450,13 @@ def _move_order_json(game: Game, s: Settings,
         "simultaneous": [_profile_json(game, e) for e in equilibria],
         "first_mover_value": _pair(game, sq.first_mover_value(lead)),
     }
-    if equilibria:
-        ref = min(equilibria, key=lambda e: (game.A[e] + game.B[e], e))
+    if floor is not None:
+        ref = bg.status_quo(game.A, game.B, floor)
         out["commitment_value"] = {
-            "reference_equilibrium": game.profile_label(ref),
-            **_pair(game, [lead[0].payoffs[0] - game.A[ref], lead[1].payoffs[1] - game.B[ref]]),
+            "reference_equilibrium": None if ref is None else game.profile_label(ref),
+            "reference": _pair(game, floor.point),
+            **_pair(game, [lead[0].payoffs[0] - floor.point[0],
+                           lead[1].payoffs[1] - floor.point[1]]),
         }
     return out
 
@@ -480,11 +488,16 @@ def render_table(report: Mapping[str, Any]) -> str:
 
 def _disagreement_lines(r: Mapping[str, Any]) -> list[str]:
     d = r["disagreement"]
-    what = {"nash": "pure stage Nash equilibrium", "minmax": "minmax values",
+    several = len(d.get("profiles") or ()) > 1
+    what = {"nash": "each side's worst pure stage equilibrium" if several
+            else "pure stage Nash equilibrium", "minmax": "minmax values",
             "profile": f"profile '{d['spec']}'"}[d["kind"]]
     lines = [f"Disagreement point: {what} ({_pp(d['base'])})"]
     if d["profile"]:
         lines.append(f"  {d['profile']}")
+    elif several:
+        lines += [f"  {len(d['profiles'])} pure equilibria:"] + [
+            f"    {label}" for label in d["profiles"]]
     if d["outside_options"]:
         opts = "; ".join(f"{p} {_f(o['value'])} ({o['source']})"
                          for p, o in d["outside_options"].items())
@@ -612,6 +625,9 @@ def _order_lines(mo: Mapping[str, Any], players: Sequence[str]) -> list[str]:
     lines = [f"Move order (subgame perfect equilibrium; ties: {mo['tie_rule']}):"]
     if mo["status_quo"]:
         lines.append(f"  moves are counted from the status quo {mo['status_quo']}")
+    elif len(mo["simultaneous"]) > 1:
+        lines.append("  no single status quo (several pure equilibria, none worst for both), "
+                     "so moves are not counted")
     for o in mo["orders"]:
         ties = f"; {o['ties_on_path']} tie(s) on the path" if o["ties_on_path"] else ""
         lines.append(f"  {o['name']}: {_pp(o['outcome']['payoffs'])}{ties}")
@@ -625,8 +641,8 @@ def _order_lines(mo: Mapping[str, Any], players: Sequence[str]) -> list[str]:
     lines.append(f"  value of moving first: {_pp(mo['first_mover_value'])}")
     if "commitment_value" in mo:
         cv = mo["commitment_value"]
-        lines.append("  value of leading over the simultaneous equilibrium with the lowest "
-                     "joint payoff: " + _pp({p: cv[p] for p in players}))
+        lines.append("  value of leading over each side's worst simultaneous pure "
+                     "equilibrium: " + _pp({p: cv[p] for p in players}))
     return lines
 
 

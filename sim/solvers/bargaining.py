@@ -374,6 +374,52 @@ def minmax_point(A: FloatArray, B: FloatArray) -> FloatArray:
     return np.array([minmax(payoffs, 0)[0], minmax(payoffs, 1)[0]])
 
 
+def equilibrium_floor(A: FloatArray, B: FloatArray, *, tol: float = 1e-9) -> Disagreement:
+    r"""The label-free "no deal" point of the pure stage equilibria.
+
+    With pure equilibria :math:`E`, :math:`d_i = \min_{e \in E} u_i(e)`: each side's worst
+    pure-equilibrium payoff. With one equilibrium that is its payoff pair. The rule is
+    symmetric: it depends on the *set* of equilibrium payoff pairs only, so listing
+    strategies in another order leaves it unchanged and swapping the players swaps its
+    coordinates. A rule that picks *one* equilibrium (the lowest joint payoff, say) cannot
+    be, since symmetric games such as chicken or the battle of the sexes have two
+    equilibria that only their labels tell apart. The point is individually rational (every
+    equilibrium payoff is at least the minmax value) and weakly below every equilibrium, so
+    each equilibrium is a feasible deal over it. ``profiles`` lists every pure equilibrium.
+
+    Raises
+    ------
+    SolverError
+        When the stage game has no pure equilibrium.
+    """
+    found = pure_nash(A, B, tol=tol)
+    if not found:
+        msg = ("the stage game has no pure Nash equilibrium to use as the disagreement "
+               "point; use --disagreement minmax or a profile name")
+        raise SolverError(msg)
+    pairs = np.array([[A[rc], B[rc]] for rc in found])
+    note = "" if len(found) == 1 else (
+        f"{len(found)} pure equilibria; each side's worst equilibrium payoff is used")
+    return Disagreement(pairs.min(axis=0), "nash", tuple(found), note)
+
+
+def status_quo(A: FloatArray, B: FloatArray, d: Disagreement, *,
+               tol: float = 1e-9) -> Index | None:
+    """The one pure profile behind a disagreement point, or ``None`` when there is none.
+
+    A named profile is its own status quo. For the equilibrium floor it is the pure
+    equilibrium whose payoffs *are* the floor when exactly one is (the Pareto-worst
+    equilibrium); with several candidates (chicken's two) no profile is singled out, since
+    any choice would depend on the order of the strategies.
+    """
+    if d.kind == "profile":
+        return d.profiles[0]
+    eps = scale_tol(np.stack([A, B]), tol)
+    at = [rc for rc in d.profiles
+          if abs(A[rc] - d.point[0]) <= eps and abs(B[rc] - d.point[1]) <= eps]
+    return at[0] if len(at) == 1 else None
+
+
 def disagreement_point(
     A: FloatArray,
     B: FloatArray,
@@ -384,24 +430,15 @@ def disagreement_point(
 ) -> Disagreement:
     """The disagreement point named by ``spec``, raised by outside options.
 
-    ``spec`` is ``"nash"`` (a pure stage equilibrium; with several, the one with the lowest
-    joint payoff, reported in ``note``), ``"minmax"`` (each player's mixed minmax value) or
-    the name of a pure profile in ``profiles``. An outside option :math:`o_i` (a payoff
-    level) replaces :math:`d_i` by :math:`\\max(d_i, o_i)`: a player never settles for less
-    than it can get elsewhere.
+    ``spec`` is ``"nash"`` (the pure stage equilibria, see :func:`equilibrium_floor`),
+    ``"minmax"`` (each player's mixed minmax value) or the name of a pure profile in
+    ``profiles``. An outside option :math:`o_i` (a payoff level) replaces :math:`d_i` by
+    :math:`\\max(d_i, o_i)`: a player never settles for less than it can get elsewhere.
     """
     A, B = np.asarray(A, float), np.asarray(B, float)
     profiles = profiles or {}
     if spec == "nash":
-        found = pure_nash(A, B)
-        if not found:
-            msg = ("the stage game has no pure Nash equilibrium to use as the disagreement "
-                   "point; use --disagreement minmax or a profile name")
-            raise SolverError(msg)
-        pick = min(found, key=lambda rc: (A[rc] + B[rc], rc))
-        note = "" if len(found) == 1 else (
-            f"{len(found)} pure equilibria; the one with the lowest joint payoff is used")
-        base = Disagreement(np.array([A[pick], B[pick]]), "nash", (pick,), note)
+        base = equilibrium_floor(A, B)
     elif spec == "minmax":
         base = Disagreement(minmax_point(A, B), "minmax", (), "mixed minmax values")
     elif spec in profiles:

@@ -239,3 +239,61 @@ def test_reference_example_runs(tmp_path, monkeypatch):
     doc = json.loads(result.stdout)
     assert doc["disagreement"]["spec"] == "nash"
     assert doc["rubinstein"]["deltas"]["China"] == 0.8
+
+
+CHICKEN = """
+[scenario]
+name = "chicken-{tag}"
+title = "Chicken"
+
+[game]
+players = [{players}]
+strategies = {{ {strategies} }}
+payoffs.{p1} = {a}
+payoffs.{p2} = {b}
+"""
+
+
+def _chicken(tmp_path: Path, tag: str, *, flip_order: bool, swap: bool) -> Path:
+    """Chicken (Osborne 2004) written with the strategies in either order, either player
+    first; payoffs (row, column) swerve/swerve 0,0; swerve/straight -1,1; straight/straight
+    -10,-10."""
+    names = ["swerve", "straight"][::-1] if flip_order else ["swerve", "straight"]
+    val = {("swerve", "swerve"): (0, 0), ("swerve", "straight"): (-1, 1),
+           ("straight", "swerve"): (1, -1), ("straight", "straight"): (-10, -10)}
+    row, col = ("Column", "Row") if swap else ("Row", "Column")
+    # val is (Row's move, Column's move) -> (Row's payoff, Column's payoff)
+    def pay(who: str, r: str, c: str) -> int:
+        moves = {row: r, col: c}
+        return val[(moves["Row"], moves["Column"])][0 if who == "Row" else 1]
+
+    mats = {p: [[pay(p, r, c) for c in names] for r in names] for p in (row, col)}
+    text = CHICKEN.format(tag=tag, players=f'"{row}", "{col}"',
+                          strategies=f'{row} = {names}, {col} = {names}'.replace("'", '"'),
+                          p1=row, p2=col, a=mats[row], b=mats[col])
+    path = tmp_path / f"chicken-{tag}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("flip_order", "swap"), [(True, False), (False, True), (True, True)])
+def test_default_deal_does_not_depend_on_labels(tmp_path, flip_order, swap):
+    """The default disagreement point, the deals, the commitment value and the sweep's Nash
+    deal are the same however chicken's strategies and players are listed (they used to be
+    (-1, 1) or (1, -1) depending on which strategy came first)."""
+    from sim.solvers import sensitivity as sv
+
+    plain = _chicken(tmp_path, "plain", flip_order=False, swap=False)
+    other = _chicken(tmp_path, "other", flip_order=flip_order, swap=swap)
+    reports = [report_for(p)[2] for p in (plain, other)]
+    for r in reports:
+        assert r["disagreement"]["base"] == {"Row": -1.0, "Column": -1.0}
+        assert r["solutions"]["nash"]["payoffs"] == {"Row": 0.0, "Column": 0.0}
+        assert r["move_order"]["status_quo"] is None
+        assert r["move_order"]["commitment_value"]["Row"] == 2.0
+        assert r["move_order"]["commitment_value"]["Column"] == 2.0
+    assert {k: reports[0]["solutions"][k]["payoffs"] for k in bg.SOLUTIONS} == {
+        k: reports[1]["solutions"][k]["payoffs"] for k in bg.SOLUTIONS}
+    deals = [sv.evaluate(load_scenario(p), {}, sv.Settings(runs=10),
+                         np.random.default_rng(0)).deal for p in (plain, other)]
+    assert deals[0].payoffs == deals[1].payoffs == (0.0, 0.0)

@@ -24,6 +24,7 @@ from sim.solvers.bargaining import (
     payoff_space,
     pure_nash,
     solve_bargaining,
+    status_quo,
 )
 
 
@@ -173,15 +174,102 @@ def test_minmax_of_matching_pennies_and_pd():
     np.testing.assert_allclose(minmax_point(P, P.T), [1, 1], atol=1e-9)
 
 
-def test_disagreement_nash_picks_lowest_joint_payoff():
-    """Battle of the sexes (2, 1 / 1, 2): two pure equilibria with equal joint payoff 3;
-    the tie goes to the lexicographically first profile."""
+def test_disagreement_nash_of_battle_of_the_sexes_is_each_sides_worst_equilibrium():
+    """Battle of the sexes (2, 1 / 1, 2): two pure equilibria with equal joint payoff 3.
+    Each side's worst equilibrium payoff is 1, so d = (1, 1) and the Nash deal is the
+    50:50 lottery over the two equilibria, (3/2, 3/2), whichever strategy is listed first."""
     A = np.array([[2.0, 0.0], [0.0, 1.0]])
     B = np.array([[1.0, 0.0], [0.0, 2.0]])
     assert pure_nash(A, B) == [(0, 0), (1, 1)]
     d = disagreement_point(A, B, "nash")
-    assert d.profiles == ((0, 0),)
+    np.testing.assert_allclose(d.point, [1, 1])
+    assert d.profiles == ((0, 0), (1, 1))
     assert "2 pure equilibria" in d.note
+    assert status_quo(A, B, d) is None
+    nash = solve_bargaining(payoff_space(A, B), d.point).solutions["nash"]
+    np.testing.assert_allclose(nash.payoffs, [1.5, 1.5])
+    assert sorted(x.probability for x in nash.lottery) == pytest.approx([0.5, 0.5])
+
+
+def test_disagreement_nash_of_chicken_is_swerve_swerve():
+    """Chicken (Osborne 2004): equilibria (-1, 1) and (1, -1), so d = (-1, -1); the frontier
+    is u1 + u2 = 0 and its Nash point (0, 0) is the pure profile swerve/swerve."""
+    A = np.array([[0.0, -1.0], [1.0, -10.0]])
+    d = disagreement_point(A, A.T, "nash")
+    np.testing.assert_allclose(d.point, [-1, -1])
+    nash = solve_bargaining(payoff_space(A, A.T), d.point).solutions["nash"]
+    np.testing.assert_allclose(nash.payoffs, [0, 0])
+    assert [x.profiles for x in nash.lottery] == [((0, 0),)]
+
+
+def test_status_quo_is_the_pareto_worst_equilibrium_when_there_is_one():
+    """Stag hunt (4, 4 / 0, 3 / 3, 0 / 3, 3): hare/hare is worse for both, so it is the floor
+    and the status quo."""
+    A = np.array([[4.0, 0.0], [3.0, 3.0]])
+    d = disagreement_point(A, A.T, "nash")
+    np.testing.assert_allclose(d.point, [3, 3])
+    assert status_quo(A, A.T, d) == (1, 1)
+
+
+@st.composite
+def tied_game_and_relabelling(draw):
+    """A small game with many ties (payoffs from 0..3), a permutation of each player's
+    strategies, and whether to swap the players."""
+    m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    cells = st.integers(0, 3).map(float)
+    A = np.array(draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m,
+                               max_size=m)))
+    B = np.array(draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m,
+                               max_size=m)))
+    rows, cols = draw(st.permutations(range(m))), draw(st.permutations(range(n)))
+    return A, B, list(rows), list(cols), draw(st.booleans())
+
+
+def _relabel(A, B, rows, cols, swap):
+    A2, B2 = A[np.ix_(rows, cols)], B[np.ix_(rows, cols)]
+    return (B2.T, A2.T) if swap else (A2, B2)
+
+
+def _profiles_back(profiles, rows, cols, swap):
+    """Map profiles of the relabelled game back to the original's indices."""
+    out = set()
+    for r, c in profiles:
+        if swap:
+            r, c = c, r
+        out.add((rows[r], cols[c]))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(tied_game_and_relabelling())
+def test_relabelling_permutes_the_disagreement_point_and_the_deals(case):
+    """Permuting strategies leaves d and every solution unchanged; swapping the players swaps
+    their coordinates; the profiles behind them are the same profiles, relabelled."""
+    A, B, rows, cols, swap = case
+    A2, B2 = _relabel(A, B, rows, cols, swap)
+    if not pure_nash(A, B):
+        assert not pure_nash(A2, B2)
+        return
+    flip = (lambda u: np.asarray(u)[::-1]) if swap else np.asarray
+    d, d2 = disagreement_point(A, B, "nash"), disagreement_point(A2, B2, "nash")
+    np.testing.assert_allclose(flip(d2.point), d.point)
+    assert _profiles_back(d2.profiles, rows, cols, swap) == set(d.profiles)
+    sq, sq2 = status_quo(A, B, d), status_quo(A2, B2, d2)
+    assert (sq is None) == (sq2 is None)
+    if sq is not None:
+        assert _profiles_back([sq2], rows, cols, swap) == {sq}
+    one, two = (solve_bargaining(payoff_space(a, b), x.point)
+                for a, b, x in ((A, B, d), (A2, B2, d2)))
+    assert one.feasible
+    assert two.feasible
+    for name, sol in one.solutions.items():
+        other = two.solutions[name]
+        np.testing.assert_allclose(flip(other.payoffs), sol.payoffs, atol=1e-9)
+        mine = {(round(x.probability, 9), frozenset(x.profiles)) for x in sol.lottery}
+        theirs = {(round(x.probability, 9),
+                   frozenset(_profiles_back(x.profiles, rows, cols, swap)))
+                  for x in other.lottery}
+        assert theirs == mine
 
 
 def test_disagreement_named_profile_and_outside_option():
