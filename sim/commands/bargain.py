@@ -290,7 +290,7 @@ def _rubinstein_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
 
 def _options_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
                   s: Settings) -> dict[str, Any]:
-    from sim.solvers import bargaining as bg
+    from sim.solvers import outside_options as oo
     from sim.solvers import rubinstein as rb
     out = {}
     for p, (o, ref) in enumerate(zip(s.options, s.option_refs, strict=True)):
@@ -300,10 +300,10 @@ def _options_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
         base = d.copy()
         if s.options[other] is not None:
             base[other] = max(base[other], s.options[other])
-        binds, no_deal = bg.option_thresholds(space, base, p)
+        binds, no_deal = oo.option_thresholds(space, base, p)
         lo, hi = _option_range(s.option_ranges[p], o, binds, no_deal)
         values = np.unique(np.append(np.linspace(lo, hi, SWEEP_POINTS), o))
-        sweep = bg.outside_option_sweep(space, base, p, values)
+        sweep = oo.outside_option_sweep(space, base, p, values)
         rub = np.full((len(values), 2), np.nan)
         free = list(s.options)
         free[p] = None
@@ -318,7 +318,7 @@ def _options_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
             "value": _num(o), "source": ref, "range": [_num(lo), _num(hi)],
             "disagreement": _num(base[p]), "binds_above": _num(binds),
             "no_deal_above": _num(no_deal),
-            "moves_nash_above": _num(bg.option_moves_solution(space, base, p, "nash")),
+            "moves_nash_above": _num(oo.option_moves_solution(space, base, p, "nash")),
             "rubinstein_binds_above": _num(_rubinstein_threshold(space, d, s, p, free)),
             "sweep": {"values": [_num(v) for v in values],
                       **{name: [[_num(a), _num(b)] for a, b in arr]

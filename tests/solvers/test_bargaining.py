@@ -17,14 +17,16 @@ from sim.solvers.bargaining import (
     convex_hull,
     disagreement_point,
     minmax_point,
-    option_moves_solution,
-    option_thresholds,
-    outside_option_sweep,
     pareto_pure,
     payoff_space,
     pure_nash,
     solve_bargaining,
     status_quo,
+)
+from sim.solvers.outside_options import (
+    option_moves_solution,
+    option_thresholds,
+    outside_option_sweep,
 )
 
 
