@@ -364,6 +364,38 @@ def show(
     typer.echo(show_text(sc, game, max_rows=rows), nl=False)
 
 
+@app.command()
+@guarded
+def serve(
+    scenarios: Annotated[Path, typer.Option(
+        help="Folder of scenario files the teacher can pick from (uploads work too).")]
+        = Path("scenarios"),
+    db: Annotated[Path, typer.Option(
+        help="SQLite file keeping the class games (created if missing; a restart resumes).")]
+        = Path("tradesim-classroom.sqlite"),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    lan: Annotated[bool, typer.Option(
+        "--lan", help="Listen on the local network so students' devices can join "
+                      "(default: this computer only).")] = False,
+) -> None:
+    """Start the browser classroom: students join from their devices with a code.
+
+    Prints the join address with a QR code and the teacher's private link. Needs the
+    server extra: pip install 'tradesim[serve]'.
+
+    Example: tradesim serve --lan --port 8000
+    """
+    from sim.serve import INSTALL_HINT, missing
+
+    lib = missing()
+    if lib is not None:
+        raise fail(f"tradesim serve needs the '{lib}' package; install it with: {INSTALL_HINT}",
+                   3)
+    from sim.serve.server import serve as run_server
+
+    run_server(db=db, port=port, lan=lan, scenarios=scenarios, echo=typer.echo)
+
+
 app.command("truce")(guarded(truce_command))
 app.command("bargain")(guarded(bargain))
 app.command("play")(guarded(play_command))

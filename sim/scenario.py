@@ -166,7 +166,11 @@ class Scenario:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioErrors` listing every problem."""
     path = Path(path)
-    text = read_text(path)
+    return loads_scenario(read_text(path), path)
+
+
+def loads_scenario(text: str, path: Path) -> Scenario:
+    """Validate a scenario given as text (e.g. an upload); ``path`` names it in errors."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
