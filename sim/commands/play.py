@@ -262,17 +262,12 @@ def setup(file: Path, rounds: int | None) -> Setup:
     """Load the scenario, its truce profile and each side's breach strategy."""
     from sim.game import build_game
     from sim.scenario import load_scenario
-
-    scenario = load_scenario(file)
-    return setup_game(scenario, build_game(scenario), rounds, str(file))
-
-
-def setup_game(scenario: Any, game: Any, rounds: int | None, where: str) -> Setup:
-    """:func:`setup` for a scenario already loaded (``where`` names it in errors)."""
     from sim.solvers import repeated as rp
 
+    scenario = load_scenario(file)
+    game = build_game(scenario)
     if len(game.players) != 2:
-        msg = f"{where}: play needs a two-player game, this one has {len(game.players)} players"
+        msg = f"{file}: play needs a two-player game, this one has {len(game.players)} players"
         raise InputError(msg)
     body = scenario.truce or {}
     truce = _profile(scenario, game, body.get("profile"))

@@ -32,7 +32,8 @@ from starlette.templating import Jinja2Templates
 
 from sim.errors import InputError, ScenarioErrors, TradesimError
 from sim.serve import figures, views
-from sim.serve.store import Conflict, Gone, NotFound, Store
+from sim.serve.setup import Conflict, Gone, NotFound
+from sim.serve.store import Store
 
 HERE = Path(__file__).parent
 MAX_BODY = 2_100_000
@@ -100,226 +101,274 @@ def api(fn: Handler) -> Handler:
     return wrapper
 
 
+class State:
+    """What the handlers share: the store, templates, bundled scenarios, the join address."""
+
+    def __init__(self, store: Store, scenarios: Path | None, public_url: str | None) -> None:
+        self.store = store
+        self.scenarios = scenarios
+        self.public_url = public_url
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+    def bundled(self) -> dict[str, Path]:
+        """The scenario files under the scenarios folder, by relative path."""
+        root = self.scenarios
+        if root is None or not root.is_dir():
+            return {}
+        return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*.toml"))
+                if p.is_file()}
+
+    def join_url(self, request: Request) -> str:
+        return (self.public_url or str(request.base_url)).rstrip("/") + "/"
+
+
+def _state(request: Request) -> State:
+    return request.app.state.classroom
+
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    return _state(request).templates.TemplateResponse(request, name, context,
+                                                      status_code=status, headers=HEADERS)
+
+
+async def _call(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run blocking store work (SQLite, numpy, matplotlib) off the event loop."""
+    return await run_in_threadpool(fn, *args)
+
+
+async def _teacher_game(request: Request) -> Any:
+    store = _state(request).store
+    game = await _call(lambda: store.game(secret=request.path_params["secret"]))
+    await _call(store.tick, game["id"])
+    return await _call(lambda: store.game(gid=game["id"]))
+
+
+async def _admin(request: Request, key: Any) -> None:
+    if not isinstance(key, str) or key != await _call(_state(request).store.admin_key):
+        msg = "unknown key: use the teacher link printed by tradesim serve"
+        raise NotFound(msg)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+async def home(request: Request) -> Response:
+    return _page(request, "join.html", code=request.query_params.get("code", "")[:8])
+
+
+async def student_page(request: Request) -> Response:
+    try:
+        await _call(_state(request).store.seat, request.path_params["token"])
+    except (NotFound, Gone) as exc:
+        return _page(request, "error.html", _status(exc), message=str(exc))
+    return _page(request, "student.html", token=request.path_params["token"])
+
+
+async def teach_page(request: Request) -> Response:
+    key = request.query_params.get("key")
+    try:
+        await _admin(request, key)
+    except NotFound as exc:
+        return _page(request, "error.html", 404, message=str(exc))
+    return _page(request, "teach.html", key=key, scenarios=list(_state(request).bundled()))
+
+
+async def teacher_page(request: Request) -> Response:
+    import segno
+
+    try:
+        game = await _teacher_game(request)
+    except (NotFound, Gone) as exc:
+        return _page(request, "error.html", _status(exc), message=str(exc))
+    url = f"{_state(request).join_url(request)}?code={game['code']}"
+    qr = segno.make(url, error="m").svg_inline(scale=5, dark="#111", light="#fff")
+    return _page(request, "teacher.html", secret=request.path_params["secret"],
+                 code=game["code"], join=url, qr=qr)
+
+
+async def debrief_page(request: Request) -> Response:
+    store = _state(request).store
+    try:
+        game = await _teacher_game(request)
+    except (NotFound, Gone) as exc:
+        return _page(request, "error.html", _status(exc), message=str(exc))
+    slides = await _call(views.debrief, store, game)
+    return _page(request, "debrief.html", secret=request.path_params["secret"],
+                 slides=slides, title=store.room(game).scenario.title)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": "no such address"}, status_code=404, headers=HEADERS)
+    return _page(request, "error.html", 404, message="no such page")
+
+
+# --------------------------------------------------------------------------- teacher API
+
+
+@api
+async def scenarios_list(request: Request) -> Response:
+    await _admin(request, request.query_params.get("key"))
+    return JSONResponse({"scenarios": list(_state(request).bundled())}, headers=HEADERS)
+
+
+def _scenario_text(state: State, body: dict[str, Any]) -> tuple[str, str]:
+    """``(file name, text)`` of a bundled scenario or an upload."""
+    from sim.scenario import read_text
+
+    name, text = body.get("scenario"), body.get("text")
+    if (name is None) == (text is None):
+        msg = "expected either a bundled scenario name or an uploaded scenario's text"
+        raise InputError(msg)
+    if name is not None:
+        files = state.bundled()
+        if name not in files:
+            msg = f"unknown scenario '{str(name)[:80]}'; expected one of: {', '.join(files)}"
+            raise InputError(msg)
+        return name, read_text(files[name])
+    label = body.get("filename") or "upload.toml"
+    if not isinstance(text, str) or not isinstance(label, str) or len(label) > 200:
+        msg = "expected the uploaded scenario as text with a file name"
+        raise InputError(msg)
+    return label, text
+
+
+@api
+async def create(request: Request) -> Response:
+    state = _state(request)
+    body = await _json(request, MAX_BODY)
+    if not isinstance(body, dict) or not set(body) <= {"key", "scenario", "text", "filename",
+                                                         "settings"}:
+        msg = "expected {key, scenario or text (and filename), settings}"
+        raise InputError(msg)
+    await _admin(request, body.get("key"))
+    label, text = await _call(_scenario_text, state, body)
+    made = await _call(state.store.create, label, text, body.get("settings") or {})
+    return JSONResponse({"code": made["code"], "teacher": f"/t/{made['secret']}",
+                         "join": f"{state.join_url(request)}?code={made['code']}"},
+                        status_code=201, headers=HEADERS)
+
+
+@api
+async def teacher_state(request: Request) -> Response:
+    game = await _teacher_game(request)
+    return JSONResponse(await _call(views.teacher_view, _state(request).store, game),
+                        headers=HEADERS)
+
+
+@api
+async def control(request: Request) -> Response:
+    body = await _json(request)
+    if not isinstance(body, dict) or set(body) != {"action"}:
+        msg = "expected {\"action\": start | pause | resume | close | end}"
+        raise InputError(msg)
+    await _call(_state(request).store.control, request.path_params["secret"], body["action"])
+    return JSONResponse({"ok": True}, headers=HEADERS)
+
+
+@api
+async def figure(request: Request) -> Response:
+    game = await _teacher_game(request)
+    data = await _call(views.teacher_view, _state(request).store, game)
+    png = await _call(figures.dashboard_png, data["theory"], data["stats"])
+    return Response(png, media_type="image/png", headers=HEADERS)
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def _export(store: Store, game: Any, kind: str) -> Response:
+    stem = f"tradesim-{game['scenario']}-{game['code']}"
+    if kind == "csv":
+        return Response(views.export_csv(store, game), media_type="text/csv; charset=utf-8",
+                        headers=_attachment(f"{stem}.csv"))
+    if kind == "json":
+        return JSONResponse(views.export_json(store, game), headers=_attachment(f"{stem}.json"))
+    if kind not in {"pdf", "png"}:
+        msg = f"unknown export '{kind[:20]}'; expected csv, json, pdf or png"
+        raise NotFound(msg)
+    data = views.teacher_view(store, game)
+    slides = views.debrief(store, game)
+    draw = figures.debrief_pdf if kind == "pdf" else figures.debrief_png
+    media = "application/pdf" if kind == "pdf" else "image/png"
+    return Response(draw(slides, data["theory"], data["stats"]), media_type=media,
+                    headers=_attachment(f"{stem}-debrief.{kind}"))
+
+
+@api
+async def export(request: Request) -> Response:
+    game = await _teacher_game(request)
+    return await _call(_export, _state(request).store, game, request.path_params["kind"])
+
+
+# --------------------------------------------------------------------------- student API
+
+
+@api
+async def join(request: Request) -> Response:
+    body = await _json(request)
+    if not isinstance(body, dict) or set(body) != {"code", "nickname"} or not isinstance(
+            body["code"], str) or len(body["code"]) > 16:
+        msg = "expected {\"code\": the class code, \"nickname\": your nickname}"
+        raise InputError(msg)
+    seat = await _call(_state(request).store.join, body["code"], body["nickname"])
+    return JSONResponse({"seat": f"/s/{seat['token']}", "token": seat["token"],
+                         "nickname": seat["nickname"]}, status_code=201, headers=HEADERS)
+
+
+def _seat_view(store: Store, token: str) -> dict[str, Any]:
+    _, game = store.seat(token)
+    store.tick(game["id"])
+    seat, game = store.seat(token)
+    return views.seat_view(store, seat, game)
+
+
+@api
+async def seat_state(request: Request) -> Response:
+    return JSONResponse(await _call(_seat_view, _state(request).store,
+                                    request.path_params["token"]), headers=HEADERS)
+
+
+def _seat_action(name: str, status: int = 200) -> Handler:
+    """A POST on a seat: ``move``, ``offer`` or ``accept`` of :class:`Store`."""
+
+    @api
+    async def handler(request: Request) -> Response:
+        body = await _json(request)
+        act = getattr(_state(request).store, name)
+        return JSONResponse(await _call(act, request.path_params["token"], body),
+                            status_code=status, headers=HEADERS)
+
+    return handler
+
+
+ROUTES = [
+    Route("/", home),
+    Route("/s/{token}", student_page),
+    Route("/teach", teach_page),
+    Route("/t/{secret}", teacher_page),
+    Route("/t/{secret}/debrief", debrief_page),
+    Route("/api/scenarios", scenarios_list),
+    Route("/api/games", create, methods=["POST"]),
+    Route("/api/t/{secret}/state", teacher_state),
+    Route("/api/t/{secret}/control", control, methods=["POST"]),
+    Route("/api/t/{secret}/figure.png", figure),
+    Route("/api/t/{secret}/export.{kind}", export),
+    Route("/api/join", join, methods=["POST"]),
+    Route("/api/s/{token}", seat_state),
+    Route("/api/s/{token}/move", _seat_action("submit", 201), methods=["POST"]),
+    Route("/api/s/{token}/offer", _seat_action("offer", 201), methods=["POST"]),
+    Route("/api/s/{token}/accept", _seat_action("accept"), methods=["POST"]),
+    Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+]
+
+
 def create_app(store: Store, *, scenarios: Path | None = None, public_url: str | None = None
                ) -> Starlette:
     """The application over ``store``; ``scenarios`` is the folder of bundled scenario
     files the teacher may pick from, ``public_url`` the address students use to join
     (default: the address the teacher's browser used)."""
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-
-    def bundled() -> dict[str, Path]:
-        if scenarios is None or not scenarios.is_dir():
-            return {}
-        return {p.relative_to(scenarios).as_posix(): p
-                for p in sorted(scenarios.rglob("*.toml")) if p.is_file()}
-
-    def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        return templates.TemplateResponse(request, name, context, status_code=status,
-                                          headers=HEADERS)
-
-    def join_url(request: Request) -> str:
-        return (public_url or str(request.base_url)).rstrip("/") + "/"
-
-    async def call(fn: Callable[..., Any], *args: Any) -> Any:
-        return await run_in_threadpool(fn, *args)
-
-    async def teacher_game(request: Request) -> Any:
-        game = await call(lambda: store.game(secret=request.path_params["secret"]))
-        await call(store.tick, game["id"])
-        return await call(lambda: store.game(gid=game["id"]))
-
-    # ------------------------------------------------------------------ pages
-
-    async def home(request: Request) -> Response:
-        return page(request, "join.html", code=request.query_params.get("code", "")[:8])
-
-    async def student_page(request: Request) -> Response:
-        try:
-            await call(store.seat, request.path_params["token"])
-        except (NotFound, Gone) as exc:
-            return page(request, "error.html", _status(exc), message=str(exc))
-        return page(request, "student.html", token=request.path_params["token"])
-
-    async def teach_page(request: Request) -> Response:
-        if request.query_params.get("key") != await call(store.admin_key):
-            return page(request, "error.html", 404,
-                        message="unknown link: use the teacher link printed by tradesim serve")
-        return page(request, "teach.html", key=request.query_params["key"],
-                    scenarios=list(bundled()))
-
-    async def teacher_page(request: Request) -> Response:
-        try:
-            game = await teacher_game(request)
-        except (NotFound, Gone) as exc:
-            return page(request, "error.html", _status(exc), message=str(exc))
-        import segno
-
-        url = f"{join_url(request)}?code={game['code']}"
-        qr = segno.make(url, error="m").svg_inline(scale=5, dark="#111", light="#fff")
-        return page(request, "teacher.html", secret=request.path_params["secret"],
-                    code=game["code"], join=url, qr=qr)
-
-    async def debrief_page(request: Request) -> Response:
-        try:
-            game = await teacher_game(request)
-        except (NotFound, Gone) as exc:
-            return page(request, "error.html", _status(exc), message=str(exc))
-        slides = await call(views.debrief, store, game)
-        return page(request, "debrief.html", secret=request.path_params["secret"],
-                    slides=slides, title=store.room(game).scenario.title)
-
-    # ------------------------------------------------------------------ teacher API
-
-    @api
-    async def scenarios_list(request: Request) -> Response:
-        if request.query_params.get("key") != await call(store.admin_key):
-            raise NotFound("unknown key")  # noqa: EM101
-        return JSONResponse({"scenarios": list(bundled())}, headers=HEADERS)
-
-    @api
-    async def create(request: Request) -> Response:
-        body = await _json(request, MAX_BODY)
-        if not isinstance(body, dict) or not set(body) <= {"key", "scenario", "text",
-                                                             "filename", "settings"}:
-            msg = "expected {key, scenario or text (and filename), settings}"
-            raise InputError(msg)
-        if body.get("key") != await call(store.admin_key):
-            msg = "unknown key: use the teacher link printed by tradesim serve"
-            raise NotFound(msg)
-        name, text = body.get("scenario"), body.get("text")
-        if (name is None) == (text is None):
-            msg = "expected either a bundled scenario name or an uploaded scenario's text"
-            raise InputError(msg)
-        if name is not None:
-            files = bundled()
-            if name not in files:
-                msg = f"unknown scenario '{str(name)[:80]}'; expected one of: {', '.join(files)}"
-                raise InputError(msg)
-            from sim.scenario import read_text
-
-            text, label = read_text(files[name]), name
-        else:
-            label = body.get("filename") or "upload.toml"
-            if not isinstance(text, str) or not isinstance(label, str) or len(label) > 200:
-                msg = "expected the uploaded scenario as text with a file name"
-                raise InputError(msg)
-        settings = body.get("settings") or {}
-        made = await call(store.create, label, text, settings)
-        return JSONResponse({"code": made["code"], "teacher": f"/t/{made['secret']}",
-                             "join": f"{join_url(request)}?code={made['code']}"},
-                            status_code=201, headers=HEADERS)
-
-    @api
-    async def teacher_state(request: Request) -> Response:
-        game = await teacher_game(request)
-        data = await call(views.teacher_view, store, game)
-        return JSONResponse(data, headers=HEADERS)
-
-    @api
-    async def control(request: Request) -> Response:
-        body = await _json(request)
-        if not isinstance(body, dict) or set(body) != {"action"}:
-            msg = "expected {\"action\": start | pause | resume | close | end}"
-            raise InputError(msg)
-        await call(store.control, request.path_params["secret"], body["action"])
-        return JSONResponse({"ok": True}, headers=HEADERS)
-
-    @api
-    async def figure(request: Request) -> Response:
-        game = await teacher_game(request)
-        data = await call(views.teacher_view, store, game)
-        png = await call(figures.dashboard_png, data["theory"], data["stats"])
-        return Response(png, media_type="image/png", headers=HEADERS)
-
-    @api
-    async def export(request: Request) -> Response:
-        game = await teacher_game(request)
-        kind = request.path_params["kind"]
-        stem = f"tradesim-{game['scenario']}-{game['code']}"
-        if kind == "csv":
-            text = await call(views.export_csv, store, game)
-            return Response(text, media_type="text/csv; charset=utf-8", headers={
-                **HEADERS, "Content-Disposition": f'attachment; filename="{stem}.csv"'})
-        if kind == "json":
-            data = await call(views.export_json, store, game)
-            return JSONResponse(data, headers={
-                **HEADERS, "Content-Disposition": f'attachment; filename="{stem}.json"'})
-        data = await call(views.teacher_view, store, game)
-        slides = await call(views.debrief, store, game)
-        if kind == "pdf":
-            pdf = await call(figures.debrief_pdf, slides, data["theory"], data["stats"])
-            return Response(pdf, media_type="application/pdf", headers={
-                **HEADERS, "Content-Disposition": f'attachment; filename="{stem}-debrief.pdf"'})
-        if kind == "png":
-            png = await call(figures.debrief_png, slides, data["theory"], data["stats"])
-            return Response(png, media_type="image/png", headers={
-                **HEADERS, "Content-Disposition": f'attachment; filename="{stem}-debrief.png"'})
-        msg = f"unknown export '{kind[:20]}'; expected csv, json, pdf or png"
-        raise NotFound(msg)
-
-    # ------------------------------------------------------------------ student API
-
-    @api
-    async def join(request: Request) -> Response:
-        body = await _json(request)
-        if not isinstance(body, dict) or set(body) != {"code", "nickname"} or not isinstance(
-                body["code"], str) or len(body["code"]) > 16:
-            msg = "expected {\"code\": the class code, \"nickname\": your nickname}"
-            raise InputError(msg)
-        seat = await call(store.join, body["code"], body["nickname"])
-        return JSONResponse({"seat": f"/s/{seat['token']}", "token": seat["token"],
-                             "nickname": seat["nickname"]}, status_code=201, headers=HEADERS)
-
-    @api
-    async def seat_state(request: Request) -> Response:
-        def read() -> dict[str, Any]:
-            seat, game = store.seat(request.path_params["token"])
-            store.tick(game["id"])
-            seat, game = store.seat(request.path_params["token"])
-            return views.seat_view(store, seat, game)
-
-        return JSONResponse(await call(read), headers=HEADERS)
-
-    @api
-    async def move(request: Request) -> Response:
-        body = await _json(request)
-        return JSONResponse(await call(store.submit, request.path_params["token"], body),
-                            status_code=201, headers=HEADERS)
-
-    @api
-    async def offer(request: Request) -> Response:
-        body = await _json(request)
-        return JSONResponse(await call(store.offer, request.path_params["token"], body),
-                            status_code=201, headers=HEADERS)
-
-    @api
-    async def accept(request: Request) -> Response:
-        body = await _json(request)
-        return JSONResponse(await call(store.accept, request.path_params["token"], body),
-                            headers=HEADERS)
-
-    async def not_found(request: Request, exc: Exception) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": "no such address"}, status_code=404, headers=HEADERS)
-        return page(request, "error.html", 404, message="no such page")
-
-    routes = [
-        Route("/", home),
-        Route("/s/{token}", student_page),
-        Route("/teach", teach_page),
-        Route("/t/{secret}", teacher_page),
-        Route("/t/{secret}/debrief", debrief_page),
-        Route("/api/scenarios", scenarios_list),
-        Route("/api/games", create, methods=["POST"]),
-        Route("/api/t/{secret}/state", teacher_state),
-        Route("/api/t/{secret}/control", control, methods=["POST"]),
-        Route("/api/t/{secret}/figure.png", figure),
-        Route("/api/t/{secret}/export.{kind}", export),
-        Route("/api/join", join, methods=["POST"]),
-        Route("/api/s/{token}", seat_state),
-        Route("/api/s/{token}/move", move, methods=["POST"]),
-        Route("/api/s/{token}/offer", offer, methods=["POST"]),
-        Route("/api/s/{token}/accept", accept, methods=["POST"]),
-        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
-    ]
-    return Starlette(routes=routes, exception_handlers={404: not_found})
+    app = Starlette(routes=ROUTES, exception_handlers={404: not_found})
+    app.state.classroom = State(store, scenarios, public_url)
+    return app

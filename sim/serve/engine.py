@@ -35,7 +35,6 @@ infinitely repeated games. *American Economic Review* 95(5), 1591-1604.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,127 +42,11 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
+from sim.serve.setup import MoveError, Pair, Settings
 
-ACTIVITIES = ("truce", "oneshot", "bargain")
-PARTNERS = ("pairs", "robot")
 WHOLE = "truce"
 """The single part of a linked truce."""
 TOL = 1e-9
-MAX_ROUNDS = 200
-MAX_SECONDS = 24 * 3600
-
-
-class MoveError(InputError):
-    """A move, offer or setting that is refused (the message says what was expected)."""
-
-
-# --------------------------------------------------------------------------- settings
-
-
-@dataclass(frozen=True)
-class Settings:
-    """A class game's settings, as the teacher chose them (validated by :func:`settings`)."""
-
-    activity: str = "truce"
-    partner: str = "pairs"
-    robot: str = "tft"
-    max_rounds: int = 20
-    round_seconds: int = 60
-    bargain_seconds: int = 300
-    continuation: float | None = None
-    noise_perception: float | None = None
-    noise_implementation: float = 0.0
-    treat_noise: bool = True
-    treat_linkage: bool = True
-    show_moves: bool = True
-    seed: int = 0
-    expire_hours: float = 12.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
-
-
-def settings(raw: Mapping[str, Any]) -> Settings:
-    """Validate a settings mapping (JSON from the teacher's form): every key known, every
-    value of its type and range; a :class:`MoveError` names the first problem."""
-    if not isinstance(raw, Mapping):
-        msg = "settings: expected an object"
-        raise MoveError(msg)
-    known = Settings.__dataclass_fields__
-    for key in raw:
-        if key not in known:
-            msg = f"settings: unknown key '{key}'; expected some of: {', '.join(known)}"
-            raise MoveError(msg)
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        out[key] = _setting(key, value)
-    s = Settings(**out)
-    from sim.solvers.strategies import make_strategy
-
-    make_strategy(s.robot)  # one-line InputError on an unknown strategy
-    return s
-
-
-def _setting(key: str, value: Any) -> Any:
-    choices = {"activity": ACTIVITIES, "partner": PARTNERS}
-    if key in choices:
-        if value not in choices[key]:
-            msg = f"settings.{key}: expected one of {', '.join(choices[key])}, got {value!r}"
-            raise MoveError(msg)
-        return value
-    if key == "robot":
-        if not isinstance(value, str) or not 0 < len(value) <= 40:
-            msg = "settings.robot: expected a strategy name such as tft, grim or gtft:0.2"
-            raise MoveError(msg)
-        return value
-    if key in {"treat_noise", "treat_linkage", "show_moves"}:
-        if not isinstance(value, bool):
-            msg = f"settings.{key}: expected true or false, got {value!r}"
-            raise MoveError(msg)
-        return value
-    ranges = {"max_rounds": (1, MAX_ROUNDS), "round_seconds": (0, MAX_SECONDS),
-              "bargain_seconds": (10, MAX_SECONDS), "seed": (0, 2**63 - 1)}
-    if key in ranges:
-        lo, hi = ranges[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            msg = f"settings.{key}: expected a whole number from {lo} to {hi}, got {value!r}"
-            raise MoveError(msg)
-        return value
-    if key == "continuation" and value is not None and not _number_in(value, 0.0, 0.999):
-        msg = f"settings.continuation: expected a probability from 0 to 0.999, got {value!r}"
-        raise MoveError(msg)
-    if key in {"noise_perception", "noise_implementation"} and value is not None and \
-            not _number_in(value, 0.0, 0.5):
-        msg = f"settings.{key}: expected a probability from 0 to 0.5, got {value!r}"
-        raise MoveError(msg)
-    if key == "expire_hours" and not _number_in(value, 0.01, 24 * 30):
-        msg = f"settings.expire_hours: expected hours from 0.01 to 720, got {value!r}"
-        raise MoveError(msg)
-    return None if value is None else float(value)
-
-
-def _number_in(value: Any, lo: float, hi: float) -> bool:
-    return (not isinstance(value, bool) and isinstance(value, int | float)
-            and math.isfinite(value) and lo <= value <= hi)
-
-
-# --------------------------------------------------------------------------- the game
-
-
-@dataclass(frozen=True)
-class Pair:
-    """Two seats (``None`` where a robot plays) and the pair's treatments."""
-
-    id: int
-    seats: tuple[int | None, int | None]
-    noise: bool
-    linked: bool
-    first_round: int = 1
-
-    @property
-    def robot_side(self) -> int | None:
-        return next((i for i in (0, 1) if self.seats[i] is None), None)
-
 
 @dataclass
 class Classroom:
@@ -430,7 +313,6 @@ def _find_lever(scenario: Any, player: str, name: str) -> Any:
 def classroom(scenario: Any, game: Any, s: Settings) -> Classroom:
     """Check that the scenario can host the activity and work out truce, breach, noise,
     continuation, issues and the bargaining disagreement point."""
-    from sim.commands.play import setup_game
     from sim.solvers import bargaining as bg
     from sim.solvers import repeated as rp
 
@@ -438,14 +320,11 @@ def classroom(scenario: Any, game: Any, s: Settings) -> Classroom:
     if len(game.players) != 2:
         msg = f"{where}: a class game needs two players, this one has {len(game.players)}"
         raise InputError(msg)
-    truce = breach = None
     if s.activity == "truce" and not scenario.truce:
         msg = (f"{where}: the truce activity needs a [truce] section naming the truce "
                "profile; choose the one-shot game or the bargaining round")
         raise InputError(msg)
-    if scenario.truce:
-        st = setup_game(scenario, game, 1, where)
-        truce, breach = st.truce, st.breach
+    truce, breach = _truce_and_breach(scenario, game)
     numbers = scenario.truce_numbers() if scenario.truce else {}
     timing = rp.truce_timing(numbers)
     if s.continuation is not None:
@@ -466,45 +345,64 @@ def classroom(scenario: Any, game: Any, s: Settings) -> Classroom:
                      continuation=cont, continuation_source=source, noise_perception=pi,
                      issues=issues)
     if s.activity == "bargain":
-        from sim.commands.bargain import _nash_product_profile
-        from sim.commands.bargain import settings as bargain_settings
-
-        bs = bargain_settings(scenario, game)
-        profiles = {n: tuple(game.profile_index(p)) for n, p in scenario.profiles.items()}
-        base = bg.disagreement_point(game.A, game.B, bs.disagreement, profiles=profiles)
-        d = bg.with_outside_options(base, bs.options)
-        room.disagreement = np.asarray(d.point, dtype=float)
-        room.disagreement_note = bs.disagreement
-        room.target = _nash_product_profile(bg.payoff_space(game.A, game.B), room.disagreement)
+        d = disagreement(scenario, game)
+        room.disagreement = d
+        room.target = nash_product_profile(bg.payoff_space(game.A, game.B), d)
     return room
 
 
-# --------------------------------------------------------------------------- pairing
+def nash_product_profile(space: Any, d: np.ndarray) -> tuple[int, int] | None:
+    r"""The pure profile with the largest Nash product :math:`(u_1-d_1)(u_2-d_2)` among those
+    weakly above ``d`` (Nash 1950, restricted to pure deals), or ``None`` when none is."""
+    gains = space.points - d
+    ok = np.all(gains >= 0, axis=1)
+    if not ok.any():
+        return None
+    score = np.where(ok, np.prod(np.clip(gains, 0, None), axis=1), -np.inf)
+    return space.profile(int(np.argmax(score)))
 
 
-def pair_up(seats: Sequence[int], s: Settings, *, start_id: int = 1,
-            first_round: int = 1) -> list[Pair]:
-    """Shuffle the seats (seeded) into pairs; an odd seat, or every seat when the partner is
-    a robot, plays a robot. Treatments alternate over the shuffled pairs so that noise and
-    linkage are balanced and independent (a 2 x 2 design when both are on)."""
-    rng = np.random.default_rng([s.seed, 0, 0, 3])
-    order = [seats[k] for k in rng.permutation(len(seats))]
-    groups: list[tuple[int | None, int | None]] = []
-    if s.partner == "robot":
-        groups = [((x, None) if k % 2 == 0 else (None, x)) for k, x in enumerate(order)]
-    else:
-        while len(order) >= 2:
-            groups.append((order.pop(), order.pop()))
-        if order:
-            groups.append((order.pop(), None))
-    return [treated(start_id + k, g, s, first_round) for k, g in enumerate(groups)]
+def _index(scenario: Any, game: Any, ref: Any) -> tuple[int, int] | None:
+    if ref is None:
+        return None
+    index = game.profile_index(scenario.profiles[ref] if isinstance(ref, str) else ref)
+    return int(index[0]), int(index[1])
 
 
-def treated(pair_id: int, seats: tuple[int | None, int | None], s: Settings,
-            first_round: int = 1) -> Pair:
-    """Pair ``pair_id``'s treatments: noise for odd ids, a linked truce for ids 1 and 2 mod 4
-    (each only when the teacher turned that treatment on; otherwise noise on, truce linked)."""
-    k = pair_id - 1
-    noise = (k % 2 == 0) if s.treat_noise else True
-    linked = ((k // 2) % 2 == 0) if s.treat_linkage else True
-    return Pair(id=pair_id, seats=seats, noise=noise, linked=linked, first_round=first_round)
+def _truce_and_breach(scenario: Any, game: Any
+                      ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The ``[truce]`` profile and each side's breach: its ``escalation`` levels, else its
+    best one-shot deviation (:func:`sim.solvers.truce.truce_game`); a side with no gainful
+    deviation breaches with its best other strategy, so that it has a breach to play."""
+    from sim.solvers.truce import truce_game
+
+    body = scenario.truce or {}
+    truce = _index(scenario, game, body.get("profile"))
+    if truce is None:
+        return None, None
+    escalation = _index(scenario, game, body.get("escalation"))
+    breach = list(truce_game(game.payoffs, truce, escalation).breach)
+    for i in (0, 1):
+        if breach[i] == truce[i] and game.shape[i] > 1:
+            own = game.payoffs[i][:, truce[1]] if i == 0 else game.payoffs[i][truce[0], :]
+            breach[i] = next(int(k) for k in own.argsort()[::-1] if int(k) != truce[i])
+    return truce, (breach[0], breach[1])
+
+
+def disagreement(scenario: Any, game: Any) -> np.ndarray:
+    """The ``[bargaining]`` disagreement point raised by the outside options, as
+    ``tradesim bargain`` takes it (:func:`sim.solvers.bargaining.disagreement_point`); a game
+    without a pure equilibrium falls back to the minmax point."""
+    from sim.errors import SolverError
+    from sim.solvers import bargaining as bg
+
+    body = scenario.bargaining or {}
+    spec = body.get("disagreement") or "nash"
+    profiles = {n: _index(scenario, game, p) for n, p in scenario.profiles.items()}
+    refs = body.get("outside_options") or {}
+    options = tuple(None if p not in refs else scenario.value(refs[p]) for p in game.players)
+    try:
+        base = bg.disagreement_point(game.A, game.B, spec, profiles=profiles)
+    except SolverError:
+        base = bg.disagreement_point(game.A, game.B, "minmax")
+    return np.asarray(bg.with_outside_options(base, options).point, dtype=float)

@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sim.errors import InputError
-from sim.serve import engine
-from sim.serve.engine import Classroom, MoveError, Pair
+from sim.serve import engine, setup
+from sim.serve.engine import Classroom
+from sim.serve.offers import Bargaining
+from sim.serve.setup import Conflict, Gone, MoveError, NotFound, Pair
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,22 +60,9 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 5
 MAX_SEATS = 400
 MAX_NICKNAME = 24
-MAX_OFFERS_PER_PAIR = 200
 
 
-class NotFound(InputError):
-    """An unknown code, link or token (HTTP 404)."""
-
-
-class Gone(InputError):
-    """The class game has expired (HTTP 410)."""
-
-
-class Conflict(InputError):
-    """A valid request that the game's state refuses (HTTP 409)."""
-
-
-class Store:
+class Store(Bargaining):
     """The class games in one SQLite file. Thread-safe: one lock around each transaction."""
 
     def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
@@ -134,7 +122,7 @@ class Store:
         from sim.game import build_game
         from sim.scenario import loads_scenario
 
-        s = engine.settings(raw_settings)
+        s = setup.settings(raw_settings)
         scenario = loads_scenario(text, Path(PurePath(name).name or "upload.toml"))
         room = engine.classroom(scenario, build_game(scenario), s)
         now = self.clock()
@@ -164,7 +152,7 @@ class Store:
             from sim.game import build_game
             from sim.scenario import loads_scenario
 
-            s = engine.Settings(**json.loads(game["settings"]))
+            s = setup.Settings(**json.loads(game["settings"]))
             sc = loads_scenario(game["text"], Path(f"{game['scenario']}.toml"))
             self._rooms[gid] = engine.classroom(sc, build_game(sc), s)
         return self._rooms[gid]
@@ -229,7 +217,7 @@ class Store:
                             game["id"])["n"]
         side = (next_id + 1) % 2
         seats = (seat, None) if side == 0 else (None, seat)
-        pair = engine.treated(int(next_id), seats, room.settings, max(1, game["round"]))
+        pair = setup.treated(int(next_id), seats, room.settings, max(1, game["round"]))
         self._save_pairs(game, [pair])
 
     def _save_pairs(self, game: sqlite3.Row, pairs: list[Pair]) -> None:
@@ -271,7 +259,7 @@ class Store:
             msg = "nobody has joined yet; share the code first"
             raise Conflict(msg)
         room = self.room(game)
-        self._save_pairs(game, engine.pair_up(seats, room.settings))
+        self._save_pairs(game, setup.pair_up(seats, room.settings))
         self._set(game, state="running", round=1, deadline=self._deadline(room), remaining=None)
         if room.settings.activity == "bargain":
             for pair in self.pairs(game):
@@ -438,116 +426,7 @@ class Store:
     def _touch(self, seat: sqlite3.Row) -> None:
         self._db.execute("UPDATE seats SET seen=? WHERE id=?", (self.clock(), seat["id"]))
 
-    # ------------------------------------------------------------------ bargaining
-
-    def _deal(self, game: sqlite3.Row, pair: int) -> sqlite3.Row | None:
-        return self._one("SELECT * FROM deals WHERE game=? AND pair=?", game["id"], pair)
-
-    def _bargain_seat(self, token: str) -> tuple[sqlite3.Row, sqlite3.Row, Classroom, Pair]:
-        seat, game = self.seat(token)
-        self._tick(game)
-        game = self.game(gid=game["id"])
-        room = self.room(game)
-        if room.settings.activity != "bargain":
-            msg = "this game has no bargaining round"
-            raise Conflict(msg)
-        if game["state"] != "running" or seat["pair"] is None:
-            msg = "offers can be made only while the bargaining round is running"
-            raise Conflict(msg)
-        pair = next(p for p in self.pairs(game) if p.id == seat["pair"])
-        if self._deal(game, pair.id):
-            msg = "your pair already has a deal"
-            raise Conflict(msg)
-        self._touch(seat)
-        return seat, game, room, pair
-
-    def offer(self, token: str, body: Any) -> dict[str, Any]:
-        """Propose a deal ``{"levels": {player: {lever: level}}}`` to the partner."""
-        if not isinstance(body, dict) or set(body) != {"levels"}:
-            msg = "expected {\"levels\": {player: {lever: level}}}"
-            raise MoveError(msg)
-        with self.tx():
-            seat, game, room, pair = self._bargain_seat(token)
-            deal = room.offer(body["levels"])
-            count = self._one("SELECT COUNT(*) AS n FROM offers WHERE game=? AND pair=?",
-                              game["id"], pair.id)["n"]
-            if count >= MAX_OFFERS_PER_PAIR:
-                msg = f"a pair can make at most {MAX_OFFERS_PER_PAIR} offers"
-                raise Conflict(msg)
-            cur = self._db.execute(
-                "INSERT INTO offers (game, pair, side, row, col, at, robot) "
-                "VALUES (?,?,?,?,?,?,0)", (game["id"], pair.id, seat["side"], deal[0], deal[1],
-                                           self.clock()))
-            oid = int(cur.lastrowid or 0)
-            robot = pair.robot_side
-            if robot is not None:
-                if room.robot_accepts(robot, deal):
-                    self._agree(game, room, pair, oid, deal)
-                elif room.target is not None:
-                    self._db.execute(
-                        "INSERT INTO offers (game, pair, side, row, col, at, robot) "
-                        "VALUES (?,?,?,?,?,?,1)", (game["id"], pair.id, robot, room.target[0],
-                                                   room.target[1], self.clock()))
-            self._tick(self.game(gid=game["id"]))
-        return {"offer": oid}
-
-    def accept(self, token: str, body: Any) -> dict[str, Any]:
-        """Accept the partner's latest offer: ``{"offer": id}``."""
-        if not isinstance(body, dict) or set(body) != {"offer"} or isinstance(
-                body["offer"], bool) or not isinstance(body["offer"], int):
-            msg = "expected {\"offer\": N}"
-            raise MoveError(msg)
-        with self.tx():
-            seat, game, room, pair = self._bargain_seat(token)
-            row = self._one("SELECT * FROM offers WHERE id=? AND game=? AND pair=?",
-                            body["offer"], game["id"], pair.id)
-            if row is None:
-                msg = "no such offer in your pair"
-                raise NotFound(msg)
-            if row["side"] == seat["side"]:
-                msg = "you cannot accept your own offer"
-                raise Conflict(msg)
-            latest = self._one("SELECT MAX(id) AS id FROM offers WHERE game=? AND pair=? "
-                               "AND side=?", game["id"], pair.id, row["side"])
-            if latest["id"] != row["id"]:
-                msg = "that offer was replaced by a newer one from your partner"
-                raise Conflict(msg)
-            self._agree(game, room, pair, row["id"], (row["row"], row["col"]))
-            self._tick(self.game(gid=game["id"]))
-        return {"deal": True}
-
-    def _agree(self, game: sqlite3.Row, room: Classroom, pair: Pair, offer: int | None,
-               deal: tuple[int, int]) -> None:
-        pay = room.payoffs(*deal)
-        start = None if game["deadline"] is None else \
-            game["deadline"] - room.settings.bargain_seconds
-        data = {"pair": pair.id, "agreed": True, "profile": list(deal), "payoffs": list(pay),
-                "levels": [room.choice(0, deal[0]), room.choice(1, deal[1])],
-                "seconds": None if start is None else round(self.clock() - start, 1)}
-        self._db.execute("INSERT INTO deals VALUES (?,?,?,?)",
-                         (game["id"], pair.id, offer, json.dumps(data)))
-
-    def _settle(self, game: sqlite3.Row, room: Classroom) -> None:
-        """Pairs without a deal at the deadline get the disagreement point."""
-        d = room.disagreement
-        for pair in self.pairs(game):
-            if self._deal(game, pair.id):
-                continue
-            data = {"pair": pair.id, "agreed": False, "profile": None,
-                    "payoffs": None if d is None else [float(d[0]), float(d[1])],
-                    "levels": None, "seconds": None}
-            self._db.execute("INSERT INTO deals VALUES (?,?,NULL,?)",
-                             (game["id"], pair.id, json.dumps(data)))
-
     # ------------------------------------------------------------------ reading
-
-    def offers(self, game: sqlite3.Row, pair: int) -> list[sqlite3.Row]:
-        return self._all("SELECT * FROM offers WHERE game=? AND pair=? ORDER BY id",
-                         game["id"], pair)
-
-    def deals(self, game: sqlite3.Row) -> dict[int, dict[str, Any]]:
-        return {r["pair"]: json.loads(r["data"])
-                for r in self._all("SELECT * FROM deals WHERE game=?", game["id"])}
 
     def results(self, game: sqlite3.Row) -> list[dict[str, Any]]:
         return [json.loads(r["data"]) for r in self._all(

@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from sim.errors import SolverError
-from sim.serve.engine import Classroom, Pair
+from sim.serve.engine import Classroom
+from sim.serve.setup import Pair
 
 
 def predictions(room: Classroom) -> dict[str, Any]:
@@ -97,10 +98,17 @@ def _punishment(room: Classroom) -> str | tuple[int, int]:
 
 
 def _mixed(room: Classroom, eq: Any) -> str:
-    from sim.report import mixed_label
-
-    return " | ".join(f"{p}: {mixed_label(room.game, i, eq.strategies[i])}"
-                      for i, p in enumerate(room.game.players))
+    """``US: s | China: t`` for a pure equilibrium; a mixed strategy shows its support with
+    probabilities (two decimals)."""
+    parts = []
+    for i, p in enumerate(room.game.players):
+        x = np.asarray(eq.strategies[i], dtype=float)
+        support = np.flatnonzero(x > 1e-9)
+        names = room.game.strategies[i]
+        label = names[int(support[0])] if len(support) == 1 else " + ".join(
+            f"{x[k]:.2f}×[{names[k]}]" for k in support)
+        parts.append(f"{p}: {label}")
+    return " | ".join(parts)
 
 
 def _finite(x: float) -> float | None:

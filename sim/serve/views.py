@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.serve import theory
-from sim.serve.engine import Classroom, Pair
+from sim.serve.engine import Classroom
+from sim.serve.setup import Pair
 from sim.serve.store import Store
 
 

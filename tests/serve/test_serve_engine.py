@@ -9,14 +9,14 @@ from conftest import SCENARIOS
 from sim.errors import InputError
 from sim.game import build_game
 from sim.scenario import load_scenario
-from sim.serve import engine, theory
-from sim.serve.engine import Pair
+from sim.serve import engine, setup, theory
+from sim.serve.setup import Pair
 from sim.solvers.truce import grim_survival
 
 
 def room(name="london-2025.toml", **settings):
     sc = load_scenario(SCENARIOS / name)
-    return engine.classroom(sc, build_game(sc), engine.settings(settings))
+    return engine.classroom(sc, build_game(sc), setup.settings(settings))
 
 
 def test_a_concession_keeps_the_truce_and_an_escalation_breaks_it():
@@ -56,7 +56,7 @@ def test_the_prisoners_dilemma_breach_breaks_the_truce():
 @pytest.mark.parametrize("bad", [{"us_tariff": "zero"}, {"nope": "x"}, "war", {}])
 def test_moves_outside_the_levers_are_refused(bad):
     r = room()
-    with pytest.raises(engine.MoveError):
+    with pytest.raises(setup.MoveError):
         r.index(0, bad if not isinstance(bad, dict) else {**r.choice(0, 0), **bad}
                 if bad else {})
 
@@ -151,16 +151,16 @@ def test_the_stopping_round_is_geometric_with_the_continuation():
 
 
 def test_pairing_is_seeded_and_balances_the_treatments():
-    s = engine.settings({"seed": 4})
-    pairs = engine.pair_up(list(range(1, 10)), s)
+    s = setup.settings({"seed": 4})
+    pairs = setup.pair_up(list(range(1, 10)), s)
     assert len(pairs) == 5
     assert sum(p.robot_side is not None for p in pairs) == 1
     seats = [x for p in pairs for x in p.seats if x is not None]
     assert sorted(seats) == list(range(1, 10))
     cells = [(p.noise, p.linked) for p in pairs[:4]]
     assert sorted(cells) == [(False, False), (False, True), (True, False), (True, True)]
-    assert engine.pair_up(list(range(1, 10)), s) == pairs
-    robots = engine.pair_up([1, 2, 3], engine.settings({"partner": "robot"}))
+    assert setup.pair_up(list(range(1, 10)), s) == pairs
+    robots = setup.pair_up([1, 2, 3], setup.settings({"partner": "robot"}))
     assert all(p.robot_side is not None for p in robots)
 
 
@@ -168,7 +168,7 @@ def test_settings_refuse_unknown_keys_and_values():
     for bad in ({"rounds": 3}, {"seed": -1}, {"continuation": 1.0}, {"robot": ""},
                 {"show_moves": "yes"}, {"expire_hours": 0}, []):
         with pytest.raises(InputError):
-            engine.settings(bad)
+            setup.settings(bad)
 
 
 def test_predicted_survival_of_a_linked_truce_is_grim_survival():
