@@ -83,7 +83,8 @@ def serve(*, db: Path, port: int, lan: bool, scenarios: Path | None,
         echo("Only this computer can connect; add --lan to let the class's devices join.")
     echo(f"State is kept in {db}; stop with Ctrl+C and start again to resume.")
     config = uvicorn.Config(app, host="0.0.0.0" if lan else LOOPBACK, port=port,
-                            log_level="warning", access_log=False)
+                            log_level="warning", access_log=False,
+                            timeout_keep_alive=30)  # pages poll every 1.5-2 s
     try:
         uvicorn.Server(config).run()
     finally:

@@ -65,7 +65,8 @@ def seat_view(store: Store, seat: sqlite3.Row, game: sqlite3.Row) -> dict[str, A
     view["you"].update({
         "side": side, "player": room.players[side], "partner_player": room.players[other],
         "partner": "a robot" if pair.seats[other] is None else "a classmate",
-        "noise": room.noise_perception if pair.noise else 0.0,
+        "noise": room.noise_perception if pair.noise and room.settings.activity == "truce"
+        else 0.0,
         "linked": pair.linked, "first_round": pair.first_round})
     view["levers"] = room.levers(side)
     if room.settings.activity == "bargain":

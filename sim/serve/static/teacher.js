@@ -32,6 +32,8 @@
     if (el) el.textContent = deadlineAt === null ? "" : "· " + T.clock((deadlineAt - Date.now()) / 1000) + " left";
   }
 
+  function delta(x) { return x === null ? "1 (no δ < 1 sustains it)" : T.num(x); }
+
   function renderTheory(d) {
     const th = d.theory;
     const p = th.players;
@@ -42,9 +44,9 @@
     if (th.disagreement) rows.push(["disagreement point", "", p.map((x, i) => T.esc(x) + " " + T.num(th.disagreement[i], 4)).join(", ")]);
     if (th.truce) {
       rows.push(["the truce", T.esc(th.truce.label), p.map((x, i) => T.esc(x) + " " + T.num(th.truce.payoffs[i], 4)).join(", ")]);
-      rows.push(["δ* (grim trigger)", "binding: " + T.esc(th.truce.binding), T.num(th.truce.delta_star) + " against continuation " + T.num(th.continuation) +
+      rows.push(["δ* (grim trigger)", "binding: " + T.esc(th.truce.binding), delta(th.truce.delta_star) + " against continuation " + T.num(th.continuation) +
         (th.truce.sustainable ? " (sustainable)" : " (not sustainable)")]);
-      if (th.truce.delta_star_linked !== undefined) rows.push(["δ* linked / separate", "", T.num(th.truce.delta_star_linked) + " / " + T.num(th.truce.delta_star_separate)]);
+      if (th.truce.delta_star_linked !== undefined) rows.push(["δ* linked / separate", "", delta(th.truce.delta_star_linked) + " / " + delta(th.truce.delta_star_separate)]);
     }
     $("theory").innerHTML = T.table(["Theory", "", "Payoffs"], rows);
   }
