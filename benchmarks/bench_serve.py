@@ -173,8 +173,9 @@ def run(port: int, db: Path, students: int, rounds: int) -> int:
     lost = [k for k in sent if k not in by_key]
     wrong = [k for k, v in sent.items() if k in by_key and by_key[k]["levels"] != v]
     filled = [k for k, m in by_key.items() if m["auto"]]
-    problems += [f"{len(x)} {what}" for x, what in ((lost, "lost moves"), (wrong, "moves "
-                 "stored with other levels"), (filled, "moves filled in by the server")) if x]
+    checks = ((lost, "lost moves"), (wrong, "moves stored with other levels"),
+              (filled, "moves filled in by the server"))
+    problems += [f"{len(x)} {what}" for x, what in checks if x]
     moves = [t for c in clients for t in c.times["move"]]
     polls = [t for c in clients for t in c.times["poll"]]
     print(f"{students} students x {rounds} rounds on loopback, one SQLite file "

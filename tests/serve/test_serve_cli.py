@@ -17,8 +17,8 @@ def test_without_the_server_extra_it_says_how_to_install(monkeypatch):
     r = CliRunner().invoke(app, ["serve"])
     assert r.exit_code == 3
     assert r.output.strip().splitlines() == [
-        "error: tradesim serve needs the 'uvicorn' package; install it with: "
-        "pip install 'tradesim[serve]'"]
+        ("error: tradesim serve needs the 'uvicorn' package; install it with: "
+         "pip install 'tradesim[serve]'")]
 
 
 def test_a_database_of_another_program_is_refused_and_left_alone(tmp_path):
