@@ -401,3 +401,20 @@ def test_the_same_game_exports_the_same_files(client, store):
         client.post(f"/api/s/{t}/move", json={"round": 1, "levels": truce_levels(client, t)})
     assert client.get(g.api("export.pdf")).content == client.get(g.api("export.pdf")).content
     assert client.get(g.api("export.png")).content == client.get(g.api("export.png")).content
+
+
+def test_a_one_shot_game_is_one_round_against_the_equilibrium_robot(client, store):
+    g, (a,) = _started(client, store, n=1, scenario="classroom/prisoners-dilemma.toml",
+                       activity="oneshot", partner="robot")
+    view = client.get(f"/api/s/{a}").json()
+    assert [lv["levels"] for lv in view["levers"]] == [["comply", "breach"]]
+    me = view["you"]["side"]
+    r = client.post(f"/api/s/{a}/move", json={"round": 1, "levels": {"strategy": "comply"}})
+    assert r.status_code == 201
+    state = client.get(g.api("state")).json()
+    assert state["game"]["state"] == "ended"  # one round only
+    robot = "US: breach | China: comply" if me == 1 else "US: comply | China: breach"
+    label = robot.replace("US: ", "").replace("China: ", "").split(" | ")
+    assert state["stats"]["outcomes"][0]["counts"] == {" | ".join(label): 1}
+    view = client.get(f"/api/s/{a}").json()
+    assert view["history"][0]["payoff"] == 0.0  # the sucker's payoff S = 0
