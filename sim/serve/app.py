@@ -54,7 +54,8 @@ class TooLarge(InputError):
 
 
 def _status(exc: Exception) -> int:
-    for kind, code in ((NotFound, 404), (Gone, 410), (Conflict, 409), (TooLarge, 413)):
+    for kind, code in ((NotFound, 404), (Gone, 410), (Conflict, 409), (TooLarge, 413),
+                       (WrongType, 415)):
         if isinstance(exc, kind):
             return code
     return 400
@@ -68,7 +69,17 @@ def _error(exc: Exception) -> JSONResponse:
     return JSONResponse({"error": str(exc)}, status_code=_status(exc), headers=HEADERS)
 
 
+class WrongType(InputError):
+    """A body that is not declared as JSON (HTTP 415)."""
+
+
 async def _json(request: Request, limit: int = MAX_SMALL_BODY) -> Any:
+    """The request's JSON body. It must say ``Content-Type: application/json``, which a
+    page of another site cannot send without the browser asking first (CORS), so a
+    cross-site form cannot post here."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        msg = "expected Content-Type: application/json"
+        raise WrongType(msg)
     size = request.headers.get("content-length")
     if size is not None and (not size.isdigit() or int(size) > limit):
         msg = f"the request is over {limit:,} bytes"

@@ -104,11 +104,17 @@ def test_an_uploaded_scenario_is_validated_like_the_cli(client, store):
 
 def test_bodies_are_bounded_and_must_be_json(client, store):
     g = open_game(client, store)
-    assert client.post("/api/join", content=b"{not json").status_code == 400
+    as_json = {"Content-Type": "application/json"}
+    assert client.post("/api/join", content=b"{not json", headers=as_json).status_code == 400
     big = json.dumps({"code": g.code, "nickname": "x" * 20_000})
-    assert client.post("/api/join", content=big).status_code == 413
+    assert client.post("/api/join", content=big, headers=as_json).status_code == 413
     huge = json.dumps({"key": store.admin_key(), "text": "#" * 2_200_000})
-    assert client.post("/api/games", content=huge).status_code == 413
+    assert client.post("/api/games", content=huge, headers=as_json).status_code == 413
+    # a cross-site form can send text/plain without asking: refused
+    plain = json.dumps({"code": g.code, "nickname": "eve"})
+    r = client.post("/api/join", content=plain, headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415
+    assert store._all("SELECT * FROM seats") == []
 
 
 # --------------------------------------------------------------------------- joining
