@@ -88,7 +88,17 @@ def survival(ax: Any, stats: Mapping[str, Any]) -> None:
 
 
 def outcomes(ax: Any, stats: Mapping[str, Any]) -> None:
-    """Stacked bars: the outcome distribution per round."""
+    """Stacked bars: the outcome distribution per round (deals and fallbacks when the
+    activity is a bargaining round)."""
+    if stats.get("bargaining"):
+        b = stats["bargaining"]
+        ax.bar(["deal", "fallback", "still open"],
+               [b["agreed"], b["settled"] - b["agreed"], b["pairs"] - b["settled"]],
+               color=["C2", "C3", "0.7"])
+        ax.set_ylabel("pairs")
+        ax.set_title("Bargaining: deals before the deadline")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        return
     rows = stats["outcomes"]
     keys = sorted({k for r in rows for k in r["counts"]})[:8]
     bottom = [0] * len(rows)

@@ -194,7 +194,11 @@ def test_a_class_plays_a_truce_game_and_a_bargaining_round(server, browser, shot
             s.page.wait_for_selector("#deal")
     teacher.page.wait_for_selector("#app[data-state=ended]")
     students[0].page.wait_for_selector("#deal")
+    students[0].page.wait_for_selector("text=The game has ended")
     students[0].page.screenshot(path=shots / "student-bargain-390.png", full_page=True)
+    teacher.page.wait_for_function(
+        "() => document.querySelector('#figure').src.includes('ended') && "
+        "document.querySelector('#figure').complete")
     teacher.page.screenshot(path=shots / "teacher-bargain-1280.png", full_page=True)
     rows = export_csv(teacher, base)
     assert len(rows) == 4  # two pairs, two sides each

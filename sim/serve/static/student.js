@@ -111,9 +111,10 @@
       const kept = Object.entries(h.partner_kept).map(([k, v]) => (v ? "kept" : "<strong>broke</strong>") +
         (Object.keys(h.partner_kept).length > 1 ? " " + T.esc(k.replace(/_/g, " ")) : "")).join(", ");
       const you = T.esc(h.label) + (h.slipped ? " <span class=\"tag warn\">slipped</span>" : "") + (h.auto ? " <span class=\"tag\">no move: repeated</span>" : "");
-      return [String(h.round), you, kept + (h.partner !== undefined ? "<br><small>" + T.esc(h.partner) + "</small>" : ""), T.num(h.payoff, 4), T.num(h.total, 4)];
+      const levels = h.partner === undefined ? "" : "<br><small class=\"levels\">" + h.partner.split("; ").map(T.esc).join("<br>") + "</small>";
+      return [String(h.round), you, kept + levels, T.num(h.payoff, 3)];
     });
-    box.innerHTML = "<h2>Rounds so far</h2>" + T.table(["Round", "You played", "Your partner, as you saw it", "Payoff", "Total"], rows);
+    box.innerHTML = "<h2>Rounds so far</h2>" + T.table(["Round", "You played", "Your partner, as you saw it", "Payoff"], rows);
   }
 
   function offerText(o, players) {

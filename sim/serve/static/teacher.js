@@ -53,14 +53,16 @@
 
   function renderOutcomes(d) {
     const rows = d.stats.outcomes;
+    if (d.stats.bargaining) {
+      const b = d.stats.bargaining;
+      $("outcomes").innerHTML = "<p id=\"deals\">" + b.agreed + " of " + b.pairs + " pairs agreed" +
+        (b.mean_seconds === null ? "" : " (after " + T.num(b.mean_seconds, 3) + " s on average)") +
+        "; " + (b.settled - b.agreed) + " fell back to the disagreement point.</p>";
+      return;
+    }
     if (!rows.length) { $("outcomes").innerHTML = "<p>No round played yet.</p>"; return; }
     const keys = [...new Set(rows.flatMap((r) => Object.keys(r.counts)))].sort();
     $("outcomes").innerHTML = T.table(["Round", ...keys], rows.map((r) => [String(r.round), ...keys.map((k) => String(r.counts[k] || 0))]));
-    if (d.stats.bargaining) {
-      const b = d.stats.bargaining;
-      $("outcomes").innerHTML += "<p id=\"deals\">" + b.agreed + " of " + b.pairs + " pairs agreed" +
-        (b.mean_seconds === null ? "" : " (after " + T.num(b.mean_seconds, 3) + " s on average)") + ".</p>";
-    }
   }
 
   function renderSurvival(d) {
