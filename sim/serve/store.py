@@ -96,10 +96,14 @@ class Store(Bargaining):
             self._db.execute("COMMIT")
 
     def _one(self, sql: str, *args: Any) -> sqlite3.Row | None:
-        return self._db.execute(sql, args).fetchone()
+        """One row; under the lock, so a reader never sees another thread's open
+        transaction on the shared connection."""
+        with self._lock:
+            return self._db.execute(sql, args).fetchone()
 
     def _all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
-        return self._db.execute(sql, args).fetchall()
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
 
     # ------------------------------------------------------------------ keys
 
