@@ -51,6 +51,18 @@ def check_database(path: Path) -> None:
         raise InputError(msg)
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse a port another program holds, with one line instead of uvicorn's log."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a restart
+        try:  # right after a stop must not trip over the old connections' TIME_WAIT
+            s.bind((host, port))
+        except OSError as exc:
+            msg = (f"--port {port}: cannot listen there ({exc.strerror}); another program "
+                   "may use it: choose another port with --port N")
+            raise InputError(msg) from None
+
+
 def qr_text(url: str) -> str:
     """A QR code of ``url`` drawn with block characters for the terminal."""
     import segno
@@ -72,6 +84,7 @@ def serve(*, db: Path, port: int, lan: bool, scenarios: Path | None,
         msg = f"--port: expected a number from 1 to 65535, got {port}"
         raise InputError(msg)
     check_database(db)
+    check_port("0.0.0.0" if lan else LOOPBACK, port)
     store = Store(db)
     host = lan_address() if lan else LOOPBACK
     url = f"http://{host}:{port}/"

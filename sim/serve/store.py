@@ -223,6 +223,7 @@ class Store(Bargaining):
         seats = (seat, None) if side == 0 else (None, seat)
         pair = setup.treated(int(next_id), seats, room.settings, max(1, game["round"]))
         self._save_pairs(game, [pair])
+        self._robot_opens(game, room, [pair])
 
     def _save_pairs(self, game: sqlite3.Row, pairs: list[Pair]) -> None:
         for p in pairs:
@@ -265,14 +266,18 @@ class Store(Bargaining):
         room = self.room(game)
         self._save_pairs(game, setup.pair_up(seats, room.settings))
         self._set(game, state="running", round=1, deadline=self._deadline(room), remaining=None)
-        if room.settings.activity == "bargain":
-            for pair in self.pairs(game):
-                if pair.robot_side is not None and room.target is not None:
-                    self._db.execute(
-                        "INSERT INTO offers (game, pair, side, row, col, at, robot) "
-                        "VALUES (?,?,?,?,?,?,1)", (game["id"], pair.id, pair.robot_side,
-                                                   room.target[0], room.target[1],
-                                                   self.clock()))
+        self._robot_opens(game, room, self.pairs(game))
+
+    def _robot_opens(self, game: sqlite3.Row, room: Classroom, pairs: list[Pair]) -> None:
+        """In a bargaining round a robot partner opens with the deal it aims for."""
+        if room.settings.activity != "bargain" or room.target is None:
+            return
+        for pair in pairs:
+            if pair.robot_side is not None:
+                self._db.execute(
+                    "INSERT INTO offers (game, pair, side, row, col, at, robot) "
+                    "VALUES (?,?,?,?,?,?,1)", (game["id"], pair.id, pair.robot_side,
+                                               room.target[0], room.target[1], self.clock()))
 
     def _deadline(self, room: Classroom) -> float | None:
         s = room.settings

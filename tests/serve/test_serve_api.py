@@ -277,6 +277,13 @@ def test_the_game_ends_at_the_drawn_round(client, store):
     assert client.post("/api/join", json={"code": g.code, "nickname": "late"}).status_code == 409
 
 
+def test_a_late_bargainer_finds_the_robots_opening_offer(client, store):
+    g, _tokens = _started(client, store, n=2, activity="bargain")
+    late = join(client, g, "late")
+    offers = client.get(f"/api/s/{late}").json()["bargain"]["offers"]
+    assert [o["from"] for o in offers] == ["partner"]
+
+
 def test_an_odd_student_and_a_late_one_play_robots(client, store):
     g, _tokens = _started(client, store, n=3)
     pairs = client.get(g.api("state")).json()["pairs"]

@@ -39,10 +39,22 @@ def test_a_database_of_another_program_is_refused_and_left_alone(tmp_path):
     assert (tmp_path / "x.txt").read_text() == "hello"
 
 
-def test_bad_ports_are_refused():
+def test_bad_ports_are_refused(tmp_path):
+    import socket
+
     r = CliRunner().invoke(app, ["serve", "--port", "70000"])
     assert r.exit_code == 2
     assert "--port" in r.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = CliRunner().invoke(app, ["serve", "--port", str(port),
+                                     "--db", str(tmp_path / "c.sqlite")])
+    assert r.exit_code == 2
+    assert r.output.count("\n") == 1
+    assert f"--port {port}: cannot listen there" in r.output
+    assert not (tmp_path / "c.sqlite").exists()  # nothing created
 
 
 def test_the_terminal_qr_code_and_lan_address():
