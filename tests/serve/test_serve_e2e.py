@@ -131,6 +131,17 @@ def test_a_class_plays_a_truce_game_and_a_bargaining_round(server, browser, shot
     students = [Watched(browser, PHONE if k % 2 == 0 else LAPTOP) for k in range(4)]
     names = ["ana", "ben", "cai", "dee"]
 
+    # ---------------------------------------------------------------- a broken upload
+    teacher.page.goto(f"{base}teach?key={key}")
+    teacher.page.set_input_files("#upload", files=[{
+        "name": "mine.toml", "mimeType": "text/plain",
+        "buffer": b'[scenario]\nname = "x"\ntitel = "typo"\n'}])
+    teacher.page.click("#create")
+    teacher.page.wait_for_selector("#create-error:has-text('mine.toml')")
+    assert "titel" in teacher.page.inner_text("#create-error")  # as tradesim validate says
+    assert "/teach" in teacher.page.url
+    teacher.errors.clear()  # the refused request is a 400 in the console, as it should be
+
     # ---------------------------------------------------------------- the truce
     code = open_game(teacher, base, key, "truce")
     for s, n in zip(students, names, strict=True):
