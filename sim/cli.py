@@ -278,7 +278,8 @@ def solve(
     file: Annotated[Path, typer.Argument(help="Scenario (.toml) or Gambit game (.nfg).")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
     = OutputFormat.table,
-    method: Annotated[str, typer.Option(help="auto|enumerate|support|lemke-howson|pure|qre")]
+    method: Annotated[str, typer.Option(
+        help="auto|enumerate|support|lemke-howson|pure|qre|polynomial")]
     = "auto",
     exact: Annotated[bool, typer.Option(help="Compute/verify in exact rational arithmetic.")]
     = False,

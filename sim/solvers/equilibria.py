@@ -6,8 +6,10 @@ best response to the others': :math:`u_i(\sigma) \ge u_i(s_i, \sigma_{-i})` for 
 (vertex enumeration of the best-response polytopes, see
 :mod:`sim.solvers.vertex_enumeration`); a continuum of equilibria is reported as its extreme
 points, grouped by connected component. Larger games fall back to Lemke-Howson from every
-label, and games with more than two players to the pure-strategy scan, both with
-``complete=False`` and the reason in ``message``.
+label (``complete=False``, the reason in ``message``). Games with more than two players are
+solved by support enumeration with the polynomial indifference equations solved by homotopy
+continuation (:mod:`sim.solvers.npl_support`) while they have at most
+:data:`POLYNOMIAL_AUTO_LIMIT` support profiles, and by the pure-strategy scan above that.
 
 Every reported profile is re-verified as a mutual best response, in floating point with a
 tolerance scaled by the payoffs' magnitude (:mod:`sim.solvers.verify`) and, with
@@ -32,16 +34,21 @@ import numpy as np
 from sim.errors import InputError, SolverError
 from sim.solvers import exact as exact_arith
 from sim.solvers.pure import pure_nash
-from sim.solvers.verify import is_nash, is_nash_exact
+from sim.solvers.verify import is_nash, is_nash_exact, pure_values
 from sim.solvers.vertex_enumeration import basis_count, extreme_pairs
 
-METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure", "qre")
+METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure", "qre", "polynomial")
 """Values of ``method`` accepted by :func:`solve`."""
 
 ENUMERATION_LIMIT = 225
 """``auto`` enumerates vertices while ``m * n`` is at most this (15 x 15: a few seconds;
 the number of vertices, hence the time, grows about fivefold per extra strategy each);
 larger two-player games get the pure scan and Lemke-Howson from every label."""
+
+POLYNOMIAL_AUTO_LIMIT = 343
+"""``auto`` enumerates the supports of games with three or more players while they have at
+most this many support profiles (3 x 3 x 3, 2 x 2 x 2 x 2 x 2: seconds); ``--method
+polynomial`` goes up to :data:`sim.solvers.npl_support.SUPPORT_LIMIT`."""
 
 EXACT_ENUMERATION_LIMIT = 200
 """In exact mode, games with at most this many bases (up to about 4 x 4) are enumerated
@@ -117,14 +124,18 @@ def solve(
     exact_game = None
     if exact:
         exact_game = exact_arith.to_fractions(payoffs if exact_payoffs is None else exact_payoffs)
+    asked = method
     if method == "auto":
-        method = "pure" if n != 2 else (
-            "enumerate" if payoffs[0].size <= ENUMERATION_LIMIT else "lemke-howson")
-    if method in ("enumerate", "support", "lemke-howson") and n != 2:
+        method = _auto_method(payoffs)
+    if method == "enumerate" and n != 2:
+        method = "polynomial"
+    if method in ("support", "lemke-howson") and n != 2:
         msg = f"method {method!r} needs a two-player game, this one has {n} players"
         raise SolverError(msg)
     if method == "qre":
         result = _qre(payoffs, tol)
+    elif method == "polynomial":
+        result = _polynomial(payoffs, tol)
     elif method == "support":
         result = _support(payoffs, tol)
     elif method == "lemke-howson":
@@ -134,10 +145,21 @@ def solve(
             return _enumerate_exact(exact_game)
         result = _enumerate(payoffs, tol)
     else:
-        result = _pure(payoffs, tol)
-    if exact_game is not None:
+        result = _pure(payoffs, tol, asked=asked == "pure")
+    if exact_game is not None and n != 2:
+        result = _make_exact_n(result, exact_game)
+    elif exact_game is not None:
         result = _make_exact(result, exact_game)
     return result
+
+
+def _auto_method(payoffs: np.ndarray) -> str:
+    from sim.solvers.npl_support import support_count
+
+    if payoffs.shape[0] != 2:
+        small = support_count(payoffs.shape[1:]) <= POLYNOMIAL_AUTO_LIMIT
+        return "polynomial" if small else "pure"
+    return "enumerate" if payoffs[0].size <= ENUMERATION_LIMIT else "lemke-howson"
 
 
 def _check_payoffs(payoffs: np.ndarray, method: str) -> None:
@@ -232,7 +254,7 @@ def _support(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
         seen.add(key)
         eq = _equilibrium(payoffs, (x, y))
         equilibria.append(eq)
-        surplus |= _has_surplus_best_responses(payoffs, x, y, tol)
+        surplus |= _has_surplus_best_responses(payoffs, x, y, tol=tol)
     message = ("support enumeration looks at supports of equal size only: it finds every "
                "equilibrium of a nondegenerate game but can miss some in a degenerate one, and "
                "does not check degeneracy; --method enumerate is complete")
@@ -244,12 +266,39 @@ def _support(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
     return _sorted_with_components(result, None)
 
 
-def _has_surplus_best_responses(payoffs: np.ndarray, x: np.ndarray, y: np.ndarray,
+def _has_surplus_best_responses(payoffs: np.ndarray, *strategies: np.ndarray,
                                 tol: float) -> bool:
+    """Does some player have more pure best responses than its support size?"""
     eps = max(tol, 1e-9) * 100 * max(1.0, float(np.abs(payoffs).max()))
-    rows, cols = payoffs[0] @ y, x @ payoffs[1]
-    return bool((rows >= rows.max() - eps).sum() > (x > 0).sum()
-                or (cols >= cols.max() - eps).sum() > (y > 0).sum())
+    for i, own in enumerate(strategies):
+        values = pure_values(payoffs[i], strategies, i)
+        if (values >= values.max() - eps).sum() > (own > 0).sum():
+            return True
+    return False
+
+
+def _polynomial(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+    from sim.solvers.npl_support import support_enumeration
+
+    found = support_enumeration(payoffs, tol=tol)
+    equilibria = [_equilibrium(payoffs, profile) for profile in found.profiles]
+    surplus = any(_has_surplus_best_responses(payoffs, *p, tol=tol) for p in found.profiles)
+    problems = []
+    if found.singular:
+        problems.append(f"{found.singular} support profile(s) have a singular solution in the "
+                        "simplices (a degenerate game: equilibria there may form a continuum, "
+                        "of which only verified points are listed)")
+    if found.failed:
+        problems.append(f"{found.failed} of {found.paths} homotopy path(s) could not be "
+                        "followed to their end")
+    if found.borderline:
+        problems.append(f"{found.borderline} candidate(s) failed verification only narrowly "
+                        "and were dropped")
+    result = EquilibriumSet(
+        equilibria=tuple(equilibria), method="polynomial-support-enumeration",
+        complete=found.complete, degenerate=surplus or bool(found.singular),
+        message="; ".join(problems))
+    return _sorted_with_components(result, None)
 
 
 def _qre(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
@@ -275,13 +324,17 @@ def _qre(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
     return _sorted_with_components(result, None)
 
 
-def _pure(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+def _pure(payoffs: np.ndarray, tol: float, *, asked: bool = True) -> EquilibriumSet:
     equilibria = []
     for profile in pure_nash(payoffs, tol=tol):
         strategies = tuple(np.eye(k)[s] for k, s in zip(payoffs.shape[1:], profile, strict=True))
         equilibria.append(_equilibrium(payoffs, strategies))
     n = payoffs.shape[0]
-    why = "more than two players" if n != 2 else "method 'pure' was asked for"
+    why = "method 'pure' was asked for"
+    if not asked:
+        why = (f"{n} players and more than {POLYNOMIAL_AUTO_LIMIT} support profiles; "
+               "--method polynomial enumerates them all, --method qre follows the logit "
+               "QRE branch")
     result = EquilibriumSet(
         equilibria=tuple(equilibria), method="pure", complete=False, degenerate=False,
         message=f"pure-strategy equilibria only ({why}); mixed equilibria may exist",
@@ -358,6 +411,34 @@ def _verified_exactly(game: tuple, strategies: tuple[tuple[Fraction, ...], ...])
         if values[profile[i]] != max(values):
             return False
     return True
+
+
+def _make_exact_n(result: EquilibriumSet, game: tuple) -> EquilibriumSet:
+    """Exact form of each equilibrium of an n-player game that is rational (verified with no
+    tolerance); irrational equilibria, which games with three or more players can have, stay
+    in floating point and the message says how many."""
+    from sim.solvers.npl_support import exact_equilibrium
+
+    rational = np.array(game, dtype=object)
+    kept, irrational = [], 0
+    for eq in result.equilibria:
+        strategies = exact_equilibrium(rational, eq.strategies)
+        if strategies is None:
+            irrational += 1
+            kept.append(eq)
+            continue
+        values = exact_arith.expected_payoffs(game, strategies)
+        kept.append(replace(eq, exact_strategies=strategies, exact_payoffs=values,
+                            strategies=tuple(np.array([float(p) for p in s])
+                                             for s in strategies),
+                            payoffs=np.array([float(v) for v in values])))
+    message = result.message
+    if irrational:
+        note = (f"{irrational} equilibrium(s) have no exact rational form (games with three "
+                "or more players can have irrational equilibria) and are given in floating "
+                "point")
+        message = f"{message}; {note}" if message else note
+    return replace(result, equilibria=tuple(kept), exact=True, message=message)
 
 
 def _make_exact(result: EquilibriumSet, game: tuple) -> EquilibriumSet:

@@ -120,20 +120,28 @@ def test_weakly_dominated_strategy_continuum():
     assert result.degenerate
 
 
-def test_more_than_two_players_pure_only_and_incomplete():
+def test_degenerate_three_player_game_is_reported_incomplete():
     payoffs = np.zeros((3, 2, 2, 2))
     payoffs[:, 0, 0, 0] = 1
     result = solve(payoffs)
-    assert result.method == "pure"
+    assert result.method == "polynomial-support-enumeration"
     assert not result.complete
-    assert "more than two players" in result.message
+    assert result.degenerate
+    assert "continuum" in result.message
     # (a, b, c) is an equilibrium unless exactly one player deviates from (0, 0, 0)
-    assert len(result.equilibria) == 5
+    pure = [eq for eq in result.equilibria if all(s.max() == 1 for s in eq.strategies)]
+    assert len(pure) == 5
+    assert len(solve(payoffs, method="pure").equilibria) == 5
 
 
-def test_enumerate_refuses_three_players():
+def test_enumerate_on_three_players_is_the_polynomial_method():
+    assert solve(np.zeros((3, 1, 2, 1)), method="enumerate").method == (
+        "polynomial-support-enumeration")
+
+
+def test_lemke_howson_refuses_three_players():
     with pytest.raises(SolverError, match="two-player"):
-        solve(np.zeros((3, 2, 2, 2)), method="enumerate")
+        solve(np.zeros((3, 2, 2, 2)), method="lemke-howson")
 
 
 def test_bad_shape_and_method_are_input_errors():
@@ -189,16 +197,21 @@ def test_von_stengel_6x6_game_with_75_equilibria():
     assert len(exact.components) == 75
 
 
-def test_exact_mode_verifies_pure_equilibria_of_three_player_games():
+def test_exact_mode_on_a_three_player_game_with_an_irrational_equilibrium():
     # 2x2x2 coordination: payoff 1 to all if everybody plays the first strategy, 2 if the
-    # second, else 0. With two strategies each, every other profile has exactly one player
-    # apart from the others, who gains by joining them: two pure equilibria.
+    # second, else 0. Two pure equilibria, and a symmetric mixed one where each player is
+    # indifferent: q^2 = 2 (1 - q)^2 for the probability q of the first strategy, so
+    # q = 2 - sqrt(2), irrational: it has no exact form and is reported in floating point.
     payoffs = np.zeros((3, 2, 2, 2))
     payoffs[:, 0, 0, 0] = 1
     payoffs[:, 1, 1, 1] = 2
     result = solve(payoffs, exact=True)
     assert result.exact
+    assert result.complete
     assert [eq.exact_strategies for eq in result.equilibria] == [
-        ((1, 0), (1, 0), (1, 0)), ((0, 1), (0, 1), (0, 1))]
-    assert [eq.exact_payoffs for eq in result.equilibria] == [(1, 1, 1), (2, 2, 2)]
-    assert not result.complete
+        ((1, 0), (1, 0), (1, 0)), None, ((0, 1), (0, 1), (0, 1))]
+    assert [eq.exact_payoffs for eq in result.equilibria] == [(1, 1, 1), None, (2, 2, 2)]
+    q = 2 - np.sqrt(2)
+    for s in result.equilibria[1].strategies:
+        np.testing.assert_allclose(s, [q, 1 - q], atol=1e-12)
+    assert "no exact rational form" in result.message
