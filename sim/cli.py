@@ -152,9 +152,19 @@ def _main(
     max_run_periods: Annotated[int | None, typer.Option(
         "--max-run-periods", help="Limit on a truce simulation's (runs + 1000) x periods "
         "[default: 1,000,000,000].")] = None,
+    grid: Annotated[int | None, typer.Option(
+        "--grid", help="Discretise each continuous lever (range = [lo, hi]) into N evenly "
+        "spaced values, plus its named levels, for every analysis [default: 5].")] = None,
 ) -> None:
     """Game-theoretic negotiation simulator."""
     _state["debug"] = debug
+    if grid is not None:
+        from sim.levers import MAX_GRID, use_grid
+
+        if not 2 <= grid <= MAX_GRID:
+            raise fail(f"--grid: expected a whole number of values from 2 to {MAX_GRID}, "
+                       f"got {grid}")
+        use_grid(grid)
     _state["terminated"] = False
     _state["max_cells"] = None
     _set_limit(ctx, "sim.game", "MAX_CELLS", max_cells)
@@ -395,6 +405,55 @@ def serve(
     from sim.serve.server import serve as run_server
 
     run_server(db=db, port=port, lan=lan, scenarios=scenarios, echo=typer.echo)
+
+
+@app.command()
+@guarded
+def continuous(
+    file: Annotated[Path, typer.Argument(help="Scenario with at least one lever range.")],
+    search_grid: Annotated[int, typer.Option(
+        help="Points per continuous lever of the search grid (verification uses a grid "
+        "four times finer).")] = 41,
+    delta: Annotated[list[float] | None, typer.Option(
+        help="Discount factor for the most cooperative self-enforcing levels (repeat).")]
+    = None,
+    starts: Annotated[int, typer.Option(help="Random starts of best-response iteration.")]
+    = 16,
+    seed: Annotated[int, typer.Option(help="Seed of the random starts.")] = 0,
+    plot: Annotated[Path | None, typer.Option(
+        help="Write the best-response curves (PNG) here.")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+    = OutputFormat.table,
+) -> None:
+    """Continuous levers kept continuous: verified equilibria, best responses, Pareto
+    frontier, most cooperative self-enforcing levels as the discount factor rises.
+
+    Example: tradesim continuous scenarios/london-2025-continuous.toml --plot br.png
+    """
+    from sim.continuous_analysis import DEFAULT_DELTAS, analyse, report_json, report_lines
+    from sim.results import dumps
+    from sim.scenario import load_scenario
+
+    if not 3 <= search_grid <= 401:
+        raise fail(f"--search-grid: expected 3 to 401 points, got {search_grid}")
+    if not 0 <= starts <= 1000:
+        raise fail(f"--starts: expected 0 to 1000, got {starts}")
+    for d in delta or ():
+        if not 0 <= d < 1:
+            raise fail(f"--delta: expected a discount factor in [0, 1), got {d:g}")
+    report = analyse(load_scenario(file), grid=search_grid, seed=seed, starts=starts,
+                     deltas=tuple(delta) if delta else DEFAULT_DELTAS)
+    if plot is not None:
+        from sim.plots_continuous import best_response_plot
+
+        if best_response_plot(report, plot) is None:
+            typer.echo("note: no plot: it needs two players with a continuous lever each",
+                       err=True)
+    if format is OutputFormat.json:
+        typer.echo(dumps(report_json(report)), nl=False)
+        return
+    for line in report_lines(report):
+        typer.echo(line)
 
 
 app.command("truce")(guarded(truce_command))

@@ -171,11 +171,9 @@ def _evaluate(scenario: Scenario, shape: list[int],
             axis_shape = [1] * n
             axis_shape[p] = shape[p]
             env[lever.name] = values[grids[k]].reshape(axis_shape)
-    for name, formula in scenario.terms.items():
-        env[name] = formula(env)
     out = np.empty((n, *shape), dtype=float)
-    for p, player in enumerate(scenario.players):
-        out[p] = np.broadcast_to(scenario.payoffs[player.name](env), shape)
+    for p, values in enumerate(scenario.evaluate(env)):
+        out[p] = np.broadcast_to(values, shape)
     _check_finite(scenario, out, shape)
     return out
 

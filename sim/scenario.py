@@ -30,6 +30,8 @@ from typing import Any
 
 from sim.errors import FormulaError, ScenarioError, ScenarioErrors
 from sim.formula import Formula, parse_formula
+from sim.levers import continuous_levels, grid_points
+from sim.scenario_trade import TradeMarket, parse_trade, trade_names, trade_terms
 
 MAX_FILE_BYTES = 2_000_000
 """Largest scenario file read, in bytes."""
@@ -88,6 +90,13 @@ class Lever:
     refs: tuple[str | None, ...]  # the fact/assumption each level's value names, if any
     sources: tuple[str, ...] = ()
     description: str = ""
+    range: tuple[float, float] | None = None  # a continuous lever: any value in [lo, hi]
+    unit: str = ""
+    anchors: int = -1  # continuous lever: how many of the levels are named in the file
+
+    @property
+    def continuous(self) -> bool:
+        return self.range is not None
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,7 @@ class Scenario:
     notes: tuple[str, ...] = ()
     contradictions: tuple[str, ...] = ()
     text: str = field(default="", repr=False)
+    trade: dict[str, TradeMarket] = field(default_factory=dict)  # [trade.<market>] blocks
 
     @property
     def player_names(self) -> tuple[str, ...]:
@@ -152,6 +162,17 @@ class Scenario:
         body = self.truce or {}
         return {k: self.value(body[k], overrides) for k in keys if body.get(k) is not None}
 
+    def evaluate(self, env: Mapping[str, Any]) -> list[Any]:
+        """Each player's payoff (an array) from ``env``: quantities and lever values.
+
+        The ``[trade]`` markets are evaluated first, then ``[terms]`` in file order.
+        """
+        env = dict(env)
+        env.update(trade_terms(self.trade, env))
+        for name, formula in self.terms.items():
+            env[name] = formula(env)
+        return [self.payoffs[p.name](env) for p in self.players]
+
     def lever(self, name: str) -> Lever:
         for p in self.players:
             for lv in p.levers:
@@ -163,13 +184,18 @@ class Scenario:
 # --------------------------------------------------------------------------- loading
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; raise :class:`ScenarioErrors` listing every problem."""
+def load_scenario(path: str | Path, *, grid: int | None = None) -> Scenario:
+    """Read and validate a scenario file; raise :class:`ScenarioErrors` listing every problem.
+
+    Continuous levers (``range = [lo, hi]``) are discretised for the finite-game analyses
+    into ``grid`` evenly spaced values plus the file's named levels; ``grid`` defaults to
+    the command line's ``tradesim --grid N`` or :data:`sim.levers.DEFAULT_GRID`.
+    """
     path = Path(path)
-    return loads_scenario(read_text(path), path)
+    return loads_scenario(read_text(path), path, grid=grid)
 
 
-def loads_scenario(text: str, path: Path) -> Scenario:
+def loads_scenario(text: str, path: Path, *, grid: int | None = None) -> Scenario:
     """Validate a scenario given as text (e.g. an upload); ``path`` names it in errors."""
     try:
         data = tomllib.loads(text)
@@ -187,7 +213,7 @@ def loads_scenario(text: str, path: Path) -> Scenario:
             [ScenarioError(path, "", None, "nests tables or arrays too deeply; expected a "
                            "scenario (a few levels of tables)")]
         ) from None
-    return parse_scenario(data, path=path, text=text)
+    return parse_scenario(data, path=path, text=text, grid=grid)
 
 
 def read_text(path: Path) -> str:
@@ -237,10 +263,11 @@ def _toml_reason(exc: Exception) -> str:
 
 
 def parse_scenario(
-    data: Mapping[str, Any], *, path: Path | None = None, text: str = ""
+    data: Mapping[str, Any], *, path: Path | None = None, text: str = "",
+    grid: int | None = None,
 ) -> Scenario:
     """Validate an already-parsed TOML document (``dict``) into a :class:`Scenario`."""
-    v = _Validator(path, text)
+    v = _Validator(path, text, grid_points(grid))
     scenario = v.scenario(data)
     v.raise_if_any()
     assert scenario is not None  # raise_if_any returned, so there were no errors
@@ -262,13 +289,14 @@ _TOP_KEYS = {
     "truce",
     "bargaining",
     "game",
+    "trade",
 }
 _SCENARIO_KEYS = {"name", "title", "date", "description", "notes", "contradictions"}
 _SOURCE_KEYS = {"outlet", "title", "date", "reliability", "url", "note"}
 _FACT_KEYS = {"value", "unit", "source", "note"}
 _ASSUMPTION_KEYS = {"value", "range", "unit", "why", "source", "note"}
 _PLAYER_KEYS = {"description", "levers"}
-_LEVER_KEYS = {"levels", "description", "source"}
+_LEVER_KEYS = {"levels", "description", "source", "range", "unit"}
 _GAME_KEYS = {"players", "strategies", "payoffs"}
 TRUCE_KEYS = {
     "profile",
@@ -289,7 +317,8 @@ _PROBABILITY_KEYS = {"renewal_probability", "noise_implementation", "noise_perce
 
 
 class _Validator:
-    def __init__(self, path: Path | None, text: str) -> None:
+    def __init__(self, path: Path | None, text: str, grid: int = 5) -> None:
+        self.grid = grid
         self.path = path
         self.text = text
         self.lines = _LineIndex(text)
@@ -367,17 +396,7 @@ class _Validator:
         for n in set(facts) & set(assumptions):
             self.err(f"assumptions.{n}", f"'{n}' is also a fact; expected distinct names")
         quantities = {**facts, **assumptions}
-        if "game" in data:
-            if "players" in data or "payoffs" in data:
-                self.err("game", "a file has either [game] or [players]/[payoffs], not both")
-            matrix, players = self.matrix_game(data["game"])
-            terms: dict[str, Formula] = {}
-            payoffs: dict[str, Formula] = {}
-        else:
-            matrix = None
-            players = self.players(data.get("players", {}), sources, quantities)
-            terms = self.terms(data.get("terms", {}), players, quantities)
-            payoffs = self.payoffs(data.get("payoffs", {}), players, quantities, terms)
+        matrix, players, terms, payoffs, trade = self.game_body(data, sources, quantities)
         profiles = self.profiles(data.get("profiles", {}), players)
         truce = self.truce(data.get("truce"), players, profiles, quantities)
         bargaining = self.bargaining(data.get("bargaining"), players, profiles, quantities)
@@ -409,7 +428,29 @@ class _Validator:
             notes=notes,
             contradictions=contradictions,
             text=self.text,
+            trade=trade,
         )
+
+    def game_body(self, data: Mapping[str, Any], sources: Mapping[str, Source],
+                  quantities: Mapping[str, Quantity]) -> tuple[Any, ...]:
+        """``(matrix, players, terms, payoffs, trade)``: a [game] matrix or levers and formulas."""
+        if "game" in data:
+            if "players" in data or "payoffs" in data:
+                self.err("game", "a file has either [game] or [players]/[payoffs], not both")
+            matrix, players = self.matrix_game(data["game"])
+            terms: dict[str, Formula] = {}
+            payoffs: dict[str, Formula] = {}
+            trade: dict[str, TradeMarket] = {}
+            if "trade" in data:
+                self.err("trade", "a [game] file has no levers to trade with; remove [trade]")
+        else:
+            matrix = None
+            players = self.players(data.get("players", {}), sources, quantities)
+            trade = parse_trade(self, data.get("trade", {}), players, quantities)
+            extra = trade_names(trade)
+            terms = self.terms(data.get("terms", {}), players, quantities, extra)
+            payoffs = self.payoffs(data.get("payoffs", {}), players, quantities, terms, extra)
+        return matrix, players, terms, payoffs, trade
 
     def sources(self, raw: Any) -> dict[str, Source]:
         out: dict[str, Source] = {}
@@ -565,9 +606,11 @@ class _Validator:
         body = self.table(body, key)
         self.unknown(body, _LEVER_KEYS, key)
         levels = self.table(body.get("levels", {}), f"{key}.levels")
-        if not levels:
+        span = self.lever_range(body, key) if "range" in body else None
+        if not levels and "range" not in body:
             self.err(
                 f"{key}.levels", "expected at least one level, e.g. levels = { low = 0, high = 1 }"
+                " (or a range = [lo, hi] for a continuous lever)"
             )
             return None
         names, values, refs = [], [], []
@@ -588,7 +631,7 @@ class _Validator:
                 values.append(value)
                 refs.append(None)
         ids = self.cites(body, key, sources, required=False)
-        return Lever(
+        lever = Lever(
             name=lname,
             player=pname,
             levels=tuple(names),
@@ -596,12 +639,29 @@ class _Validator:
             refs=tuple(refs),
             sources=ids,
             description=self.string(body, "description", key, required=False),
+            unit=self.string(body, "unit", key, required=False),
         )
+        if "range" not in body or span is None:
+            return lever
+        for level, value in zip(names, values, strict=True):
+            if not span[0] <= value <= span[1]:
+                self.err(f"{key}.levels.{level}",
+                         f"{value:g} lies outside the lever's range [{span[0]:g}, {span[1]:g}]")
+        return continuous_levels(lever, span, self.grid)
+
+    def lever_range(self, body: Mapping[str, Any], key: str) -> tuple[float, float] | None:
+        span = self.range(body["range"], f"{key}.range")
+        if span is not None and not span[0] < span[1]:
+            self.err(f"{key}.range", f"expected low < high for a continuous lever, got "
+                                     f"[{span[0]:g}, {span[1]:g}]")
+            return None
+        return span
 
     def terms(
-        self, raw: Any, players: tuple[Player, ...], quantities: Mapping[str, Quantity]
+        self, raw: Any, players: tuple[Player, ...], quantities: Mapping[str, Quantity],
+        extra: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> dict[str, Formula]:
-        known = set(quantities) | {lv.name for p in players for lv in p.levers}
+        known = set(quantities) | {lv.name for p in players for lv in p.levers} | set(extra)
         out: dict[str, Formula] = {}
         for name, text in self.table(raw, "terms").items():
             key = f"terms.{name}"
@@ -622,8 +682,10 @@ class _Validator:
         players: tuple[Player, ...],
         quantities: Mapping[str, Quantity],
         terms: Mapping[str, Formula],
+        extra: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> dict[str, Formula]:
-        known = set(quantities) | {lv.name for p in players for lv in p.levers} | set(terms)
+        known = (set(quantities) | {lv.name for p in players for lv in p.levers} | set(terms)
+                 | set(extra))
         table = self.table(raw, "payoffs")
         names = [p.name for p in players]
         self.unknown(table, set(names), "payoffs")
