@@ -60,7 +60,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 from sim.errors import InputError
 
@@ -199,6 +198,8 @@ def optimal_tariff(market: Market, *, upper: float = 20.0, xatol: float = 1e-10)
     answer satisfies :math:`t = 1/\eta(p^*(t))` (Johnson 1953); the tests check that
     closed form rather than this function assuming it.
     """
+    from scipy.optimize import minimize_scalar  # lazily: scenario loading must not pull scipy
+
     grid = np.linspace(0.0, upper, 4001)
     k = int(np.argmax(market_outcome(market, grid).importer_welfare))
     lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
