@@ -99,7 +99,9 @@ def test_every_number_is_cited_or_an_assumption(path: Path):
         assert a.why, a.name
     for player in scenario.players:
         for lever in player.levers:
-            literal = [v for v, r in zip(lever.values, lever.refs, strict=True) if r is None]
+            named = lever.anchors if lever.continuous else len(lever.levels)
+            literal = [v for v, r in zip(lever.values[:named], lever.refs[:named],
+                                         strict=True) if r is None]
             # literal level values are only indicators/shares in [0, 1] or strategy indices
             assert all(0 <= v <= max(1, len(lever.levels) - 1) for v in literal), lever.name
 
