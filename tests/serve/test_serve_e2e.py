@@ -149,6 +149,10 @@ def test_a_class_plays_a_truce_game_and_a_bargaining_round(server, browser, shot
     teacher.page.wait_for_function("() => document.querySelectorAll('#seats tbody tr').length == 4")
     teacher.page.click("#btn-start")
     picked: dict[tuple[str, int], dict[str, str]] = {}
+    students[0].page.wait_for_selector("#move-form")
+    students[0].page.screenshot(path=shots / "student-move-390.png", full_page=True)
+    students[1].page.wait_for_selector("#move-form")
+    students[1].page.screenshot(path=shots / "student-move-1280.png", full_page=True)
     for rnd in (1, 2):
         for k, (s, n) in enumerate(zip(students, names, strict=True)):
             picked[n, rnd] = play_round(s, rnd, k)
@@ -199,6 +203,7 @@ def test_a_class_plays_a_truce_game_and_a_bargaining_round(server, browser, shot
             s.page.wait_for_selector("#bargain td:has-text('you')")
             offered[n] = True
     assert len(offered) == 2
+    students[1].page.screenshot(path=shots / "student-offer-1280.png", full_page=True)
     for s in students:
         if s.page.inner_text("#player").strip() == "China":
             s.page.click("button.accept")
