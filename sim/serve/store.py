@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sim.errors import InputError
 from sim.serve import engine, setup
 from sim.serve.engine import Classroom
 from sim.serve.offers import Bargaining
@@ -59,6 +60,9 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """Join codes avoid look-alikes (no I, O, 0, 1)."""
 CODE_LENGTH = 5
 MAX_SEATS = 400
+MAX_CELLS = 2 * 10_000
+"""Largest game a class plays (payoff cells: 2 players x profiles, e.g. 100 x 100
+strategies); a request must not build or solve a game that takes minutes."""
 MAX_NICKNAME = 24
 
 
@@ -123,12 +127,19 @@ class Store(Bargaining):
         """Open a class game (validating the scenario and the settings first)."""
         from pathlib import PurePath
 
+        from sim.errors import LimitError
         from sim.game import build_game
         from sim.scenario import loads_scenario
 
         s = setup.settings(raw_settings)
         scenario = loads_scenario(text, Path(PurePath(name).name or "upload.toml"))
-        room = engine.classroom(scenario, build_game(scenario), s)
+        try:
+            game = build_game(scenario, max_cells=MAX_CELLS)
+        except LimitError:
+            msg = (f"{scenario.name}: too large for a class game (over {MAX_CELLS // 2:,} "
+                   "strategy profiles); use a scenario with fewer levers or levels")
+            raise InputError(msg) from None
+        room = engine.classroom(scenario, game, s)
         now = self.clock()
         with self.tx() as db:
             code = self._new_code()

@@ -102,6 +102,19 @@ def test_an_uploaded_scenario_is_validated_like_the_cli(client, store):
     assert ok.status_code == 201
 
 
+def test_a_game_too_large_for_a_class_is_refused(client, store):
+    levers = "\n".join(f"[players.{p}.levers.{p}{k}]\nlevels = {{ a = 1, b = 0 }}"
+                       for p in ("US", "China") for k in range(9))  # 512 x 512 profiles
+    text = (f'[scenario]\nname = "big"\n{levers}\n[payoffs]\n'
+            'US = "US0 - China0"\nChina = "China0 - US0"\n')
+    r = client.post("/api/games", json={"key": store.admin_key(), "text": text,
+                                        "filename": "big.toml",
+                                        "settings": {"activity": "oneshot"}})
+    assert r.status_code == 400
+    assert r.json()["error"] == ("big: too large for a class game (over 10,000 strategy "
+                                 "profiles); use a scenario with fewer levers or levels")
+
+
 def test_bodies_are_bounded_and_must_be_json(client, store):
     g = open_game(client, store)
     as_json = {"Content-Type": "application/json"}
