@@ -33,11 +33,13 @@ class Analysis:
 
 
 def analyse(game: Game, *, method: str = "auto", exact: bool = False,
-            tol: float = 1e-9) -> Analysis:
-    """Run every core solver on ``game``."""
+            tol: float = 1e-9, exact_payoffs: list | None = None) -> Analysis:
+    """Run every core solver on ``game`` (``exact_payoffs``: see
+    :func:`sim.solvers.equilibria.solve`)."""
     return Analysis(
         game=game,
-        equilibria=solve_reduced(game.payoffs, method=method, exact=exact, tol=tol),
+        equilibria=solve_reduced(game.payoffs, method=method, exact=exact, tol=tol,
+                                 exact_payoffs=exact_payoffs),
         pure=tuple(pure_nash(game.payoffs, tol=tol)),
         dominated=tuple(dominated_strategies(game.payoffs, tol=tol)),
         elimination=iterated_elimination(game.payoffs, tol=tol),

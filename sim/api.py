@@ -178,10 +178,16 @@ def solve(source: Scenario | Game | str | Path, *, method: str = "auto",
           exact: bool = False) -> Equilibria:
     """Every Nash equilibrium, as ``tradesim solve`` finds them (IESDS first, then the
     method; see :mod:`sim.solvers.equilibria`)."""
+    from sim.formula_exact import exact_inputs, with_note
     from sim.solvers.reduction import solve_reduced
 
     game = load_game(source)
-    return Equilibria(game, solve_reduced(game.payoffs, method=method, exact=exact))
+    scenario = None
+    if exact and not isinstance(source, Game) and Path(str(source)).suffix.lower() != ".nfg":
+        scenario = _scenario(source)
+    exact_payoffs, note = exact_inputs(scenario)
+    return Equilibria(game, with_note(solve_reduced(game.payoffs, method=method, exact=exact,
+                                                    exact_payoffs=exact_payoffs), note))
 
 
 # --------------------------------------------------------------------------- core analysis

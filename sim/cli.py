@@ -300,17 +300,19 @@ def solve(
 
     Example: tradesim solve scenarios/classroom/battle-of-the-sexes.toml --format json
     """
+    from sim.formula_exact import exact_inputs, with_note
     from sim.report import equilibrium_lines
     from sim.results import dumps, equilibria_json
     from sim.solvers.reduction import solve_reduced
 
-    _sc, game = load_any(file)
-    exact_payoffs = None
+    sc, game = load_any(file)
+    exact_payoffs, note = exact_inputs(sc) if exact else (None, "")
     if exact and file.suffix.lower() == ".nfg":
         from sim.formats.nfg import load_nfg
 
         exact_payoffs = load_nfg(file).exact_payoffs  # p/q payoffs stay exact
-    eqs = solve_reduced(game.payoffs, method=method, exact=exact, exact_payoffs=exact_payoffs)
+    eqs = with_note(solve_reduced(game.payoffs, method=method, exact=exact,
+                                  exact_payoffs=exact_payoffs), note)
     if plot is not None:
         from sim.commands.qre_plot import write_qre_plot
 

@@ -6,9 +6,12 @@ assumption (with its range), or the payoff formula of a player, whose inputs are
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from sim.analysis import Analysis, analyse
+from sim.formula_exact import exact_inputs, with_note
 from sim.game import Game
 from sim.results import analysis_json
 from sim.runner import RunOptions, Section
@@ -48,7 +51,9 @@ def payoff_origin(scenario: Scenario, player: str) -> str:
 
 
 def core_section(scenario: Scenario, game: Game, options: RunOptions) -> Section:
-    a = analyse(game, method=options.method, exact=options.exact)
+    exact_payoffs, note = exact_inputs(scenario) if options.exact else (None, "")
+    a = analyse(game, method=options.method, exact=options.exact, exact_payoffs=exact_payoffs)
+    a = replace(a, equilibria=with_note(a.equilibria, note))
     named = {name: game.profile_index(p) for name, p in scenario.profiles.items()}
     figures = {}
     if game.payoffs.shape[0] == 2:
