@@ -133,7 +133,7 @@ class Equilibria(Sequence[EquilibriumView]):
             for eq in result.equilibria)
 
     complete = property(lambda self: bool(self.result.complete))
-    degenerate = property(lambda self: bool(self.result.degenerate))
+    degenerate = property(lambda self: self.result.degenerate)  # None: not checked
     method = property(lambda self: str(self.result.method))
     message = property(lambda self: str(self.result.message))
 
@@ -153,9 +153,9 @@ class Equilibria(Sequence[EquilibriumView]):
         return jsonable(equilibria_json(self.game, self.result))
 
     def _status(self) -> str:
-        status = "all equilibria found" if self.complete else "may be incomplete"
-        return (f"{self.game.name}: {len(self)} equilibria ({self.method}; {status}"
-                + ("; degenerate game" if self.degenerate else "") + ")")
+        from sim.report import equilibria_status
+
+        return equilibria_status(self.game.name, self.result)
 
     def __str__(self) -> str:
         lines = [self._status()]

@@ -301,7 +301,7 @@ def solve(
     Example: tradesim solve scenarios/classroom/battle-of-the-sexes.toml --format json
     """
     from sim.formula_exact import exact_inputs, with_note
-    from sim.report import equilibrium_lines
+    from sim.report import equilibria_status, equilibrium_lines
     from sim.results import dumps, equilibria_json
     from sim.solvers.reduction import solve_reduced
 
@@ -320,9 +320,7 @@ def solve(
     if format is OutputFormat.json:
         typer.echo(dumps(equilibria_json(game, eqs)), nl=False)
         return
-    status = "all equilibria found" if eqs.complete else "may be incomplete"
-    typer.echo(f"{game.name}: {len(eqs.equilibria)} equilibria ({eqs.method}; {status}"
-               + ("; degenerate game" if eqs.degenerate else "") + ")")
+    typer.echo(equilibria_status(game.name, eqs))
     if eqs.message:
         typer.echo(f"note: {eqs.message}")
     for line in equilibrium_lines(game, eqs):

@@ -86,12 +86,34 @@ def equilibrium_lines(g: Game, eqs: EquilibriumSet) -> list[str]:
     return out
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 equilibrium``, ``3 equilibria``, ``0 strategies``."""
+    many = plural or {"equilibrium": "equilibria", "strategy": "strategies"}.get(noun,
+                                                                                 noun + "s")
+    return f"{n} {noun if n == 1 else many}"
+
+
+def degeneracy_text(degenerate: bool | None) -> str:
+    """``degenerate game``, ``nondegenerate`` or ``degeneracy not checked``."""
+    return {True: "degenerate game", False: "nondegenerate",
+            None: "degeneracy not checked"}[degenerate]
+
+
+def equilibria_status(name: str, eqs: EquilibriumSet) -> str:
+    """``game: 1 equilibrium (method; all equilibria found)``, with ``degenerate game`` or
+    ``degeneracy not checked`` when that is so."""
+    status = "all equilibria found" if eqs.complete else "may be incomplete"
+    flag = "" if eqs.degenerate is False else f"; {degeneracy_text(eqs.degenerate)}"
+    return f"{name}: {count(len(eqs.equilibria), 'equilibrium')} ({eqs.method}; {status}{flag})"
+
+
+
 def _completeness(a: Analysis) -> str:
     e = a.equilibria
     text = f"method: {e.method}; "
     text += "all equilibria found" if e.complete else "may be incomplete"
-    if e.degenerate:
-        text += "; the game is degenerate"
+    if e.degenerate is not False:
+        text += f"; {degeneracy_text(e.degenerate)}"
     if e.message:
         text += f" ({e.message})"
     return text

@@ -52,7 +52,7 @@ def test_results_print_readably_and_render_as_html_tables():
     r = sim.solve(PD)
     text = str(r)
     assert text == repr(r)
-    assert "1 equilibria" in text
+    assert "1 equilibrium (" in text
     assert "US: breach | China: breach -> US 1, China 1" in text
     html = r._repr_html_()
     assert html.startswith("<table>")

@@ -198,3 +198,16 @@ def test_closed_output_pipe_stops_quietly():
     proc.stderr.close()
     assert proc.wait() == 141
     assert err == ""
+
+
+def test_solve_counts_in_words_and_says_what_it_did_not_check():
+    pd = str(ROOT / "scenarios" / "classroom" / "prisoners-dilemma.toml")
+    r = CliRunner().invoke(app, ["solve", pd])
+    assert r.exit_code == 0, r.output
+    assert ": 1 equilibrium (" in r.stdout
+    r = CliRunner().invoke(app, ["solve", pd, "--method", "pure"])
+    assert "degeneracy not checked" in r.stdout.splitlines()[0]
+    r = CliRunner().invoke(app, ["solve", pd, "--method", "lemke-howson", "--format", "json"])
+    doc = json.loads(r.stdout)
+    assert doc["degenerate"] is None
+    assert "enumeration limit" not in doc["message"]

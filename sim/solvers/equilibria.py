@@ -89,7 +89,7 @@ class EquilibriumSet:
     equilibria: tuple[Equilibrium, ...]
     method: str
     complete: bool
-    degenerate: bool
+    degenerate: bool | None  # None: the method did not check
     exact: bool = False
     message: str = ""
     components: tuple[tuple[int, ...], ...] = ()
@@ -125,7 +125,8 @@ def solve(
     if exact:
         exact_game = exact_arith.to_fractions(payoffs if exact_payoffs is None else exact_payoffs)
     asked = method
-    if method == "auto":
+    chosen = method == "auto"
+    if chosen:
         method = _auto_method(payoffs)
     if method == "enumerate" and n != 2:
         method = "polynomial"
@@ -139,7 +140,7 @@ def solve(
     elif method == "support":
         result = _support(payoffs, tol)
     elif method == "lemke-howson":
-        result = _lemke_howson(payoffs, tol)
+        result = _lemke_howson(payoffs, tol, chosen=chosen)
     elif method == "enumerate":
         if exact_game is not None and basis_count(*payoffs.shape[1:]) <= EXACT_ENUMERATION_LIMIT:
             return _enumerate_exact(exact_game)
@@ -214,7 +215,9 @@ def _enumerate_exact(game: tuple) -> EquilibriumSet:
     return _sorted_with_components(result, keys)
 
 
-def _lemke_howson(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+def _lemke_howson(payoffs: np.ndarray, tol: float, *, chosen: bool = False
+                  ) -> EquilibriumSet:
+    """``chosen``: picked by ``auto`` for size, not asked for (the message says which)."""
     from sim.solvers.lemke_howson import lemke_howson_all
 
     found = lemke_howson_all(payoffs[0], payoffs[1])
@@ -229,16 +232,18 @@ def _lemke_howson(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
             seen.add(key)
             equilibria.append(_equilibrium(payoffs, (x, y)))
     m, n = payoffs.shape[1:]
+    why = (f"{m} x {n} is above the enumeration limit of {ENUMERATION_LIMIT} cells"
+           if chosen else "method 'lemke-howson' was asked for")
     message = (f"Lemke-Howson paths from every label of the artificial equilibrium and of "
                f"every equilibrium found ({found.paths} path(s) followed), plus the "
                f"pure-strategy scan: "
                f"equilibria outside that Lemke-Howson component may be missed, and "
-               f"degeneracy was not checked ({m} x {n} is above the enumeration limit of "
-               f"{ENUMERATION_LIMIT} cells; --method enumerate forces full enumeration)")
+               f"degeneracy was not checked ({why}; --method enumerate forces full "
+               "enumeration)")
     if not found.exhausted:
         message += "; the work budget for large games stopped the search early"
     result = EquilibriumSet(equilibria=tuple(equilibria), method="lemke-howson",
-                            complete=False, degenerate=False, message=message)
+                            complete=False, degenerate=None, message=message)
     return _sorted_with_components(result, None)
 
 
@@ -262,7 +267,8 @@ def _support(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
         message += "; this game is degenerate (an equilibrium strategy has more best " \
                    "responses than its support size)"
     result = EquilibriumSet(equilibria=tuple(equilibria), method="support-enumeration",
-                            complete=False, degenerate=surplus, message=message)
+                            complete=False, degenerate=True if surplus else None,
+                            message=message)
     return _sorted_with_components(result, None)
 
 
@@ -320,7 +326,7 @@ def _qre(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
                    "are not reported")
         equilibria = (_equilibrium(payoffs, tuple(limit)),)
     result = EquilibriumSet(equilibria=equilibria, method="qre", complete=False,
-                            degenerate=False, message=message)
+                            degenerate=None, message=message)
     return _sorted_with_components(result, None)
 
 
@@ -336,7 +342,7 @@ def _pure(payoffs: np.ndarray, tol: float, *, asked: bool = True) -> Equilibrium
                "--method polynomial enumerates them all, --method qre follows the logit "
                "QRE branch")
     result = EquilibriumSet(
-        equilibria=tuple(equilibria), method="pure", complete=False, degenerate=False,
+        equilibria=tuple(equilibria), method="pure", complete=False, degenerate=None,
         message=f"pure-strategy equilibria only ({why}); mixed equilibria may exist",
     )
     return _sorted_with_components(result, None)

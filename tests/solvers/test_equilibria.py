@@ -215,3 +215,34 @@ def test_exact_mode_on_a_three_player_game_with_an_irrational_equilibrium():
     for s in result.equilibria[1].strategies:
         np.testing.assert_allclose(s, [q, 1 - q], atol=1e-12)
     assert "no exact rational form" in result.message
+
+
+@pytest.mark.parametrize("method", ["lemke-howson", "pure", "qre"])
+def test_methods_that_do_not_check_degeneracy_say_so(method):
+    """Matching pennies is nondegenerate, but these methods do not check: ``None``, not
+    ``False`` (which claimed a check that never ran)."""
+    A = [[1, -1], [-1, 1]]
+    assert solve(game(A, np.negative(A)), method=method).degenerate is None
+
+
+def test_support_enumeration_flags_only_what_it_sees():
+    A = [[1, -1], [-1, 1]]
+    assert solve(game(A, np.negative(A)), method="support").degenerate is None
+    assert solve(game(A, np.negative(A)), method="enumerate").degenerate is False
+
+
+def test_lemke_howson_asked_for_on_a_small_game_does_not_blame_its_size():
+    """The message said a 2 x 2 game was 'above the enumeration limit of 225 cells'."""
+    A = [[3, 0], [5, 1]]
+    result = solve(game(A, np.transpose(A)), method="lemke-howson")
+    assert "above the enumeration limit" not in result.message
+    assert "method 'lemke-howson' was asked for" in result.message
+
+
+def test_auto_above_the_limit_names_the_limit():
+    rng = np.random.default_rng(1)
+    payoffs = rng.integers(0, 9, size=(2, 16, 16)).astype(float)
+    result = solve(payoffs)
+    assert result.method == "lemke-howson"
+    assert "16 x 16 is above the enumeration limit" in result.message
+    assert result.degenerate is None
