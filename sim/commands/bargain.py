@@ -233,18 +233,27 @@ def _solution_json(game: Game, sol: bg.Solution,
 
 def _named_json(game: Game, space: bg.PayoffSpace, result: bg.BargainingResult,
                 profiles: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
+    """Each named profile: where it stands, and how the Nash deal differs from it.
+
+    ``nash_deal`` is the Nash deal's lottery seen from this profile: one entry per profile
+    the deal plays (with its probability and the levers where it differs from this one), so
+    a deal that plays this profile 77% of the time is never reported as *being* it.
+    """
     out = {}
     nash = result.solutions.get("nash")
-    main = None
-    if nash is not None:
-        main = max(nash.lottery, key=lambda x: x.probability).profiles[0]
     for name, idx in profiles.items():
         flat = idx[0] * space.shape[1] + idx[1]
         used = [sol_name for sol_name, sol in result.solutions.items()
                 if any(idx in x.profiles and x.probability > 0 for x in sol.lottery)]
+        share = 0.0 if nash is None else sum(x.probability for x in nash.lottery
+                                              if idx in x.profiles)
+        entries = None if nash is None else [
+            {"probability": _num(x.probability), "profile": game.profile_label(x.profiles[0]),
+             "differs": _differences(game, x.profiles[0], idx)}
+            for x in nash.lottery if x.probability > 0]
         out[name] = {**_profile_json(game, idx), "pareto_optimal": flat in space.pareto,
                      "on_frontier": flat in space.on_frontier, "in_solutions": used,
-                     "nash_deal_differs": None if main is None else _differences(game, main, idx)}
+                     "in_nash_deal": _num(share), "nash_deal": entries}
     return out
 
 
@@ -524,7 +533,9 @@ def _solution_lines(r: Mapping[str, Any]) -> list[str]:
                 "disagreement payoff (an outside option beats every deal).")]
     lines = ["Bargaining solutions (payoffs; the lottery over pure profiles achieving them):"]
     for name, sol in r["solutions"].items():
-        lines.append(f"  {SOLUTION_NAMES[name]:<18} {_pp(sol['payoffs'])}")
+        kind = f"  (a lottery over {len(sol['lottery'])} outcomes)" \
+            if len(sol["lottery"]) > 1 else ""
+        lines.append(f"  {SOLUTION_NAMES[name]:<18} {_pp(sol['payoffs'])}{kind}")
         for x in sol["lottery"]:
             named = f" [{', '.join(x['named'])}]" if x["named"] else ""
             lines.append(f"    {100 * x['probability']:5.1f}%  {' / '.join(x['profiles'])}"
@@ -533,15 +544,28 @@ def _solution_lines(r: Mapping[str, Any]) -> list[str]:
     for name, prof in r["named_profiles"].items():
         used = ", ".join(SOLUTION_NAMES[n] for n in prof["in_solutions"]) or "none"
         lines.append(f"  {name:<18} {_pp(prof['payoffs'], 2)}; Pareto-optimal: "
-                     f"{'yes' if prof['pareto_optimal'] else 'no'}; in solutions: {used}")
-        diff = prof["nash_deal_differs"]
-        if diff:
-            moves = "; ".join(f"{p} " + ", ".join(f"{lv}={a} (not {b})"
-                                                  for lv, (a, b) in levers.items())
-                              for p, levers in diff.items())
-            lines.append(f"    the Nash deal differs on: {moves}")
-        elif diff is not None:
-            lines.append("    the Nash deal is this profile")
+                     f"{'yes' if prof['pareto_optimal'] else 'no'}; played in the deals of: {used}")
+        lines += _nash_deal_lines(prof["nash_deal"])
+    return lines
+
+
+def _moves(diff: Mapping[str, Mapping[str, Sequence[str]]]) -> str:
+    return "; ".join(f"{p} " + ", ".join(f"{lv}={a} (not {b})" for lv, (a, b) in levers.items())
+                     for p, levers in diff.items())
+
+
+def _nash_deal_lines(deal: Sequence[Mapping[str, Any]] | None) -> list[str]:
+    """How the Nash deal relates to a named profile; a lottery is always called one."""
+    if deal is None:
+        return []
+    if len(deal) == 1:
+        diff = deal[0]["differs"]
+        return [f"    the Nash deal differs on: {_moves(diff)}" if diff
+                else "    the Nash deal is this profile"]
+    lines = ["    the Nash deal is a lottery:"]
+    for x in deal:
+        what = (f"differs on: {_moves(x['differs'])}" if x["differs"] else "this profile")
+        lines.append(f"      {100 * x['probability']:5.1f}%  {what}")
     return lines
 
 
@@ -647,13 +671,15 @@ def _order_lines(mo: Mapping[str, Any], players: Sequence[str]) -> list[str]:
 
 
 def _lottery_text(lottery: Sequence[Mapping[str, Any]]) -> str:
-    """``full_deal`` or ``29% full_deal + 71% an unnamed profile``."""
+    """``full_deal`` or ``a lottery: 29% full_deal + 71% US: ... | China: ...``: every
+    profile in it by its ``[profiles]`` name, else its levers."""
     def name(x: Mapping[str, Any]) -> str:
-        return "/".join(x["named"]) if x["named"] else "an unnamed profile"
+        return "/".join(x["named"]) if x["named"] else " or ".join(x["profiles"])
 
     if len(lottery) == 1:
         return name(lottery[0])
-    return " + ".join(f"{100 * x['probability']:.0f}% {name(x)}" for x in lottery)
+    return "a lottery: " + " + ".join(f"{100 * x['probability']:.1f}% {name(x)}"
+                                      for x in lottery)
 
 
 def _console_lines(r: Mapping[str, Any]) -> list[str]:

@@ -250,8 +250,9 @@ class Deal:
 
     feasible: bool
     payoffs: tuple[float, float] | None
-    label: str  # the pure profiles the deal mixes, sorted; "" when infeasible
+    label: str  # the deal in words, with each profile's probability; "" when infeasible
     disagreement: tuple[float, float]
+    support: str = ""  # the pure profiles it plays, sorted (what tipping points track)
 
 
 @dataclass(frozen=True)
@@ -406,9 +407,22 @@ def _deal(scenario: Scenario, game: Game, overrides: Mapping[str, float], *,
     if not result.feasible:
         return Deal(feasible=False, payoffs=None, label="", disagreement=point)
     nash = result.solutions["nash"]
-    profiles = sorted({game.profile_label(p) for s in nash.lottery for p in s.profiles})
     return Deal(feasible=True, payoffs=(float(nash.payoffs[0]), float(nash.payoffs[1])),
-                label=" + ".join(profiles), disagreement=point)
+                label=lottery_label(nash.lottery, game.profile_label), disagreement=point,
+                support=("a lottery of " if len(nash.lottery) > 1 else "") + " + ".join(
+                    sorted({game.profile_label(p) for x in nash.lottery for p in x.profiles})))
+
+
+def lottery_label(lottery: Sequence[bg.Support], label: Callable[[tuple[int, int]], str]) -> str:
+    """``US: a | China: b`` for a pure deal; ``76.7% [US: a | China: b] + 23.3% [...]`` for a
+    lottery (profiles giving the same payoffs joined by ``or``), so a lottery never reads as
+    one profile."""
+    def outcome(x: bg.Support) -> str:
+        return " or ".join(sorted(label(p) for p in x.profiles))
+
+    if len(lottery) == 1:
+        return outcome(lottery[0])
+    return " + ".join(f"{100 * x.probability:.1f}% [{outcome(x)}]" for x in lottery)
 
 
 # --------------------------------------------------------------------------- conclusions
@@ -423,7 +437,7 @@ def conclusions(point: Point, players: Sequence[str]) -> dict[str, Hashable]:
         out["truce_sustainable"] = point.truce.sustainable
         out["binding"] = players[point.truce.binding] if players else point.truce.binding
     if point.deal is not None:
-        out["nash_deal"] = point.deal.label if point.deal.feasible else "no deal"
+        out["nash_deal"] = point.deal.support if point.deal.feasible else "no deal"
     return out
 
 

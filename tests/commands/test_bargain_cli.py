@@ -77,7 +77,7 @@ def test_london_report_agrees_with_the_solvers(london):
         got = r["solutions"][name]["payoffs"]
         assert [got[p] for p in game.players] == pytest.approx(sol.payoffs)
     swap = r["named_profiles"]["swap"]
-    assert set(swap) >= {"pareto_optimal", "in_solutions", "nash_deal_differs"}
+    assert set(swap) >= {"pareto_optimal", "in_solutions", "in_nash_deal", "nash_deal"}
     assert r["rubinstein"]["rounds"] == 3  # 90-day truce, 30-day periods
     row = next(d for d in r["linkage"]["deals"] if d["name"] == "swap")
     assert row["linked_delta_star"] <= row["separate_delta_star"]
@@ -297,3 +297,38 @@ def test_default_deal_does_not_depend_on_labels(tmp_path, flip_order, swap):
     deals = [sv.evaluate(load_scenario(p), {}, sv.Settings(runs=10),
                          np.random.default_rng(0)).deal for p in (plain, other)]
     assert deals[0].payoffs == deals[1].payoffs == (0.0, 0.0)
+
+
+CHIPS = ROOT / "scenarios" / "classroom" / "chips-for-rare-earths.toml"
+
+
+def test_a_lottery_is_never_called_a_profile():
+    """chips-for-rare-earths: the Nash deal is 76.7% swap + 23.3% (strict, released); the
+    report used to say the swap 'is the Nash deal' with nash_deal_differs = {}."""
+    _, _, r = report_for(CHIPS)
+    nash = r["solutions"]["nash"]
+    assert [round(x["probability"], 3) for x in nash["lottery"]] == [0.767, 0.233]
+    swap = r["named_profiles"]["swap"]
+    assert swap["in_nash_deal"] == pytest.approx(23 / 30)
+    assert [x["differs"] for x in swap["nash_deal"]] == [
+        {}, {"US": {"strategy": ["strict", "eased"]}}]
+    table = render_table(r)
+    assert "the Nash deal is this profile" not in table
+    assert "the Nash deal is a lottery:" in table
+    assert "(a lottery over 2 outcomes)" in table
+    from sim.commands.bargain import _console_lines
+
+    console = "\n".join(_console_lines(r))
+    assert "Nash deal: US 1.700, China 2.833 (a lottery: 76.7% swap + 23.3% US: strict | " \
+           "China: released)" in console
+    assert "an unnamed profile" not in console
+
+
+def test_the_sweep_names_a_lottery_with_its_probabilities():
+    from sim.solvers import sensitivity as sv
+
+    deal = sv.evaluate(load_scenario(CHIPS), {}, sv.Settings(runs=10),
+                       np.random.default_rng(0)).deal
+    assert deal.label == ("76.7% [US: eased | China: released] + "
+                          "23.3% [US: strict | China: released]")
+    assert deal.support.startswith("a lottery of ")
