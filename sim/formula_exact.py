@@ -300,6 +300,9 @@ def exact_inputs(scenario: Scenario | None) -> tuple[list | None, str]:
     matrix game's entries and an ``.nfg`` file's are read exactly by their callers)."""
     if scenario is None or scenario.matrix is not None:
         return None, ""
+    if getattr(scenario, "trade", None):
+        return None, ("not exactly representable: the [trade] markets are computed in floating "
+                      "point; payoffs are read as the shortest decimals of their doubles")
     found = exact_payoffs(scenario)
     return found.payoffs, found.message()
 
