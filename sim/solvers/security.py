@@ -1,8 +1,9 @@
 r"""Security (maxmin) levels in pure and mixed strategies.
 
 Player *i*'s pure security level is :math:`\max_{s_i} \min_{s_{-i}} u_i(s_i, s_{-i})`: the
-payoff it can guarantee whatever the others do. In mixed strategies (two-player games) it is
-the value of the zero-sum game with matrix :math:`U_i` (own strategies on rows),
+payoff it can guarantee whatever the others do. In mixed strategies it is
+the value of the zero-sum game with matrix :math:`U_i` (own strategies on rows, the others' pure
+profiles on columns),
 
 .. math:: v_i = \max_{x \in \Delta} \min_j (x^\top U_i)_j,
 
@@ -52,14 +53,18 @@ def maxmin_mixed(U: np.ndarray) -> tuple[float, np.ndarray]:
 
 
 def security_levels(payoffs: np.ndarray, *, mixed: bool = True) -> list[Security]:
-    """Each player's pure (and, for two players, mixed) security level."""
+    r"""Each player's pure and mixed security level.
+
+    The mixed level is :math:`\max_x \min_t x^\top U_i[:, t]` over the others' pure
+    profiles *t*: for any number of players, the minimum over the others' independent
+    mixtures of a multilinear payoff is attained at a pure profile.
+    """
     payoffs = np.asarray(payoffs, dtype=float)
     out = []
     for i in range(payoffs.shape[0]):
         u = _own_axis_first(payoffs, i)
         worst = u.min(axis=1)
         s = int(np.argmax(worst))
-        level, strategy = (maxmin_mixed(u) if mixed and payoffs.shape[0] == 2
-                           else (None, None))
+        level, strategy = maxmin_mixed(u) if mixed else (None, None)
         out.append(Security(i, float(worst[s]), s, level, strategy))
     return out
