@@ -444,3 +444,27 @@ def test_a_one_shot_game_is_one_round_against_the_equilibrium_robot(client, stor
     assert state["stats"]["outcomes"][0]["counts"] == {" | ".join(label): 1}
     view = client.get(f"/api/s/{a}").json()
     assert view["history"][0]["payoff"] == 0.0  # the sucker's payoff S = 0
+
+
+def test_hidden_moves_show_only_kept_or_broken(client, store):
+    _g, tokens = _started(client, store, show_moves=False)
+    for t in tokens:
+        client.post(f"/api/s/{t}/move", json={"round": 1, "levels": truce_levels(client, t)})
+    row = client.get(f"/api/s/{tokens[0]}").json()["history"][0]
+    assert "partner" not in row  # no levels
+    assert set(row["partner_kept"].values()) <= {True, False}
+
+
+def test_a_paused_round_refuses_moves_and_stores_nothing(client, store):
+    g, (a, *_rest) = _started(client, store)
+    client.post(g.api("control"), json={"action": "pause"})
+    r = client.post(f"/api/s/{a}/move", json={"round": 1, "levels": truce_levels(client, a)})
+    assert r.status_code == 409
+    assert "paused" in r.json()["error"]
+    assert store._all("SELECT * FROM moves") == []
+
+
+def test_students_are_told_their_noise_treatment(client, store):
+    _g, tokens = _started(client, store, noise_perception=0.2)
+    noise = sorted(client.get(f"/api/s/{t}").json()["you"]["noise"] for t in tokens)
+    assert noise == [0.0, 0.0, 0.2, 0.2]  # one pair with noise, one without, both sides told
