@@ -8,6 +8,7 @@ the tool's value: a key can never drift from what the tool computes.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -26,7 +27,9 @@ def test_there_are_at_least_six_exercises_with_scenarios():
         text = page.read_text(encoding="utf-8")
         for heading in ("## Questions", "## Hints", "## Answer key"):
             assert heading in text, f"{page.name} has no '{heading}'"
-        assert "scenarios/classroom/" in text or "scenarios/london-2025.toml" in text
+        named = re.findall(r"scenarios/[\w/.-]+\.toml", text)
+        assert named, f"{page.name} names no bundled scenario"
+        assert all((ROOT / n).is_file() for n in named), named
 
 
 @pytest.fixture(scope="module")
