@@ -26,8 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import SolverError
-from sim.serve.engine import Classroom
+from sim.serve.engine import Classroom, disagreement
 from sim.serve.setup import Pair
 
 
@@ -52,11 +51,12 @@ def predictions(room: Classroom) -> dict[str, Any]:
         "noise_perception": room.noise_perception,
         "noise_implementation": room.settings.noise_implementation,
     }
-    d = room.disagreement if room.disagreement is not None else _disagreement(room)
-    result = bg.solve_bargaining(space, d) if d is not None else None
-    out["disagreement"] = None if d is None else [float(x) for x in d]
+    d = room.disagreement if room.disagreement is not None else disagreement(
+        room.scenario, game)
+    result = bg.solve_bargaining(space, d)
+    out["disagreement"] = [float(x) for x in d]
     for name, key in (("nash", "nash"), ("kalai_smorodinsky", "ks")):
-        sol = result.solutions.get(name) if result is not None else None
+        sol = result.solutions.get(name)
         out[key] = None if sol is None else [float(x) for x in sol.payoffs]
     out["truce"] = None
     if room.truce is not None:
@@ -75,18 +75,6 @@ def predictions(room: Classroom) -> dict[str, Any]:
             out["truce"]["delta_star_linked"] = _finite(lk.linked_critical)
             out["truce"]["delta_star_separate"] = _finite(lk.separate_critical)
     return out
-
-
-def _disagreement(room: Classroom) -> np.ndarray | None:
-    from sim.solvers import bargaining as bg
-
-    game = room.game
-    for spec in ("nash", "minmax"):
-        try:
-            return bg.disagreement_point(game.A, game.B, spec).point
-        except SolverError:
-            continue
-    return None  # pragma: no cover
 
 
 def _punishment(room: Classroom) -> str | tuple[int, int]:

@@ -197,3 +197,10 @@ def test_predictions_match_the_solvers():
                       tuple(london.game.profile_index(london.scenario.profiles[
                           "april_escalation"])))
     assert theory.predictions(london)["truce"]["delta_star"] == pytest.approx(t.delta_star)
+
+
+def test_every_activity_uses_the_scenarios_disagreement_point():
+    """tradesim bargain's point: [bargaining] disagreement raised by the outside options."""
+    for activity in ("truce", "oneshot", "bargain"):
+        assert theory.predictions(room(activity=activity))["disagreement"] == pytest.approx(
+            [2.2, -1.2])
