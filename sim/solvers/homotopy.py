@@ -20,7 +20,7 @@ equilibria. *Journal of Economic Theory* 72, 411-425.
 
 from __future__ import annotations
 
-import math
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -46,27 +46,28 @@ class IndifferenceSystem:
         self.size = int(self.offsets[-1])
 
     def sigmas(self, x: np.ndarray) -> list[np.ndarray]:
-        """Each player's probabilities on its support."""
-        return [np.concatenate([[1 - x[a:b].sum()], x[a:b]])
-                for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)]
+        """Each player's probabilities on its support, for a batch ``x`` of shape (B, m)."""
+        return [np.concatenate([1 - x[:, a:b].sum(axis=1, keepdims=True), x[:, a:b]], axis=1)
+                for a, b in itertools.pairwise(self.offsets)]
 
     def evaluate(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``F(x)`` and its Jacobian."""
+        """``F(x)`` and its Jacobian for a batch of points (shapes (B, m) and (B, m, m))."""
         sig = self.sigmas(x)
-        F = np.zeros(self.size, dtype=x.dtype)
-        J = np.zeros((self.size, self.size), dtype=x.dtype)
+        batch = x.shape[0]
+        F = np.zeros((batch, self.size), dtype=x.dtype)
+        J = np.zeros((batch, self.size, self.size), dtype=x.dtype)
         for i, T in enumerate(self.tensors):
             if not self.dims[i]:
                 continue
             rows = slice(self.offsets[i], self.offsets[i + 1])
             v = _contract(T, sig, (i,))
-            F[rows] = v[1:] - v[0]
+            F[:, rows] = v[:, 1:] - v[:, :1]
             for j in range(len(sig)):
                 if j == i or not self.dims[j]:
                     continue
                 C = _contract(T, sig, (i, j))
-                D = C[:, 1:] - C[:, :1]
-                J[rows, self.offsets[j]:self.offsets[j + 1]] = D[1:] - D[:1]
+                D = C[:, :, 1:] - C[:, :, :1]
+                J[:, rows, self.offsets[j]:self.offsets[j + 1]] = D[:, 1:] - D[:, :1]
         return F, J
 
     def equations(self) -> list[tuple[int, list[int]]]:
@@ -91,22 +92,29 @@ class _StartSystem:
         self.coef = [{j: (_complex(rng, dims[j]), _complex(rng, 1)[0]) for j in groups}
                      for _, groups in self.eqs]
         self.off = off
+        self.arrays = self._arrays()
 
-    def _linear(self, x: np.ndarray, e: int, j: int) -> complex:
-        a, b = self.coef[e][j]
-        return a @ x[self.off[j]:self.off[j + 1]] + b
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Coefficients as arrays: ``A[e, j]`` (zero outside group *j*), ``b[e, j]`` and
+        whether equation *e* has a factor for group *j*."""
+        E, n, m = len(self.eqs), len(self.system.dims), self.system.size
+        A = np.zeros((E, n, m), dtype=complex)
+        b = np.zeros((E, n), dtype=complex)
+        mask = np.zeros((E, n), dtype=bool)
+        for e, factors in enumerate(self.coef):
+            for j, (a, c) in factors.items():
+                A[e, j, self.off[j]:self.off[j + 1]] = a
+                b[e, j] = c
+                mask[e, j] = True
+        return A, b, mask
 
     def evaluate(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        m = self.system.size
-        G = np.zeros(m, dtype=complex)
-        J = np.zeros((m, m), dtype=complex)
-        for e, (_, groups) in enumerate(self.eqs):
-            factors = {j: self._linear(x, e, j) for j in groups}
-            G[e] = math.prod(factors.values())
-            for j in groups:
-                rest = math.prod(f for k, f in factors.items() if k != j)
-                J[e, self.off[j]:self.off[j + 1]] = self.coef[e][j][0] * rest
-        return G, J
+        """``G(x)`` and its Jacobian for a batch of points."""
+        A, b, mask = self.arrays
+        L = np.where(mask, np.einsum("ejm,bm->bej", A, x) + b, 1.0)
+        rest = np.stack([np.prod(np.delete(L, j, axis=2), axis=2)
+                         for j in range(L.shape[2])], axis=2)
+        return L.prod(axis=2), np.einsum("bej,ejm->bem", rest * mask, A)
 
     def solutions(self) -> list[np.ndarray]:
         """Every root: for each assignment of equations to groups with group *j* chosen by
@@ -164,95 +172,133 @@ class Endpoint:
 def solve_system(system: IndifferenceSystem, rng: np.random.Generator) -> list[Endpoint]:
     r"""All isolated complex roots of ``system``, by homotopy continuation.
 
-    :math:`H(x, t) = (1 - t)\,\gamma\, G(x) + t\, F(x)` deforms the start system *G* into *F*;
-    with a random complex :math:`\gamma` every path from a root of *G* is smooth for
+    :math:`H(x, t) = (1 - t)\,\gamma\, G(x) + t\, F(x)` deforms the start system *G* into
+    *F*; with a random complex :math:`\gamma` every path from a root of *G* is smooth for
     :math:`t \in [0, 1)` and every isolated root of *F* is the end of some path, with
     probability one (the "gamma trick", Sommese and Wampler 2005, ch. 8). Paths are tracked
-    with a fourth-order Runge-Kutta predictor on :math:`\dot x = -H_x^{-1} H_t` and Newton
-    corrections, halving the step when Newton does not converge.
+    together (numpy batches), each with its own step: a fourth-order Runge-Kutta predictor
+    on :math:`\dot x = -H_x^{-1} H_t`, Newton corrections, and the step halved when Newton
+    does not converge.
     """
     start = _StartSystem(system, rng)
     gamma = np.exp(2j * np.pi * rng.random())
-    return [_track(system, start, gamma, x0) for x0 in start.solutions()]
+    roots = start.solutions()
+    if not roots:
+        return []
+    return _track_all(system, start, gamma, np.array(roots))
 
 
 def _homotopy(system, start, gamma, x, t):
     F, JF = system.evaluate(x)
     G, JG = start.evaluate(x)
-    return (1 - t) * gamma * G + t * F, (1 - t) * gamma * JG + t * JF, F - gamma * G
+    s, c = t[:, None], (1 - t)[:, None]
+    return (c * gamma * G + s * F, c[:, :, None] * gamma * JG + s[:, :, None] * JF,
+            F - gamma * G)
+
+
+def _solve(M: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Batched ``solve(M, r)``; rows whose matrix is singular get NaN and ``False``."""
+    try:
+        return np.linalg.solve(M, r[..., None])[..., 0], np.ones(len(M), dtype=bool)
+    except np.linalg.LinAlgError:
+        out = np.full(r.shape, np.nan, dtype=complex)
+        good = np.zeros(len(M), dtype=bool)
+        for k in range(len(M)):
+            try:
+                out[k] = np.linalg.solve(M[k], r[k])
+                good[k] = True
+            except np.linalg.LinAlgError:
+                pass
+        return out, good
 
 
 def _velocity(system, start, gamma, x, t):
     _, Hx, Ht = _homotopy(system, start, gamma, x, t)
-    return np.linalg.solve(Hx, -Ht)
+    return _solve(Hx, -Ht)
 
 
-def _track(system, start, gamma, x, *, max_steps: int = 4000) -> Endpoint:
-    t, h = 0.0, 0.02
+def _predict(system, start, gamma, x, t, h):
+    hh = h[:, None]
+    k1, g1 = _velocity(system, start, gamma, x, t)
+    k2, g2 = _velocity(system, start, gamma, x + hh / 2 * k1, t + h / 2)
+    k3, g3 = _velocity(system, start, gamma, x + hh / 2 * k2, t + h / 2)
+    k4, g4 = _velocity(system, start, gamma, x + hh * k3, t + h)
+    guess = x + hh / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    good = g1 & g2 & g3 & g4 & np.isfinite(guess).all(axis=1)
+    return np.where(good[:, None], guess, x), good
+
+
+def _track_all(system, start, gamma, X: np.ndarray, *, max_steps: int = 4000
+               ) -> list[Endpoint]:
+    P = len(X)
+    X = X.astype(complex)
+    t, h = np.zeros(P), np.full(P, 0.02)
+    kind = [""] * P
     for _ in range(max_steps):
-        if t >= 1.0:
+        act = np.flatnonzero((t < 1.0) & np.array([not k for k in kind]))
+        if not act.size:
             break
-        h = min(h, 1.0 - t)
-        try:
-            k1 = _velocity(system, start, gamma, x, t)
-            k2 = _velocity(system, start, gamma, x + h / 2 * k1, t + h / 2)
-            k3 = _velocity(system, start, gamma, x + h / 2 * k2, t + h / 2)
-            k4 = _velocity(system, start, gamma, x + h * k3, t + h)
-            guess = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-            ok, x_new = _correct(system, start, gamma, guess, t + h)
-        except np.linalg.LinAlgError:
-            ok = False
-        if ok:
-            t, x = t + h, x_new
-            h = min(2 * h, 0.1)
-            if np.abs(x).max() > 1e8:
-                return Endpoint(x, "diverged")
-        else:
-            h /= 2
-            if h < 1e-14:
-                return Endpoint(x, "diverged" if np.abs(x).max() > 1e4 else "failed")
-    if t < 1.0:
-        return Endpoint(x, "failed")
-    return _endgame(system, x)
+        hh = np.minimum(h[act], 1.0 - t[act])
+        guess, good = _predict(system, start, gamma, X[act], t[act], hh)
+        ok, x_new = _correct(system, start, gamma, guess, t[act] + hh)
+        ok &= good
+        for k, p in enumerate(act):
+            if ok[k]:
+                X[p], t[p], h[p] = x_new[k], min(1.0, t[p] + hh[k]), min(2 * hh[k], 0.1)
+                if np.abs(X[p]).max() > 1e8:
+                    kind[p] = "diverged"
+            else:
+                h[p] = hh[k] / 2
+                if h[p] < 1e-14:
+                    kind[p] = "diverged" if np.abs(X[p]).max() > 1e4 else "failed"
+    return [Endpoint(X[p], kind[p]) if kind[p] else
+            Endpoint(X[p], "failed") if t[p] < 1.0 else _endgame(system, X[p])
+            for p in range(P)]
 
 
-def _correct(system, start, gamma, x, t, *, iterations: int = 4) -> tuple[bool, np.ndarray]:
-    previous = np.inf
+def _correct(system, start, gamma, x, t, *, iterations: int = 4
+             ) -> tuple[np.ndarray, np.ndarray]:
+    n = len(x)
+    previous = np.full(n, np.inf)
+    done, fail = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     for _ in range(iterations):
         H, Hx, _ = _homotopy(system, start, gamma, x, t)
-        dx = np.linalg.solve(Hx, -H)
-        size = np.abs(dx).max()
-        x = x + dx
-        if size < 1e-10 * (1 + np.abs(x).max()):
-            return True, x
-        if size > previous / 2 and previous < np.inf:
-            return False, x
-        previous = size
-    return False, x
+        dx, good = _solve(Hx, -H)
+        live = ~done & ~fail
+        fail |= live & ~good
+        live &= good
+        x = np.where(live[:, None], x + np.nan_to_num(dx), x)
+        size = np.abs(np.nan_to_num(dx)).max(axis=1)
+        converged = live & (size < 1e-10 * (1 + np.abs(x).max(axis=1)))
+        fail |= live & ~converged & np.isfinite(previous) & (size > previous / 2)
+        done |= converged
+        previous = np.where(live, size, previous)
+    return done & ~fail, x
 
 
 def _endgame(system: IndifferenceSystem, x: np.ndarray) -> Endpoint:
     """Newton's method on the target system; a root whose Jacobian is numerically singular
     (or where Newton does not converge) is ``singular``."""
     for _ in range(20):
-        F, J = system.evaluate(x)
-        if np.linalg.cond(J) > 1e10:
+        F, J = system.evaluate(x[None, :])
+        if np.linalg.cond(J[0]) > 1e10:
             return Endpoint(x, "diverged" if np.abs(x).max() > 1e6 else "singular")
-        dx = np.linalg.solve(J, -F)
+        dx = np.linalg.solve(J[0], -F[0])
         x = x + dx
         if np.abs(dx).max() < 1e-14 * (1 + np.abs(x).max()):
             return Endpoint(x, "regular")
-    F, _ = system.evaluate(x)
+    F, _ = system.evaluate(x[None, :])
     return Endpoint(x, "regular" if np.abs(F).max() < 1e-9 else "singular")
 
 
 def _contract(tensor: np.ndarray, sigmas: list[np.ndarray], keep: tuple[int, ...]
               ) -> np.ndarray:
-    r"""Contract every axis of ``tensor`` but ``keep`` with the players' mixed strategies:
-    :math:`u_i(s_{keep}, \sigma_{-keep})` (einsum is far quicker than repeated tensordot on
-    these small arrays)."""
-    operands: list = [tensor, list(range(tensor.ndim))]
+    r"""Contract every axis of ``tensor`` but ``keep`` with a batch of mixed strategies
+    (``sigmas[k]`` of shape (B, s_k)): :math:`u_i(s_{keep}, \sigma_{-keep})`, shape
+    (B, ...kept axes) (einsum is far quicker than repeated tensordot on these small arrays)."""
+    n = tensor.ndim
+    operands: list = [tensor, list(range(n)), np.ones(len(sigmas[0])), [n]]  # the batch axis
     for k, sigma in enumerate(sigmas):
         if k not in keep:
-            operands += [sigma, [k]]
-    return np.einsum(*operands, list(keep))
+            operands += [sigma, [n, k]]
+    return np.einsum(*operands, [n, *keep])

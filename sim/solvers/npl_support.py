@@ -224,7 +224,7 @@ def _one_mixer(payoffs: np.ndarray, supports: Supports, i: int, system: Indiffer
     degenerate there)."""
     from scipy.optimize import linprog
 
-    F, _ = system.evaluate(np.zeros(system.size))
+    F = system.evaluate(np.zeros((1, system.size)))[0][0]
     if np.abs(F).max() > eps:
         return [], False
     shape = payoffs.shape[1:]
