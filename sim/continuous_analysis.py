@@ -30,15 +30,18 @@ from sim.solvers.self_enforcing import CooperativeLevels, cooperation_path
 DEFAULT_DELTAS = (0.0, 0.25, 0.5, 0.75, 0.9)
 
 
-def continuous_game(scenario: Scenario, overrides: Mapping[str, float] | None = None
-                    ) -> ContinuousGame:
+def continuous_game(
+    scenario: Scenario, overrides: Mapping[str, float] | None = None
+) -> ContinuousGame:
     """The scenario as a game with interval levers (and finite sets for discrete levers)."""
     if scenario.matrix is not None:
         msg = f"{scenario.name}: a [game] matrix has no levers to make continuous"
         raise InputError(msg)
     if not any(lv.continuous for p in scenario.players for lv in p.levers):
-        msg = (f"{scenario.name}: no lever has a range; give one `range = [lo, hi]` "
-               "(docs/reference/scenario-format.md)")
+        msg = (
+            f"{scenario.name}: no lever has a range; give one `range = [lo, hi]` "
+            "(docs/reference/scenario-format.md)"
+        )
         raise InputError(msg)
     base = {k: np.float64(v) for k, v in scenario.quantities(overrides).items()}
     coords = tuple(tuple(_coordinate(lv, base) for lv in p.levers) for p in scenario.players)
@@ -58,8 +61,9 @@ def continuous_game(scenario: Scenario, overrides: Mapping[str, float] | None = 
 def _coordinate(lever: Any, base: Mapping[str, float]) -> Coordinate:
     if lever.range is not None:
         return Coordinate(lever.name, lever.range[0], lever.range[1])
-    values = tuple(sorted({float(base[r]) if r else v
-                           for r, v in zip(lever.refs, lever.values, strict=True)}))
+    values = tuple(
+        sorted({float(base[r]) if r else v for r, v in zip(lever.refs, lever.values, strict=True)})
+    )
     return Coordinate(lever.name, values[0], values[-1], values)
 
 
@@ -75,9 +79,15 @@ class ContinuousReport:
     seed: int
 
 
-def analyse(scenario: Scenario, *, grid: int = 41, deltas: Sequence[float] = DEFAULT_DELTAS,
-            seed: int = 0, starts: int = 16,
-            overrides: Mapping[str, float] | None = None) -> ContinuousReport:
+def analyse(
+    scenario: Scenario,
+    *,
+    grid: int = 41,
+    deltas: Sequence[float] = DEFAULT_DELTAS,
+    seed: int = 0,
+    starts: int = 16,
+    overrides: Mapping[str, float] | None = None,
+) -> ContinuousReport:
     """Every continuous analysis of ``scenario`` (seeded: same inputs, same report)."""
     game = continuous_game(scenario, overrides)
     rng = np.random.default_rng(seed)
@@ -88,8 +98,9 @@ def analyse(scenario: Scenario, *, grid: int = 41, deltas: Sequence[float] = DEF
         worst = min(eqs.equilibria, key=lambda e: float(e.payoffs.sum()))
         punishment = tuple(float(x) for x in worst.payoffs)
         path = cooperation_path(game, list(deltas), punishment, grid=grid)
-    return ContinuousReport(scenario, game, eqs, frontier, punishment, path,
-                            _curves(game, eqs), seed)
+    return ContinuousReport(
+        scenario, game, eqs, frontier, punishment, path, _curves(game, eqs), seed
+    )
 
 
 def _curves(game: ContinuousGame, eqs: ContinuousEquilibria) -> tuple[BestResponseCurve, ...]:
@@ -97,40 +108,63 @@ def _curves(game: ContinuousGame, eqs: ContinuousEquilibria) -> tuple[BestRespon
     the other levers held at the first equilibrium (or the lower ends)."""
     if game.n != 2:
         return ()
-    firsts = [next((c for c, co in enumerate(cs) if co.continuous), None)
-              for cs in game.coordinates]
+    firsts = [
+        next((c for c, co in enumerate(cs) if co.continuous), None) for cs in game.coordinates
+    ]
     if None in firsts:
         return ()
-    hold = (eqs.equilibria[0].profile if eqs.equilibria
-            else tuple(tuple(c.lo for c in cs) for cs in game.coordinates))
-    return tuple(best_response_curve(game, i, hold, against=(1 - i, firsts[1 - i]),
-                                     points=81) for i in range(2))
+    hold = (
+        eqs.equilibria[0].profile
+        if eqs.equilibria
+        else tuple(tuple(c.lo for c in cs) for cs in game.coordinates)
+    )
+    return tuple(
+        best_response_curve(game, i, hold, against=(1 - i, firsts[1 - i]), points=81)
+        for i in range(2)
+    )
 
 
 def describe(game: ContinuousGame, profile: ActionProfile, units: Mapping[str, str]) -> str:
     """``US: us_tariff=62.5%, chips=1 | China: ...``"""
     parts = []
     for p, cs, action in zip(game.players, game.coordinates, profile, strict=True):
-        levers = ", ".join(f"{c.name}={x:.4g}{units.get(c.name, '')}"
-                           for c, x in zip(cs, action, strict=True))
+        levers = ", ".join(
+            f"{c.name}={_tidy(x, c):.4g}{units.get(c.name, '')}"
+            for c, x in zip(cs, action, strict=True)
+        )
         parts.append(f"{p}: {levers}")
     return " | ".join(parts)
 
 
+def _tidy(x: float, c: Coordinate) -> float:
+    """``x`` with optimiser dust (below 1e-9 of the lever's span) rounded away."""
+    return 0.0 if abs(x) < 1e-9 * c.span else x
+
+
 def units_of(scenario: Scenario) -> dict[str, str]:
-    return {lv.name: (lv.unit if lv.unit in {"%"} else f" {lv.unit}" if lv.unit else "")
-            for p in scenario.players for lv in p.levers}
+    return {
+        lv.name: (lv.unit if lv.unit in {"%"} else f" {lv.unit}" if lv.unit else "")
+        for p in scenario.players
+        for lv in p.levers
+    }
 
 
 def report_lines(r: ContinuousReport) -> list[str]:
     """The report as text lines."""
     units = units_of(r.scenario)
     eq = r.equilibria
-    status = ("complete: the best responses contract, so the equilibrium is unique"
-              if eq.complete else "may be incomplete")
-    lines = [(f"{r.scenario.name}: {len(eq.equilibria)} pure equilibria of the continuous game "
-             f"({status}; search grid {eq.search_grid}, verified on grid {eq.verify_grid}, "
-             f"{eq.starts} random starts, seed {r.seed})")]
+    status = (
+        "complete: the best responses contract, so the equilibrium is unique"
+        if eq.complete
+        else "may be incomplete"
+    )
+    lines = [
+        (
+            f"{r.scenario.name}: {len(eq.equilibria)} pure equilibria of the continuous game "
+            f"({status}; search grid {eq.search_grid}, verified on grid {eq.verify_grid}, "
+            f"{eq.starts} random starts, seed {r.seed})"
+        )
+    ]
     for k, e in enumerate(eq.equilibria, start=1):
         pay = ", ".join(f"{p} {u:.3f}" for p, u in zip(r.game.players, e.payoffs, strict=True))
         gain = max(*e.verification.regret_grid, *e.verification.regret_local)
@@ -140,12 +174,13 @@ def report_lines(r: ContinuousReport) -> list[str]:
         lines.append(f"best-response contraction modulus (estimated): {eq.modulus:.3f}")
     lines.append(f"Pareto frontier: {len(r.frontier.profiles)} profiles found")
     if r.path:
-        lines.append("most cooperative self-enforcing levels (Nash reversion), by discount "
-                     "factor:")
+        lines.append("most cooperative self-enforcing levels (Nash reversion), by discount factor:")
         for lv in r.path:
             joint = float(lv.payoffs.sum())
-            lines.append(f"  delta={lv.delta:g}: {describe(r.game, lv.profile, units)} "
-                         f"(joint payoff {joint:.3f})")
+            lines.append(
+                f"  delta={lv.delta:g}: {describe(r.game, lv.profile, units)} "
+                f"(joint payoff {joint:.3f})"
+            )
     return lines
 
 
@@ -154,26 +189,43 @@ def report_json(r: ContinuousReport) -> dict[str, Any]:
     players = r.game.players
 
     def profile(p: ActionProfile) -> dict[str, dict[str, float]]:
-        return {pl: {c.name: x for c, x in zip(cs, a, strict=True)}
-                for pl, cs, a in zip(players, r.game.coordinates, p, strict=True)}
+        return {
+            pl: {c.name: x for c, x in zip(cs, a, strict=True)}
+            for pl, cs, a in zip(players, r.game.coordinates, p, strict=True)
+        }
 
     def payoffs(u: np.ndarray) -> dict[str, float]:
         return {p: float(x) for p, x in zip(players, u, strict=True)}
 
     eq = r.equilibria
     return {
-        "game": r.scenario.name, "players": list(players), "seed": r.seed,
-        "method": eq.method, "complete": eq.complete, "search_grid": eq.search_grid,
-        "verify_grid": eq.verify_grid, "contraction_modulus": eq.modulus,
-        "equilibria": [{"profile": profile(e.profile), "payoffs": payoffs(e.payoffs),
-                        "largest_gain_from_deviating": max(*e.verification.regret_grid,
-                                                           *e.verification.regret_local)}
-                       for e in eq.equilibria],
-        "pareto_frontier": [{"profile": profile(p), "payoffs": payoffs(u)}
-                            for p, u in zip(r.frontier.profiles, r.frontier.payoffs,
-                                            strict=True)],
-        "punishment": None if r.punishment is None else dict(zip(players, r.punishment,
-                                                                  strict=True)),
-        "most_cooperative": [{"delta": lv.delta, "profile": profile(lv.profile),
-                              "payoffs": payoffs(lv.payoffs)} for lv in r.path],
+        "game": r.scenario.name,
+        "players": list(players),
+        "seed": r.seed,
+        "method": eq.method,
+        "complete": eq.complete,
+        "search_grid": eq.search_grid,
+        "verify_grid": eq.verify_grid,
+        "contraction_modulus": eq.modulus,
+        "equilibria": [
+            {
+                "profile": profile(e.profile),
+                "payoffs": payoffs(e.payoffs),
+                "largest_gain_from_deviating": max(
+                    *e.verification.regret_grid, *e.verification.regret_local
+                ),
+            }
+            for e in eq.equilibria
+        ],
+        "pareto_frontier": [
+            {"profile": profile(p), "payoffs": payoffs(u)}
+            for p, u in zip(r.frontier.profiles, r.frontier.payoffs, strict=True)
+        ],
+        "punishment": None
+        if r.punishment is None
+        else dict(zip(players, r.punishment, strict=True)),
+        "most_cooperative": [
+            {"delta": lv.delta, "profile": profile(lv.profile), "payoffs": payoffs(lv.payoffs)}
+            for lv in r.path
+        ],
     }

@@ -63,8 +63,14 @@ def continuous_levels(lever: Lever, span: tuple[float, float], n: int) -> Lever:
         names.append(label)
         values.append(value)
         refs.append(None)
-    return dataclasses.replace(lever, levels=tuple(names), values=tuple(values),
-                               refs=tuple(refs), range=span, anchors=anchors)
+    return dataclasses.replace(
+        lever,
+        levels=tuple(names),
+        values=tuple(values),
+        refs=tuple(refs),
+        range=span,
+        anchors=anchors,
+    )
 
 
 def rediscretise(lever: Lever, n: int) -> Lever:
@@ -72,6 +78,7 @@ def rediscretise(lever: Lever, n: int) -> Lever:
     if lever.range is None:
         return lever
     k = lever.anchors
-    named = dataclasses.replace(lever, levels=lever.levels[:k], values=lever.values[:k],
-                                refs=lever.refs[:k])
+    named = dataclasses.replace(
+        lever, levels=lever.levels[:k], values=lever.values[:k], refs=lever.refs[:k]
+    )
     return continuous_levels(named, lever.range, n)

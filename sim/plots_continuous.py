@@ -20,29 +20,51 @@ def best_response_plot(r: ContinuousReport, path: Path) -> Path | None:
     fig, ax = plt.subplots(figsize=(6.5, 5.5))
     c0, c1 = r.curves  # c0: player 0's response along player 1's lever, and vice versa
     k0, k1 = c1.against[1], c0.against[1]  # the two continuous levers
-    ax.plot(c0.response[:, k0], c0.xs, color="tab:blue",
-            label=f"{r.game.players[0]}'s best response")
-    ax.plot(c1.xs, c1.response[:, k1], color="tab:orange",
-            label=f"{r.game.players[1]}'s best response")
+    ax.plot(
+        c0.response[:, k0], c0.xs, color="tab:blue", label=f"{r.game.players[0]}'s best response"
+    )
+    ax.plot(
+        c1.xs, c1.response[:, k1], color="tab:orange", label=f"{r.game.players[1]}'s best response"
+    )
     for n, e in enumerate(r.equilibria.equilibria):
-        ax.plot(e.profile[0][k0], e.profile[1][k1], "*", markersize=16, color="tab:red",
-                markeredgecolor="black", zorder=5, label="Nash equilibrium" if n == 0 else None)
+        ax.plot(
+            e.profile[0][k0],
+            e.profile[1][k1],
+            "*",
+            markersize=16,
+            color="tab:red",
+            markeredgecolor="black",
+            zorder=5,
+            label="Nash equilibrium" if n == 0 else None,
+        )
     if r.path:
         xs = [lv.profile[0][k0] for lv in r.path]
         ys = [lv.profile[1][k1] for lv in r.path]
-        ax.plot(xs, ys, "o--", color="tab:green", zorder=4,
-                label="most cooperative self-enforcing, by δ")
+        ax.plot(
+            xs,
+            ys,
+            "o--",
+            color="tab:green",
+            zorder=4,
+            label="most cooperative self-enforcing, by δ",
+        )
         points: dict[tuple[float, float], list[str]] = {}
         for lv, x, y in zip(r.path, xs, ys, strict=True):
-            points.setdefault((round(x, 6), round(y, 6)), []).append(f"{lv.delta:g}")
+            points.setdefault((round(x, 1), round(y, 1)), []).append(f"{lv.delta:g}")
         for (x, y), ds in points.items():
-            ax.annotate("δ=" + ", ".join(ds), (x, y), textcoords="offset points",
-                        xytext=(6, -10), fontsize=8)
+            ax.annotate(
+                "δ=" + ", ".join(ds),
+                (x, y),
+                textcoords="offset points",
+                xytext=(6, -10),
+                fontsize=8,
+            )
     units = {lv.name: lv.unit for p in r.scenario.players for lv in p.levers}
     ax.set_xlabel(_axis(r.game.players[0], r.game.coordinates[0][k0].name, units))
     ax.set_ylabel(_axis(r.game.players[1], r.game.coordinates[1][k1].name, units))
-    ax.set_title(f"{r.scenario.name}: best responses (other levers at the equilibrium)",
-                 fontsize=10)
+    ax.set_title(
+        f"{r.scenario.name}: best responses (other levers at the equilibrium)", fontsize=10
+    )
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8)
     return save(fig, path)

@@ -32,8 +32,16 @@ from sim.solvers.trade_policy import FORMS, Market, market_outcome
 
 OUTPUTS = ("cs", "revenue", "ps", "quantity", "imports", "world_price")
 """Suffixes of the names a ``[trade.<market>]`` block defines."""
-_KEYS = {"importer", "exporter", "tariff", "value", "import_elasticity", "export_elasticity",
-         "form", "description"}
+_KEYS = {
+    "importer",
+    "exporter",
+    "tariff",
+    "value",
+    "import_elasticity",
+    "export_elasticity",
+    "form",
+    "description",
+}
 _FORMULAS = ("tariff", "value", "import_elasticity", "export_elasticity")
 
 
@@ -55,8 +63,9 @@ def trade_names(markets: Mapping[str, TradeMarket]) -> set[str]:
     return {f"{m}_{suffix}" for m in markets for suffix in OUTPUTS}
 
 
-def parse_trade(v: Any, raw: Any, players: tuple[Any, ...],
-                quantities: Mapping[str, Any]) -> dict[str, TradeMarket]:
+def parse_trade(
+    v: Any, raw: Any, players: tuple[Any, ...], quantities: Mapping[str, Any]
+) -> dict[str, TradeMarket]:
     """Validate ``[trade]`` with the scenario validator ``v`` (errors go to ``v.err``)."""
     names = {p.name for p in players}
     known = set(quantities) | {lv.name for p in players for lv in p.levers}
@@ -70,8 +79,10 @@ def parse_trade(v: Any, raw: Any, players: tuple[Any, ...],
         sides = {k: v.string(body, k, key, required=True) for k in ("importer", "exporter")}
         for k, who in sides.items():
             if who and who not in names:
-                v.err(f"{key}.{k}", f"names unknown player '{who}'; expected one of "
-                                    f"{', '.join(sorted(names))}")
+                v.err(
+                    f"{key}.{k}",
+                    f"names unknown player '{who}'; expected one of {', '.join(sorted(names))}",
+                )
         if sides["importer"] and sides["importer"] == sides["exporter"]:
             v.err(f"{key}.exporter", "expected a different player from the importer")
         form = v.string(body, "form", key, required=False) or "constant"
@@ -82,23 +93,27 @@ def parse_trade(v: Any, raw: Any, players: tuple[Any, ...],
             v.err(key, f"the market defines '{n}', which is already a lever, fact or assumption")
         formulas = {k: _formula(v, body, k, key, known) for k in _FORMULAS}
         if all(f is not None for f in formulas.values()):
-            out[mname] = TradeMarket(mname, sides["importer"], sides["exporter"], form=form,
-                                     description=v.string(body, "description", key,
-                                                          required=False),
-                                     **formulas)  # type: ignore[arg-type]
+            out[mname] = TradeMarket(
+                mname,
+                sides["importer"],
+                sides["exporter"],
+                form=form,
+                description=v.string(body, "description", key, required=False),
+                **formulas,
+            )  # type: ignore[arg-type]
     return out
 
 
-def _formula(v: Any, body: Mapping[str, Any], k: str, key: str, known: set[str]
-             ) -> Formula | None:
+def _formula(v: Any, body: Mapping[str, Any], k: str, key: str, known: set[str]) -> Formula | None:
     if k not in body:
         v.err(f"{key}.{k}", "is missing; expected a number or a formula")
         return None
     return v.formula(body[k], f"{key}.{k}", known)
 
 
-def trade_terms(markets: Mapping[str, TradeMarket], env: Mapping[str, Any]
-                ) -> dict[str, np.ndarray]:
+def trade_terms(
+    markets: Mapping[str, TradeMarket], env: Mapping[str, Any]
+) -> dict[str, np.ndarray]:
     """The names each market defines, evaluated on the arrays of ``env``."""
     out: dict[str, np.ndarray] = {}
     for m in markets.values():
@@ -112,8 +127,18 @@ def trade_terms(markets: Mapping[str, TradeMarket], env: Mapping[str, Any]
                 msg = f"[trade.{m.name}] {what} is not positive everywhere; expected > 0"
                 raise FormulaError(msg)
         res = market_outcome(Market(*parts, form=m.form), tariff)  # type: ignore[arg-type]
-        values = (res.consumer_surplus, res.revenue, res.producer_surplus, res.quantity,
-                  res.import_value, res.world_price)
-        out.update({f"{m.name}_{s}": np.asarray(x, dtype=float)
-                    for s, x in zip(OUTPUTS, values, strict=True)})
+        values = (
+            res.consumer_surplus,
+            res.revenue,
+            res.producer_surplus,
+            res.quantity,
+            res.import_value,
+            res.world_price,
+        )
+        out.update(
+            {
+                f"{m.name}_{s}": np.asarray(x, dtype=float)
+                for s, x in zip(OUTPUTS, values, strict=True)
+            }
+        )
     return out

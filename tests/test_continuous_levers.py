@@ -27,7 +27,8 @@ def test_a_range_lever_is_discretised_with_its_named_levels():
     assert home.unit == "%"
     assert home.levels == ("free", "37.5", "75", "112.5", "150")  # 0 is the named level
     assert load_scenario(WAR, grid=7).lever("foreign_tariff").values == pytest.approx(
-        np.linspace(0, 150, 7))
+        np.linspace(0, 150, 7)
+    )
 
 
 def test_trade_block_names_are_the_models_numbers():
@@ -50,16 +51,25 @@ def _write(tmp_path: Path, text: str) -> Path:
 BASE = WAR.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("range = [0, 150]\nunit = \"%\"\nlevels = { free = 0 }",
-     "range = [5, 5]\nunit = \"%\"", "expected low < high for a continuous lever"),
-    ("levels = { free = 0 }", "levels = { free = 200 }", "lies outside the lever's range"),
-    ('importer = "Home"', 'importer = "Mars"', "names unknown player 'Mars'"),
-    ('tariff = "home_tariff / 100"\n', "", "[trade.home_imports.tariff] is missing"),
-    ('value = "trade_value"', 'value = "trade_volume"', "unknown name 'trade_volume'"),
-    ('[payoffs]\nHome = "home_imports_cs', '[payoffs]\nHome = "home_imports_xs',
-     "unknown name 'home_imports_xs'"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'range = [0, 150]\nunit = "%"\nlevels = { free = 0 }',
+            'range = [5, 5]\nunit = "%"',
+            "expected low < high for a continuous lever",
+        ),
+        ("levels = { free = 0 }", "levels = { free = 200 }", "lies outside the lever's range"),
+        ('importer = "Home"', 'importer = "Mars"', "names unknown player 'Mars'"),
+        ('tariff = "home_tariff / 100"\n', "", "[trade.home_imports.tariff] is missing"),
+        ('value = "trade_value"', 'value = "trade_volume"', "unknown name 'trade_volume'"),
+        (
+            '[payoffs]\nHome = "home_imports_cs',
+            '[payoffs]\nHome = "home_imports_xs',
+            "unknown name 'home_imports_xs'",
+        ),
+    ],
+)
 def test_bad_continuous_files_give_one_line_errors(tmp_path, old, new, message):
     assert old in BASE
     path = _write(tmp_path, BASE.replace(old, new, 1))
@@ -82,8 +92,23 @@ def test_global_grid_option_discretises_for_every_command():
 
 def test_continuous_command_finds_the_johnson_tariffs(tmp_path):
     plot = tmp_path / "br.png"
-    r = CliRunner().invoke(app, ["continuous", str(WAR), "--format", "json", "--delta", "0",
-                                 "--delta", "0.5", "--delta", "0.9", "--plot", str(plot)])
+    r = CliRunner().invoke(
+        app,
+        [
+            "continuous",
+            str(WAR),
+            "--format",
+            "json",
+            "--delta",
+            "0",
+            "--delta",
+            "0.5",
+            "--delta",
+            "0.9",
+            "--plot",
+            str(plot),
+        ],
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert out["complete"] is True

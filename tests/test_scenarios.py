@@ -17,19 +17,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.integrate import quad
+from scipy.optimize import brentq
 
 from sim.game import Game, build_game
 from sim.scenario import Scenario, load_scenario
 from sim.solvers.dominance import iterated_elimination
-from sim.solvers.equilibria import solve
 from sim.solvers.linkage import linkage
 from sim.solvers.pure import pure_nash
 from sim.solvers.repeated import period_discount, thresholds
+from sim.solvers.trade_policy import optimal_tariff
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 ALL_FILES = sorted(SCENARIOS.rglob("*.toml"))
 LONDON = SCENARIOS / "london-2025.toml"
+LONDON_CONTINUOUS = SCENARIOS / "london-2025-continuous.toml"
 GENEVA = SCENARIOS / "geneva-truce-2025.toml"
 CLASSROOM = SCENARIOS / "classroom"
 
@@ -134,18 +137,59 @@ def test_london_facts_agree_with_each_other(london: Scenario):
     # April $33.0bn falling 12.7% gives May's $28.8bn (resume-0609)
     assert q["cn_exports_apr"] * (1 + q["cn_exports_may_mom"] / 100) == pytest.approx(
         q["cn_exports_may"], abs=0.05)
-    # the 20-point gap used as the tariff "mirror" held both in April and at Geneva
+    # the 20-point gap in April and at Geneva is the fentanyl layer China never matched
     assert (q["us_tariff_april"] - q["cn_tariff_april"]
-            == q["us_tariff_geneva"] - q["cn_tariff_geneva"] == 20)
+            == q["us_tariff_geneva"] - q["cn_tariff_geneva"] == q["fentanyl_layer"])
+    # the Geneva rates are ap-0611's; resume-0609 reports the rollback, not the rates
+    assert london.facts["us_tariff_geneva"].sources == ("ap-0611",)
+    assert london.facts["cn_tariff_geneva"].sources == ("ap-0611",)
+    # no payoff uses a deficit figure; US exports are their own assumption
+    for name in ("us_deficit_2024", "us_deficit_2023", "us_deficit_2024_census"):
+        assert all(name not in f.names for f in london.terms.values()), name
+    assert london.assumptions["us_exports_free"].value * 12 == pytest.approx(
+        q["us_exports_2024"], rel=0.01)
     assert any("20 June" in c for c in london.contradictions)
 
 
+def _market(q, tariff, value, *, exporter_share=None):
+    """Independent clearing of one constant-elasticity market: root finding + quadrature.
+
+    Returns (import value at the world price, importer CS + revenue, exporter PS)."""
+    e = q["elasticity"]
+    s = q["incidence_foreign"] if exporter_share is None else exporter_share
+    eta = e * (1 - s) / s
+    t = tariff / 100
+    world = brentq(lambda w: ((1 + t) * w) ** -e - w**eta, 1e-9, 1.0, xtol=1e-15)
+    qty = value * world**eta
+    cs = -quad(lambda x: value * x**-e, 1.0, (1 + t) * world)[0]
+    ps = quad(lambda x: value * x**eta, 1.0, world)[0]
+    return world * qty, cs + t * world * qty, ps
+
+
 def test_london_elasticity_reproduces_may_from_the_prewar_base(london: Scenario):
+    """The long-run elasticity takes the pre-war level to May's $28.8bn under 30%, and
+    predicts far less than April's $33.0bn under 145%: it is not a short-run elasticity."""
     q = london.quantities()
     prewar = q["cn_exports_may"] / (1 + q["cn_exports_may_yoy"] / 100)
     assert prewar == pytest.approx(43.64, abs=0.01)
-    at_geneva = prewar * math.exp(-q["elasticity"] * q["us_tariff_geneva"] / 100)
+    at_geneva, _, _ = _market(q, q["us_tariff_geneva"], prewar)
     assert at_geneva == pytest.approx(q["cn_exports_may"], rel=0.01)
+    at_april, _, _ = _market(q, q["us_tariff_april"], prewar)
+    assert at_april == pytest.approx(10.5, abs=0.1)
+    assert at_april < q["cn_exports_apr"] / 3
+    assert "LONG-RUN" in london.assumptions["elasticity"].why
+
+
+def test_london_tariffs_have_an_interior_terms_of_trade_optimum(london: Scenario):
+    """Each side's best tariff for trade alone is the inverse export-supply elasticity,
+    s / (e (1 - s)) = 6.7% at central values: interior, and between the reported levels."""
+    q = london.quantities()
+    from sim.solvers.trade_policy import Market
+
+    e, s = q["elasticity"], q["incidence_foreign"]
+    best = optimal_tariff(Market(1.0, e, e * (1 - s) / s))
+    assert best == pytest.approx(s / (e * (1 - s)), rel=1e-6)
+    assert 0 < best < q["baseline_tariff"] / 100
 
 
 # --------------------------------------------------------------------------- London: central
@@ -168,15 +212,12 @@ def test_swap_is_a_pareto_improvement_on_geneva(london, london_game):
 def test_central_values_hand_computed(london, london_game):
     """Geneva and April payoffs recomputed from the formulas' meaning, independently."""
     q = london.quantities()
-    e, s, phi = q["elasticity"], q["surplus_rate"], q["incidence_foreign"]
     prewar = q["cn_exports_may"] / (1 + q["cn_exports_may_yoy"] / 100)
-    us_prewar = prewar - q["us_deficit_2024"] / 12
 
     def tariff_part(t_us, t_cn):
-        x = q["cn_exports_may"] * math.exp(-e * (t_us - 30) / 100)
-        y = us_prewar * math.exp(-e * t_cn / 100)
-        tot = phi * (t_us / 100 * x - t_cn / 100 * y)
-        return s * (x + y) + tot, s * (x + y) - tot
+        _, us_import_side, cn_export_side = _market(q, t_us, prewar)
+        _, cn_import_side, us_export_side = _market(q, t_cn, q["us_exports_free"])
+        return us_import_side + us_export_side, cn_import_side + cn_export_side
 
     us_g, cn_g = tariff_part(30, 10)
     fixed_us = -q["minerals_risk_us"] + q["chip_security_us"] + (
@@ -185,84 +226,51 @@ def test_central_values_hand_computed(london, london_game):
     geneva = [us_g - q["re_risk_us"] * 0.5 + fixed_us, cn_g + q["re_leverage_cn"] * 0.5 + fixed_cn]
     us_w, cn_w = tariff_part(145, 125)
     april = [us_w - q["re_risk_us"] * 0.9 + fixed_us, cn_w + q["re_leverage_cn"] * 0.9 + fixed_cn]
-    np.testing.assert_allclose(payoff(london_game, london, "geneva"), geneva, rtol=1e-12)
+    np.testing.assert_allclose(payoff(london_game, london, "geneva"), geneva, rtol=1e-7)
     np.testing.assert_allclose(payoff(london_game, london, "april_escalation"), april,
-                               rtol=1e-12)
+                               rtol=1e-7)
 
 
-def test_one_shot_equilibria_at_central_values(london, london_game):
-    """Two pure equilibria: a cold truce (Geneva tariffs, no concessions, rare earths held)
-    and the April escalation; neither Geneva as kept nor the swap is an equilibrium."""
-    found = {london_game.profile_label(ne) for ne in pure_nash(london_game.payoffs)}
-    april = london.profiles["april_escalation"]
+def test_one_shot_equilibrium_at_central_values(london, london_game):
+    """One pure equilibrium, reached by iterated dominance: both tariffs at 10% (the
+    reported level nearest the terms-of-trade optimum; the US drops the fentanyl layer),
+    no concessions, rare earths held. Neither Geneva, the swap nor the April escalation is
+    an equilibrium."""
+    found = [london_game.profile_label(ne) for ne in pure_nash(london_game.payoffs)]
     cold = copy.deepcopy(london.profiles["geneva"])
+    cold["US"]["us_tariff"] = "baseline"
     cold["China"]["rare_earths"] = "held"
-    expected = {london_game.profile_label(london_game.profile_index(p)) for p in (april, cold)}
-    assert found == expected
-
-
-def test_iesds_leaves_a_two_by_two_tariff_stag_hunt(london, london_game):
-    """Every concession is strictly dominated (payoffs are additive across levers), and so
-    is the US baseline; what survives is 145-or-30 against 125-or-10 with no concessions and
-    rare earths held: a coordination game with two pure equilibria and one mixed."""
-    result = iterated_elimination(london_game.payoffs)
-    us, cn = result.surviving
-    assert [london_game.lever_choice(0, s)["us_tariff"] for s in us] == ["war", "geneva"]
-    assert [london_game.lever_choice(1, s)["cn_tariff"] for s in cn] == ["war", "geneva"]
-    for s in us:
-        assert london_game.lever_choice(0, s)["chip_controls"] == "strict"
-    for s in cn:
-        assert london_game.lever_choice(1, s)["rare_earths"] == "held"
-    reduced = london_game.payoffs[np.ix_([0, 1], us, cn)]
-    eqs = solve(reduced)
-    assert eqs.complete
-    assert len(eqs.equilibria) == 3
-    mixed = [e for e in eqs.equilibria if 0 < e.strategies[0][0] < 1]
-    assert len(mixed) == 1
-    # China needs more confidence than the US that the other keeps the Geneva tariffs
-    p_us_war, p_cn_war = mixed[0].strategies[0][0], mixed[0].strategies[1][0]
-    assert p_us_war == pytest.approx(0.3606, abs=1e-4)
-    assert p_cn_war == pytest.approx(0.6325, abs=1e-4)
-    # Geneva is payoff-dominant; escalation is (narrowly) risk-dominant (Harsanyi-Selten):
-    # the product of deviation losses at (war, war) exceeds the one at (geneva, geneva)
-    A, B = reduced
-    loss_geneva = (A[1, 1] - A[0, 1]) * (B[1, 1] - B[1, 0])
-    loss_war = (A[0, 0] - A[1, 0]) * (B[0, 0] - B[0, 1])
-    assert A[1, 1] > A[0, 0]
-    assert B[1, 1] > B[0, 0]
-    assert loss_war > loss_geneva
+    assert found == [london_game.profile_label(london_game.profile_index(cold))]
+    us, cn = iterated_elimination(london_game.payoffs).surviving
+    assert [list(us), list(cn)] == [[i] for i in london_game.profile_index(cold)]
 
 
 def test_escalation_is_an_equilibrium_only_when_backing_down_is_costly(london):
-    """Not an equilibrium by construction: at the low end of the political costs of backing
-    down, a side facing the April tariffs prefers to de-escalate alone."""
-    low = {"backdown_cost_us": 2.0, "backdown_cost_cn": 1.0}
-    game = build_game(london, low)
-    april = game.profile_index(london.profiles["april_escalation"])
-    assert april not in pure_nash(game.payoffs)
-    # thresholds (hand-derived from the tariff terms, docs/explanation/london-scenario.md):
-    # facing 125%, the US keeps 145% iff the cost of backing down beats its trade gain from
-    # 30% (1.15 b_US > 5.82) and from 10% (1.35 b_US > 7.18): b_US > 5.32
-    for b_us, is_ne in ((5.25, False), (5.40, True)):
+    """Not an equilibrium at central values any more: the trade model makes 145% so costly
+    for the US that cutting to 10% alone pays unless the political cost of backing down is
+    above about 10.6 a month per 100 points (central 8); China needs above about 2.48."""
+    _, london_game = london, build_game(london)
+    april = london_game.profile_index(london.profiles["april_escalation"])
+    assert april not in pure_nash(london_game.payoffs)
+    for b_us, is_ne in ((10.5, False), (10.75, True)):
         g = build_game(london, {"backdown_cost_us": b_us})
-        april_index = g.profile_index(london.profiles["april_escalation"])
-        assert (april_index in pure_nash(g.payoffs)) is is_ne
-    # China keeps 125% iff 1.15 b_CN > its trade gain from 10%, about 1.65: b_CN > 1.44
-    for b_cn, is_ne in ((1.40, False), (1.48, True)):
-        g = build_game(london, {"backdown_cost_cn": b_cn})
-        april_index = g.profile_index(london.profiles["april_escalation"])
-        assert (april_index in pure_nash(g.payoffs)) is is_ne
+        assert (april in pure_nash(g.payoffs)) is is_ne
+    for b_cn, is_ne in ((2.45, False), (2.52, True)):
+        g = build_game(london, {"backdown_cost_cn": b_cn, "backdown_cost_us": 12.0})
+        assert (april in pure_nash(g.payoffs)) is is_ne
 
 
 def test_geneva_truce_is_sustained_at_central_discount(london, london_game):
-    """Only China gains by deviating from Geneva (slowing -> holding rare earths, the breach
-    the US complained of); reverting to the April escalation deters it at the central
-    monthly discount factor."""
+    """Both sides gain by deviating from Geneva: the US by cutting its tariff to 10% (the
+    terms-of-trade optimum is below 30% and the cut costs no reciprocity), China by holding
+    rare earths back (the breach the US complained of); reverting to the April escalation
+    deters both at the central monthly discount factor. The US is now the binding side."""
     geneva = london_game.profile_index(london.profiles["geneva"])
     april = london_game.profile_index(london.profiles["april_escalation"])
     t = thresholds(london_game.payoffs, geneva, april)
     us, cn = t.players
-    assert us.gain == pytest.approx(0.0, abs=1e-9)
+    assert us.gain > cn.gain > 0
+    assert london_game.lever_choice(0, us.deviation)["us_tariff"] == "baseline"
     assert cn.gain == pytest.approx(q_leverage_gain(london), rel=1e-12)
     assert london_game.lever_choice(1, cn.deviation)["rare_earths"] == "held"
     q = london.quantities()
@@ -294,18 +302,14 @@ def test_london_truce_and_bargaining_settings(london):
 
 
 def test_linking_issues_lowers_the_patience_deals_need(london, london_game):
-    """Negotiated separately, the swap needs delta >= 5/12 (the US's chip temptation 3 over
-    its loss 3 + 4.2 from reverting to held rare earths); linked with tariffs, whose
-    escalation threat is large, it needs far less. The broad deal's farm bundle barely pays
-    the US (0.1 a month), so alone it needs delta = 14/15."""
-    swap = linkage(london_game, london.bargaining["issues"],
-                   london_game.profile_index(london.profiles["swap"]))
-    assert swap.separate_critical == pytest.approx(5 / 12)
-    assert swap.linked_critical < 0.25
-    broad = linkage(london_game, london.bargaining["issues"],
-                    london_game.profile_index(london.profiles["broad_deal"]))
-    assert broad.separate_critical == pytest.approx(14 / 15)
-    assert broad.linked_critical < 0.3
+    """Issue by issue, the tariff issue cannot be sustained at all: its one-shot outcome
+    (both at 10%) is better for the US than Geneva's 30%, so reverting to it punishes
+    nobody. Linked, the escalation threat in tariffs carries the whole package."""
+    for name in ("swap", "broad_deal"):
+        result = linkage(london_game, london.bargaining["issues"],
+                         london_game.profile_index(london.profiles[name]))
+        assert result.separate_critical == math.inf, name
+        assert result.linked_critical < 0.7, name
 
 
 def q_leverage_gain(scenario: Scenario) -> float:
@@ -313,10 +317,18 @@ def q_leverage_gain(scenario: Scenario) -> float:
     return q["re_leverage_cn"] * (q["re_pace_slowed"] - q["re_pace_held"])
 
 
-def test_full_deal_maximises_the_joint_payoff(london, london_game):
+def test_full_deal_but_farms_maximises_the_joint_payoff(london, london_game):
+    """The joint optimum is the full deal with farm access left restricted: re-anchored on
+    the soybean trade, easing farm access is worth less to US farmers (farm_value_us) than
+    it costs China (farm_cost_cn)."""
     joint = london_game.payoffs.sum(axis=0)
     best = np.unravel_index(int(np.argmax(joint)), joint.shape)
-    assert best == london_game.profile_index(london.profiles["full_deal"])
+    target = copy.deepcopy(london.profiles["full_deal"])
+    target["China"]["farm_access"] = "restricted"
+    assert best == london_game.profile_index(target)
+    q = london.quantities()
+    assert q["farm_value_us"] < q["farm_cost_cn"]
+    assert q["farm_value_us"] * 12 < 0.5 * q["soybean_exports_2024"]
     ladder = [payoff(london_game, london, p).sum()
               for p in ("april_escalation", "geneva", "swap", "broad_deal", "full_deal")]
     assert ladder == sorted(ladder)
@@ -330,12 +342,20 @@ def test_outside_options_lie_between_escalation_and_geneva(london, london_game):
     assert (april < options).all()
     assert (options < geneva).all()
     assert london.bargaining["disagreement"] == "april_escalation"
+    # the US option is the escalation plus the replaced share of the rare-earth loss
+    replaced = q["re_replacement_share"] * q["re_risk_us"] * (1 - q["re_pace_held"])
+    assert q["us_outside_option"] == pytest.approx(april[0] + replaced, abs=0.05)
+    lo, hi = london.assumptions["us_outside_option"].range
+    rng = london.assumptions["re_replacement_share"].range
+    assert lo == pytest.approx(april[0] + rng[0] * replaced / q["re_replacement_share"], abs=0.1)
+    assert hi == pytest.approx(april[0] + rng[1] * replaced / q["re_replacement_share"], abs=0.1)
+    assert q["cn_outside_option"] == pytest.approx(april[1] + 1.5, abs=0.05)
 
 
 # --------------------------------------------------------------------------- London: box
 
 
-ESCALATION_INPUTS = ["elasticity", "surplus_rate", "incidence_foreign", "re_risk_us",
+ESCALATION_INPUTS = ["elasticity", "incidence_foreign", "us_exports_free", "re_risk_us",
                      "re_leverage_cn", "re_pace_held", "re_pace_slowed"]
 
 
@@ -343,10 +363,11 @@ def test_april_escalation_is_worse_at_every_corner_that_matters(london):
     """Geneva and April differ only in tariffs and the rare-earth pace, so these seven
     assumptions are the only ones the comparison depends on; check all 128 corners.
 
-    The US is always worse off. China is worse off at every corner but four: those where it
-    values rare-earth leverage most (re_leverage_cn = 5, held = 0, slowed = 0.8: a gain of
-    4.0 a month from holding) and trade least (surplus_rate = 0.15). There holding rare
-    earths back outweighs the trade lost. This is written down, not hidden.
+    The US is always worse off. China is worse off at every corner but twelve, all where
+    holding rare earths back is worth most to it (re_leverage_cn = 5, slowed = 0.8) and
+    mostly where its exporters bear little of the US tariff (incidence_foreign = 0.02), so
+    the US tariff costs it little. There holding rare earths back outweighs the trade lost.
+    This is written down, not hidden.
     """
     exceptions = []
     for point in corners(london, ESCALATION_INPUTS):
@@ -355,12 +376,11 @@ def test_april_escalation_is_worse_at_every_corner_that_matters(london):
         assert gap[0] > 0, point
         if gap[1] <= 0:
             exceptions.append(point)
-    assert len(exceptions) == 4
+    assert len(exceptions) == 12
     for point in exceptions:
         assert point["re_leverage_cn"] == 5.0
-        assert point["re_pace_held"] == 0.0
         assert point["re_pace_slowed"] == 0.8
-        assert point["surplus_rate"] == 0.15
+    assert sum(p["incidence_foreign"] == 0.02 for p in exceptions) == 10
 
 
 def test_april_escalation_is_worse_across_the_whole_box(london):
@@ -387,8 +407,7 @@ def test_each_side_is_hurt_by_the_others_restrictions_across_the_box(london):
         # the US's levers are axes 0..3, ordered from most to least restrictive
         for axis in (0, 1, 2, 3):
             assert (np.diff(cn, axis=axis) >= -eps).all(), (axis, point)
-        assert (london.value("cn_exports_may") / (1 + london.value("cn_exports_may_yoy") / 100)
-                - london.value("us_deficit_2024") / 12) > 0
+
 
 
 def test_swap_is_pareto_exactly_where_the_closed_form_says(london):
@@ -483,7 +502,8 @@ def test_chips_for_rare_earths_is_the_london_game_reduced(london, london_game):
 
 def test_geneva_scenario_truce_is_breached_by_slowing_rare_earths():
     """Geneva as the US reads it (rare earths released) is not an equilibrium: China gains
-    by holding rare earths back, and the April escalation is worse for both sides."""
+    by holding rare earths back, and the US by cutting its tariff to the 10% baseline (its
+    terms-of-trade optimum is below 30%); the April escalation is worse for both sides."""
     scenario = load_scenario(GENEVA)
     game = build_game(scenario)
     geneva = payoff(game, scenario, "geneva")
@@ -493,15 +513,22 @@ def test_geneva_scenario_truce_is_breached_by_slowing_rare_earths():
     assert truce not in pure_nash(game.payoffs)
     t = thresholds(game.payoffs, truce, game.profile_index(scenario.profiles["april_escalation"]))
     us, cn = t.players
-    assert us.gain == pytest.approx(0.0, abs=1e-9)
+    assert 0 < us.gain < cn.gain
+    assert game.lever_choice(0, us.deviation) == {"us_tariff": "baseline"}
     q = scenario.quantities()
     assert cn.gain == pytest.approx(q["re_leverage_cn"] * (1 - q["re_pace_held"]))
     assert game.lever_choice(1, cn.deviation) == {"cn_tariff": "geneva", "rare_earths": "held"}
 
 
-def test_geneva_and_london_share_their_calibration(london):
-    """Same facts, assumptions and tariff/rare-earth terms in both files."""
-    geneva = load_scenario(GENEVA)
+@pytest.mark.parametrize("other", [GENEVA, LONDON_CONTINUOUS], ids=lambda p: p.stem)
+def test_geneva_and_london_share_their_calibration(london, other):
+    """Same facts, assumptions, trade markets and terms in the companion files."""
+    geneva = load_scenario(other)
+    for name, m in geneva.trade.items():
+        theirs = london.trade[name]
+        for part in ("tariff", "value", "import_elasticity", "export_elasticity"):
+            assert getattr(theirs, part).text == getattr(m, part).text, (name, part)
+        assert (theirs.importer, theirs.exporter, theirs.form) == (m.importer, m.exporter, m.form)
     for name, q in geneva.facts.items():
         assert london.facts[name] == q, name
     for name, q in geneva.assumptions.items():

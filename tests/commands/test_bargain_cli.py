@@ -80,7 +80,10 @@ def test_london_report_agrees_with_the_solvers(london):
     assert set(swap) >= {"pareto_optimal", "in_solutions", "in_nash_deal", "nash_deal"}
     assert r["rubinstein"]["rounds"] == 3  # 90-day truce, 30-day periods
     row = next(d for d in r["linkage"]["deals"] if d["name"] == "swap")
-    assert row["linked_delta_star"] <= row["separate_delta_star"]
+    # separately the tariff issue cannot be enforced (its one-shot outcome, both at 10%,
+    # suits the US better than Geneva's 30%); linked, the package can
+    assert row["separate_delta_star"] is None
+    assert row["linked_delta_star"] < 1
     # chips alone cannot be enforced: only the US moves that lever (see test_linkage.py)
     assert row["separate"]["chips_for_rare_earths"]["delta_star"] is not None
     assert set(r["linkage"]["issues"]) == {"chips_for_rare_earths", "tariffs",

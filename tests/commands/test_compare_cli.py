@@ -40,7 +40,7 @@ def test_compare_bundled_scenarios_draws_side_by_side_plots(tmp_path):
     assert list(pd["payoffs"].values()) == [1.0, 1.0]
     assert pd["truce"]["delta_star"] == pytest.approx(0.5)
     assert list(pd["deal"]["payoffs"].values()) == pytest.approx([3.0, 3.0])
-    assert rows["london-2025"]["n_equilibria"] == 3
+    assert rows["london-2025"]["n_equilibria"] == 1  # one, by dominance (london-scenario.md)
     with (folder / "compare.csv").open() as fh:
         table = list(csv.DictReader(fh))
     assert [r["scenario"] for r in table] == ["london-2025", "geneva-truce-2025",

@@ -160,10 +160,11 @@ def test_parse_vary_forms():
 
 def test_london_sweep_finds_its_tipping_points(tmp_path):
     code, text = invoke(str(ROOT / "scenarios/london-2025.toml"), "--vary",
-                        "elasticity=0.7:2.5:7", "--runs", "0", "--workers", "1",
+                        "backdown_cost_us=2:15:14", "--runs", "0", "--workers", "1",
                         "--no-figures", "--out", str(tmp_path))
     assert code == 0, text
-    assert "april_escalation stops being a pure equilibrium when elasticity > 2.19" in text
+    # docs/explanation/london-scenario.md: escalation needs backdown_cost_us above about 10.6
+    assert "april_escalation becomes a pure equilibrium when backdown_cost_us > 10.618" in text
 
 
 def test_help_has_an_example():

@@ -191,13 +191,14 @@ def test_bundled_london_truce_report(tmp_path):
     nash = report["thresholds"]["april_escalation"]
     assert report["punishment"] == "april_escalation"
     assert set(nash["players"]) == {"US", "China"}
-    # Only China gains by deviating (holding rare earths back: 0.8 a month, see
-    # docs/explanation/london-scenario.md); punished by the April escalation.
-    china = nash["players"]["China"]
+    # China gains by holding rare earths back (0.8 a month), the US by cutting its tariff to
+    # 10% (docs/explanation/london-scenario.md); punished by the April escalation, China binds.
+    china, us = nash["players"]["China"], nash["players"]["US"]
     assert china["gain"] == pytest.approx(0.8)
-    assert china["delta_star"] == pytest.approx(
-        china["gain"] / (china["deviation_payoff"] - china["punishment_payoff"]))
-    assert nash["players"]["US"]["delta_star"] == 0
+    for side in (china, us):
+        assert side["delta_star"] == pytest.approx(
+            side["gain"] / (side["deviation_payoff"] - side["punishment_payoff"]))
+    assert 0 < us["delta_star"] < china["delta_star"]
     assert report["binding"] == "China"
     assert report["sustainable"] is True
     assert report["time"]["delta"] == pytest.approx(0.75 ** (30 / 90) * 1.05 ** (-30 / 365))
@@ -256,10 +257,13 @@ def test_explanation_numbers_for_london():
     assert code == 0, out
     report = json.loads(out)
     named = report["named_profiles"]
-    # docs/explanation/truce.md: swap sustainable at about 0.20 a month, Geneva at about 0.11,
+    # docs/explanation/truce.md: swap sustainable at about 0.56 a month, the full deal at
+    # about 0.53, Geneva never by Nash reversion but from 0.20 by reverting to April;
     # delta about 0.905 a month, grim survival to day 90 about 0.48.
-    assert round(named["swap"]["delta_star"], 2) == 0.20
-    assert round(named["geneva"]["delta_star"], 2) == 0.11
+    assert round(named["swap"]["delta_star"], 2) == 0.56
+    assert round(named["full_deal"]["delta_star"], 2) == 0.53
+    assert named["geneva"]["delta_star"] is None
+    assert round(report["delta_star"], 2) == 0.20
     assert round(report["time"]["delta"], 3) == 0.905
     assert round(0.95 ** 6 * 0.9 ** 4, 2) == 0.48
 
