@@ -59,6 +59,7 @@ def best_response_plot(r: ContinuousReport, path: Path) -> Path | None:
                 xytext=(6, -10),
                 fontsize=8,
             )
+    _zoom(ax, r, k0, k1, c0.response[:, k0], c1.response[:, k1])
     units = {lv.name: lv.unit for p in r.scenario.players for lv in p.levers}
     ax.set_xlabel(_axis(r.game.players[0], r.game.coordinates[0][k0].name, units))
     ax.set_ylabel(_axis(r.game.players[1], r.game.coordinates[1][k1].name, units))
@@ -73,3 +74,15 @@ def best_response_plot(r: ContinuousReport, path: Path) -> Path | None:
 def _axis(player: str, lever: str, units: dict[str, str]) -> str:
     unit = units.get(lever, "")
     return f"{player}: {lever}" + (f" ({unit})" if unit else "")
+
+
+def _zoom(ax, r: ContinuousReport, k0: int, k1: int, br0, br1) -> None:
+    """Show where the best responses, equilibria and self-enforcing levels are: up to 2.5
+    times the largest of them (at least a tenth of each range), not the whole range."""
+    for axis, (player, k, br) in enumerate(((0, k0, br0), (1, k1, br1))):
+        co = r.game.coordinates[player][k]
+        points = [*br, *(e.profile[player][k] for e in r.equilibria.equilibria),
+                  *(lv.profile[player][k] for lv in r.path)]
+        top = min(co.hi, max(co.lo + 2.5 * (max(points) - co.lo), co.lo + 0.1 * co.span))
+        pad = 0.03 * (top - co.lo)
+        (ax.set_xlim if axis == 0 else ax.set_ylim)(co.lo - pad, top + pad)
