@@ -124,3 +124,22 @@ def test_continuous_command_refuses_a_file_without_ranges():
     r = CliRunner().invoke(app, ["continuous", str(ROOT / "scenarios/classroom/chicken.toml")])
     assert r.exit_code == 2
     assert "no lever has a range" in r.stderr or "no levers" in r.stderr
+
+
+def test_continuous_london_has_interior_terms_of_trade_tariffs():
+    """Issue #16: with tariffs continuous and no backdown cost, the London model's unique
+    equilibrium tariffs are interior, at the inverse export-supply elasticity."""
+    from sim.continuous_analysis import continuous_game
+    from sim.solvers.continuous_nash import solve_continuous
+
+    sc = load_scenario(ROOT / "scenarios/london-2025-continuous.toml")
+    res = solve_continuous(continuous_game(sc), grid=11, starts=2,
+                           rng=np.random.default_rng(0))
+    assert res.complete
+    (eq,) = res.equilibria
+    q = sc.quantities()
+    s, e = q["incidence_foreign"], q["elasticity"]
+    expected = 100 * s / (e * (1 - s))
+    assert eq.profile[0][0] == pytest.approx(expected, abs=1e-4)  # US tariff, %
+    assert eq.profile[1][0] == pytest.approx(expected, abs=1e-4)  # China's
+    assert 0 < expected < q["baseline_tariff"]
