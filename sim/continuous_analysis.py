@@ -160,7 +160,8 @@ def report_lines(r: ContinuousReport) -> list[str]:
     )
     lines = [
         (
-            f"{r.scenario.name}: {len(eq.equilibria)} pure equilibria of the continuous game "
+            f"{r.scenario.name}: {len(eq.equilibria)} pure "
+        f"{'equilibrium' if len(eq.equilibria) == 1 else 'equilibria'} of the continuous game "
             f"({status}; search grid {eq.search_grid}, verified on grid {eq.verify_grid}, "
             f"{eq.starts} random starts, seed {r.seed})"
         )
