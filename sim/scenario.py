@@ -31,7 +31,13 @@ from typing import Any
 from sim.errors import FormulaError, ScenarioError, ScenarioErrors
 from sim.formula import Formula, parse_formula
 from sim.levers import continuous_levels, grid_points
-from sim.scenario_trade import TradeMarket, parse_trade, trade_names, trade_terms
+from sim.scenario_trade import (
+    MarketError,
+    TradeMarket,
+    parse_trade,
+    trade_names,
+    trade_terms,
+)
 
 MAX_FILE_BYTES = 2_000_000
 """Largest scenario file read, in bytes."""
@@ -168,7 +174,11 @@ class Scenario:
         The ``[trade]`` markets are evaluated first, then ``[terms]`` in file order.
         """
         env = dict(env)
-        env.update(trade_terms(self.trade, env))
+        try:
+            env.update(trade_terms(self.trade, env))
+        except MarketError as exc:
+            err = ScenarioError(self.path, exc.key, find_line(self.text, exc.key), exc.expected)
+            raise ScenarioErrors([err]) from None
         for name, formula in self.terms.items():
             env[name] = formula(env)
         return [self.payoffs[p.name](env) for p in self.players]

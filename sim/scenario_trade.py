@@ -111,6 +111,15 @@ def _formula(v: Any, body: Mapping[str, Any], k: str, key: str, known: set[str])
     return v.formula(body[k], f"{key}.{k}", known)
 
 
+class MarketError(FormulaError):
+    """A market whose formulas give an impossible value; ``key`` is its key path."""
+
+    def __init__(self, key: str, expected: str) -> None:
+        self.key = key
+        self.expected = expected
+        super().__init__(f"[{key}] {expected}")
+
+
 def trade_terms(
     markets: Mapping[str, TradeMarket], env: Mapping[str, Any]
 ) -> dict[str, np.ndarray]:
@@ -119,13 +128,15 @@ def trade_terms(
     for m in markets.values():
         tariff = m.tariff(env)
         if np.any(tariff <= -1):
-            msg = f"[trade.{m.name}] tariff reaches -100% or below; expected above -1"
-            raise FormulaError(msg)
+            key = f"trade.{m.name}.tariff"
+            msg = "reaches -100% or below at some profile; expected a tariff above -1"
+            raise MarketError(key, msg)
         parts = [m.value(env), m.import_elasticity(env), m.export_elasticity(env)]
         for what, x in zip(_FORMULAS[1:], parts, strict=True):
             if not np.all(x > 0):
-                msg = f"[trade.{m.name}] {what} is not positive everywhere; expected > 0"
-                raise FormulaError(msg)
+                key = f"trade.{m.name}.{what}"
+                msg = "is not positive at some profile; expected a value above 0"
+                raise MarketError(key, msg)
         res = market_outcome(Market(*parts, form=m.form), tariff)  # type: ignore[arg-type]
         values = (
             res.consumer_surplus,

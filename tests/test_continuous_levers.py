@@ -81,6 +81,16 @@ def test_bad_continuous_files_give_one_line_errors(tmp_path, old, new, message):
     assert all(line.startswith("error: ") for line in r.stderr.strip().splitlines())
 
 
+def test_a_market_that_breaks_at_some_profile_is_one_line(tmp_path):
+    old = "[players.Foreign.levers.foreign_tariff]\nrange = [0, 150]"
+    assert old in BASE
+    path = _write(tmp_path, BASE.replace(old, old.replace("[0, 150]", "[-100, 150]")))
+    r = CliRunner().invoke(app, ["solve", str(path)])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == (f"error: {path}:31: [trade.foreign_imports.tariff] reaches "
+                                "-100% or below at some profile; expected a tariff above -1")
+
+
 def test_global_grid_option_discretises_for_every_command():
     r = CliRunner().invoke(app, ["--grid", "4", "solve", str(WAR), "--format", "json"])
     assert r.exit_code == 0, r.output
