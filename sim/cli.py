@@ -300,6 +300,7 @@ def solve(
 
     Example: tradesim solve scenarios/classroom/battle-of-the-sexes.toml --format json
     """
+    from sim.commands.progress import progress_bar
     from sim.formula_exact import exact_inputs, with_note
     from sim.report import equilibria_status, equilibrium_lines
     from sim.results import dumps, equilibria_json
@@ -312,19 +313,28 @@ def solve(
 
         exact_payoffs = load_nfg(file).exact_payoffs  # p/q payoffs stay exact
     eqs = with_note(solve_reduced(game.payoffs, method=method, exact=exact,
-                                  exact_payoffs=exact_payoffs), note)
+                                  exact_payoffs=exact_payoffs, progress=progress_bar()), note)
     if plot is not None:
         from sim.commands.qre_plot import write_qre_plot
 
         write_qre_plot(game, plot)
     if format is OutputFormat.json:
         typer.echo(dumps(equilibria_json(game, eqs)), nl=False)
+        _stop_if_interrupted(eqs)
         return
     typer.echo(equilibria_status(game.name, eqs))
     if eqs.message:
         typer.echo(f"note: {eqs.message}")
     for line in equilibrium_lines(game, eqs):
         typer.echo(line)
+    _stop_if_interrupted(eqs)
+
+
+def _stop_if_interrupted(eqs: Any) -> None:
+    """After Ctrl-C stopped an enumeration, its partial answer is printed; then exit 130."""
+    if eqs.interrupted:
+        raise fail("interrupted; the equilibria found so far are printed (complete: false)",
+                   INTERRUPTED)
 
 
 @app.command()

@@ -25,7 +25,7 @@ equilibria for two-player games. *Economic Theory* 42, 9-37.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -33,17 +33,19 @@ import numpy as np
 
 from sim.errors import InputError, SolverError
 from sim.solvers import exact as exact_arith
+from sim.solvers.enumeration import Progress, search
 from sim.solvers.pure import pure_nash
 from sim.solvers.verify import is_nash, is_nash_exact, pure_values
-from sim.solvers.vertex_enumeration import basis_count, extreme_pairs
+from sim.solvers.vertex_enumeration import basis_count
 
 METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure", "qre", "polynomial")
 """Values of ``method`` accepted by :func:`solve`."""
 
-ENUMERATION_LIMIT = 225
-"""``auto`` enumerates vertices while ``m * n`` is at most this (15 x 15: a few seconds;
-the number of vertices, hence the time, grows about fivefold per extra strategy each);
-larger two-player games get the pure scan and Lemke-Howson from every label."""
+ENUMERATION_LIMIT = 324
+"""``auto`` enumerates vertices while ``m * n`` is at most this (18 x 18: well under a
+minute on two cores; the number of vertices, hence the time, grows about sevenfold per
+extra strategy each); larger two-player games get the pure scan and Lemke-Howson from
+every label."""
 
 POLYNOMIAL_AUTO_LIMIT = 343
 """``auto`` enumerates the supports of games with three or more players while they have at
@@ -83,7 +85,8 @@ class EquilibriumSet:
     found; ``message`` then says why not. ``components[c]`` lists the indices (into
     ``equilibria``) of the extreme equilibria of connected component *c*; it is empty when
     the method cannot tell (every method but vertex enumeration), and each equilibrium's
-    ``component`` is then its own index.
+    ``component`` is then its own index. ``interrupted`` is true when Ctrl-C stopped the
+    enumeration: the equilibria are those found until then (``complete`` is false).
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -93,6 +96,7 @@ class EquilibriumSet:
     exact: bool = False
     message: str = ""
     components: tuple[tuple[int, ...], ...] = ()
+    interrupted: bool = False
 
 
 def solve(
@@ -102,6 +106,7 @@ def solve(
     exact: bool = False,
     tol: float = 1e-9,
     exact_payoffs: Sequence | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> EquilibriumSet:
     """Equilibria of the game with payoff array ``payoffs`` of shape ``(n, s_1, ..., s_n)``.
 
@@ -117,6 +122,10 @@ def solve(
     tol : tolerance of the floating-point labels and ties, relative to payoffs rescaled to
         [1, 2]. Every reported equilibrium is re-verified as a mutual best response within
         ``max(tol, 1e-9) * 100`` times the largest absolute payoff (at least 1).
+    progress : called now and then during vertex enumeration with a
+        :class:`~sim.solvers.enumeration.Progress` (parts of the search done, estimate).
+        Ctrl-C during the enumeration returns the equilibria found so far, with
+        ``complete=False`` and ``interrupted=True``.
     """
     payoffs = np.asarray(payoffs, dtype=float)
     _check_payoffs(payoffs, method)
@@ -144,7 +153,7 @@ def solve(
     elif method == "enumerate":
         if exact_game is not None and basis_count(*payoffs.shape[1:]) <= EXACT_ENUMERATION_LIMIT:
             return _enumerate_exact(exact_game)
-        result = _enumerate(payoffs, tol)
+        result = _enumerate(payoffs, tol, progress)
     else:
         result = _pure(payoffs, tol, asked=asked == "pure")
     if exact_game is not None and n != 2:
@@ -178,23 +187,27 @@ def _check_payoffs(payoffs: np.ndarray, method: str) -> None:
         raise InputError(msg)
 
 
-def _enumerate(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+def _enumerate(payoffs: np.ndarray, tol: float, progress: Callable | None = None,
+               ) -> EquilibriumSet:
     A, B = payoffs
-    found = extreme_pairs(A, B, tol=tol)
-    degenerate = found.P.degenerate or found.Q.degenerate
+    found = search(A, B, tol=tol, progress=progress)
     equilibria, keys = [], []
-    for a, b in found.pairs:
-        x = _to_probability(found.P.points[a])
-        y = _to_probability(found.Q.points[b])
+    ids: tuple[dict, dict] = ({}, {})
+    for x, y in found.pairs:
         if is_nash(payoffs, (x, y), tol=max(tol, 1e-9) * 100):
             equilibria.append(_equilibrium(payoffs, (x, y)))
-            keys.append((int(a), int(b)))
+            keys.append(tuple(ids[i].setdefault(np.round(v, 9).tobytes(), len(ids[i]))
+                              for i, v in enumerate((x, y))))
     rejected = len(found.pairs) - len(equilibria)
-    message = "" if not rejected else (
-        f"{rejected} candidate(s) failed re-verification and were dropped")
+    notes = []
+    if rejected:
+        notes.append(f"{rejected} candidate(s) failed re-verification and were dropped")
+    if not found.complete:
+        notes.append(f"interrupted after {found.bases} bases: the equilibria found so far")
     result = EquilibriumSet(
-        equilibria=tuple(equilibria), method="vertex-enumeration", complete=not rejected,
-        degenerate=degenerate, message=message,
+        equilibria=tuple(equilibria), method="vertex-enumeration",
+        complete=not rejected and found.complete, degenerate=found.degenerate,
+        message="; ".join(notes), interrupted=not found.complete,
     )
     return _sorted_with_components(result, keys)
 

@@ -15,7 +15,7 @@ Osborne, M. J. & Rubinstein, A. (1994). *A Course in Game Theory*, MIT Press, ch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
@@ -33,6 +33,7 @@ def solve_reduced(
     exact: bool = False,
     tol: float = 1e-9,
     exact_payoffs: Sequence | None = None,
+    progress: Callable | None = None,
 ) -> EquilibriumSet:
     """:func:`~sim.solvers.equilibria.solve` on the game left by IESDS, mapped back.
 
@@ -41,13 +42,15 @@ def solve_reduced(
     payoffs = np.asarray(payoffs, dtype=float)
     elim = None if method == "pure" else _eliminate(payoffs, tol)
     if elim is None or not elim.removed:
-        return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs)
+        return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs,
+                     progress=progress)
     keep = np.ix_(*[list(s) for s in elim.surviving])
     sub = payoffs[(slice(None), *keep)]
     sub_exact = None
     if exact_payoffs is not None:
         sub_exact = np.asarray(exact_payoffs, dtype=object)[(slice(None), *keep)].tolist()
-    result = solve(sub, method=method, exact=exact, tol=tol, exact_payoffs=sub_exact)
+    result = solve(sub, method=method, exact=exact, tol=tol, exact_payoffs=sub_exact,
+                   progress=progress)
     return _embed(result, elim, payoffs.shape[1:])
 
 

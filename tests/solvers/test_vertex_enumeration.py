@@ -9,7 +9,6 @@ from hypothesis.extra.numpy import arrays
 
 from sim.solvers.vertex_enumeration import (
     batched_solve,
-    match_labels,
     normalise,
     polytope_vertices,
     polytope_vertices_by_bases,
@@ -52,10 +51,3 @@ def test_batched_solve_flags_singular_systems():
     x, ok = batched_solve(mats, np.ones((2, 2)))
     np.testing.assert_allclose(x[0], np.linalg.solve(mats[0], [1, 1]))
     assert ok.tolist() == [True, False]
-
-
-def test_match_labels_joins_complements_and_surplus_vertices():
-    # dimension 1 each, labels {0, 1}: x0 has {0}, x1 has {0, 1} (surplus); y0 has {1}
-    x = np.array([[True, False], [True, True]])
-    y = np.array([[False, True]])
-    assert match_labels(x, y, 1).tolist() == [[0, 0], [1, 0]]

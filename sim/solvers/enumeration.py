@@ -1,0 +1,334 @@
+r"""All extreme equilibria of a bimatrix game: reverse search on one polytope, matched against the other.
+
+With payoffs rescaled to positive values, the extreme equilibria of :math:`(A, B)` are the
+completely labelled vertex pairs :math:`(x, y) \ne (0, 0)` of the best-response polytopes
+:math:`P = \{x \ge 0 : B^\top x \le 1\}` and :math:`Q = \{y \ge 0 : A y \le 1\}`
+(see :mod:`sim.solvers.vertex_enumeration`). As in lrsnash (Avis et al. 2010), only the
+vertices of :math:`P` are enumerated, by reverse search
+(:mod:`sim.solvers.reverse_search`), and each is matched against :math:`Q` on the spot:
+
+* a vertex :math:`x` with support :math:`S` and best-reply columns :math:`J`,
+  :math:`|J| = |S|` (no surplus label), can only pair with the point of :math:`Q` with
+  support within :math:`J` and rows :math:`S` tight, the solution of
+  :math:`A_{SJ} y_J = 1`; it is an equilibrium when that solution is non-negative and
+  :math:`A y \le 1`. These small systems are solved in batches grouped by :math:`|S|`.
+* a vertex with surplus labels (:math:`|J| > |S|`, a degenerate game), or whose system is
+  singular, pairs with every vertex of the face
+  :math:`\{y \in Q : y_j = 0\ (j \notin J),\ (A y)_i = 1\ (i \in S)\}`; those are the vertices
+  of :math:`\{z \ge 0 : A_{\cdot J} z \le 1\}` with the rows :math:`S` tight, found by the
+  same reverse search in dimension :math:`|J|`.
+
+Nothing is kept per vertex, so memory depends on the batch size and the depth of the
+search tree, not on the number of vertices. The tree's first levels are expanded in the
+calling process and the subtrees below are shared among worker processes (one per core).
+
+References
+----------
+Avis, D., Rosenberg, G. D., Savani, R., von Stengel, B. (2010). Enumeration of Nash
+equilibria for two-player games. *Economic Theory* 42, 9-37.
+
+Avis, D., Jordan, C. (2018). mplrs: a scalable parallel vertex/facet enumeration code.
+*Mathematical Programming Computation* 10, 267-302.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.solvers import reverse_search as rs
+from sim.solvers.vertex_enumeration import batched_solve, normalise
+
+PARALLEL_CELLS = 144
+"""Games with at least this many cells per player (12 x 12) use worker processes."""
+
+TASKS_PER_WORKER = 24
+"""Subtree groups per worker: more give finer progress and balance, fewer bigger batches."""
+
+_SURPLUS_CACHE = 100_000
+"""Degenerate vertices remembered per process to skip repeats (a bounded cache: bases of
+one degenerate vertex are visited once each, and each would repeat the face search)."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a long enumeration stands, passed to the ``progress`` callback.
+
+    ``done`` of ``total`` parts of the search tree are finished; ``bases`` were visited so
+    far, ``equilibria`` found, in ``elapsed`` seconds. ``remaining`` is a rough estimate in
+    seconds (the parts' sizes vary), ``None`` before the first part is done.
+    """
+
+    done: int
+    total: int
+    bases: int
+    equilibria: int
+    elapsed: float
+    remaining: float | None
+
+
+@dataclass(frozen=True)
+class Search:
+    """Result of :func:`search`.
+
+    ``pairs`` are the extreme equilibria ``(x, y)`` as probability vectors, in no particular
+    order and without duplicates; ``complete`` is false when the search was interrupted;
+    ``degenerate`` is true when some vertex has more labels than its dimension (the game is
+    degenerate). Every vertex of the enumerated polytope and every equilibrium vertex of the
+    other is checked; the other polytope's remaining vertices are walked too for games
+    below :data:`PARALLEL_CELLS` cells only (above, a degeneracy that shows only there is
+    not reported). ``bases`` counts the bases visited.
+    """
+
+    pairs: list[tuple[np.ndarray, np.ndarray]]
+    complete: bool
+    degenerate: bool
+    bases: int
+    swapped: bool
+
+
+def search(
+    A: np.ndarray,
+    B: np.ndarray,
+    *,
+    tol: float = 1e-9,
+    workers: int | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> Search:
+    """Every extreme equilibrium of ``(A, B)`` (see the module docstring).
+
+    ``workers`` is the number of processes (default: one per available core for games of at
+    least :data:`PARALLEL_CELLS` cells, else one). The polytope of the player with fewer
+    strategies is enumerated (it has fewer vertices). Ctrl-C (``KeyboardInterrupt``) stops
+    the search and returns the equilibria found so far with ``complete=False``.
+    """
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    swapped = A.shape[1] < A.shape[0]
+    if swapped:
+        A, B = B.T, A.T
+    M, N = normalise(B), normalise(A)  # P = {x >= 0 : M^T x <= 1}, Q = {y : N y <= 1}
+    m, n = M.shape
+    if workers is None:
+        workers = _cores() if m * n >= PARALLEL_CELLS else 1
+    found: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+    state = {"bases": 0, "surplus": False}
+    start = time.perf_counter()
+
+    def collect(part: _Part) -> None:
+        state["bases"] += part.bases
+        state["surplus"] |= part.surplus
+        for x, y in zip(part.xs, part.ys, strict=True):
+            found.setdefault(_key(x, y), (x, y))
+
+    matcher = _Matcher(N, tol)
+    complete = True
+    try:
+        roots = rs.split(M, 64 * workers, tol=tol, visit=lambda b: collect(matcher.part(b, m)))
+        groups = [
+            roots[k :: TASKS_PER_WORKER * workers]
+            for k in range(min(len(roots), TASKS_PER_WORKER * workers))
+        ]
+        total = len(groups)
+
+        def report(done: int) -> None:
+            if progress is not None:
+                elapsed = time.perf_counter() - start
+                remaining = elapsed * (total - done) / done if done else None
+                progress(
+                    Progress(
+                        done=done,
+                        total=total,
+                        bases=state["bases"],
+                        equilibria=len(found),
+                        elapsed=elapsed,
+                        remaining=remaining,
+                    )
+                )
+
+        report(0)
+        if workers > 1 and total > 1:
+            _run_pool(M, N, groups, tol, workers, collect, report)
+        else:
+            for done, group in enumerate(groups, start=1):
+                collect(_subtrees(M, N, group, tol))
+                report(done)
+    except KeyboardInterrupt as exc:
+        if type(exc) is not KeyboardInterrupt:  # e.g. SIGTERM turned into a subclass
+            raise
+        complete = False
+    pairs = list(found.values())
+    surplus = state["surplus"] or any(_surplus_y(N, y, tol) for _, y in pairs)
+    if not surplus and complete and m * n < PARALLEL_CELLS:
+        surplus = _has_surplus(N.T, tol)
+    if swapped:
+        pairs = [(y, x) for x, y in pairs]
+    return Search(
+        pairs=pairs, complete=complete, degenerate=surplus, bases=state["bases"], swapped=swapped
+    )
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_pool(M, N, groups, tol, workers, collect, report) -> None:
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ctx.Pool(workers, initializer=_ignore_interrupt)
+    try:
+        tasks = [(M, N, g, tol) for g in groups]
+        for done, part in enumerate(pool.imap_unordered(_subtrees_task, tasks), start=1):
+            collect(part)
+            report(done)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and keeps what they returned."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@dataclass
+class _Part:
+    xs: list
+    ys: list
+    bases: int
+    surplus: bool
+
+
+def _subtrees_task(args) -> _Part:
+    return _subtrees(*args)
+
+
+def _subtrees(M: np.ndarray, N: np.ndarray, roots: np.ndarray, tol: float) -> _Part:
+    """Walk the subtrees below ``roots`` and match every vertex (runs in a worker)."""
+    m = M.shape[0]
+    matcher = _Matcher(N, tol)
+    out = _Part(xs=[], ys=[], bases=0, surplus=False)
+    if len(roots) == 0:
+        return out
+    for batch in rs.walk(M, rs.tableaux(M, roots), tol=tol):
+        part = matcher.part(batch, m)
+        out.xs += part.xs
+        out.ys += part.ys
+        out.bases += part.bases
+        out.surplus |= part.surplus
+    return out
+
+
+class _Matcher:
+    """Matches vertices of P against Q (see the module docstring)."""
+
+    def __init__(self, N: np.ndarray, tol: float) -> None:
+        self.N = N
+        self.tol = tol
+        self.seen: set[bytes] = set()
+
+    def part(self, batch: rs.Batch, m: int) -> _Part:
+        tol = self.tol
+        x, s = rs.points(batch, m)
+        zero = x <= tol
+        tight = s <= tol
+        keep = ~zero.all(axis=1)  # the origin pairs with nothing
+        x, zero, tight = x[keep], zero[keep], tight[keep]
+        support = (~zero).sum(axis=1)
+        replies = tight.sum(axis=1)
+        xs, ys = [], []
+        plain = replies == support
+        surplus = bool((replies > support).any())
+        singular = np.zeros(x.shape[0], dtype=bool)
+        for k in np.unique(support[plain]):
+            idx = np.flatnonzero(plain & (support == k))
+            y, ok, sing = self._solve(zero[idx], tight[idx], int(k))
+            singular[idx[sing]] = True
+            for a, b in zip(idx[ok], y[ok], strict=True):
+                xs.append(x[a])
+                ys.append(b)
+        for a in np.flatnonzero(~plain | singular):
+            key = np.round(x[a] / tol / 100).astype(np.int64).tobytes()
+            if key in self.seen:
+                continue
+            if len(self.seen) >= _SURPLUS_CACHE:
+                self.seen.clear()
+            self.seen.add(key)
+            for b in self._face(~zero[a], tight[a]):
+                xs.append(x[a])
+                ys.append(b)
+        return _Part(
+            xs=[_probability(v) for v in xs],
+            ys=[_probability(v) for v in ys],
+            bases=len(batch),
+            surplus=surplus,
+        )
+
+    def _solve(
+        self, zero: np.ndarray, tight: np.ndarray, k: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``y`` with ``N[S, J] y_J = 1`` for each row; masks of valid and of singular ones."""
+        N, tol = self.N, self.tol
+        S = np.nonzero(~zero)[1].reshape(-1, k)
+        J = np.nonzero(tight)[1].reshape(-1, k)
+        sub = N[S[:, :, None], J[:, None, :]]
+        yJ, ok = batched_solve(sub, np.ones((len(S), k)))
+        singular = ~ok
+        ok &= (yJ >= -tol).all(axis=1)
+        y = np.zeros((len(S), N.shape[1]))
+        np.put_along_axis(y, J, np.clip(yJ, 0.0, None), axis=1)
+        ok &= (y @ N.T <= 1.0 + tol * 10).all(axis=1)
+        return y, ok, singular
+
+    def _face(self, S: np.ndarray, J: np.ndarray) -> list[np.ndarray]:
+        """Vertices of Q with support within ``J`` and the rows ``S`` tight."""
+        N, tol = self.N, self.tol
+        cols = np.flatnonzero(J)
+        if cols.size == 0:
+            return []
+        sub = N[:, cols]  # {z >= 0 : sub z <= 1}
+        out: dict[bytes, np.ndarray] = {}
+        for batch in rs.walk(sub.T, rs.root(sub.T), tol=tol):
+            z, _ = rs.points(batch, cols.size)
+            good = (z @ sub[S].T >= 1.0 - tol * 10).all(axis=1) & (z.sum(axis=1) > tol)
+            for v in z[good]:
+                y = np.zeros(N.shape[1])
+                y[cols] = v
+                out.setdefault(np.round(v / tol / 100).astype(np.int64).tobytes(), y)
+        return list(out.values())
+
+
+def _has_surplus(M: np.ndarray, tol: float) -> bool:
+    """Some vertex of ``{x >= 0 : M^T x <= 1}`` has more labels than its dimension."""
+    m = M.shape[0]
+    for batch in rs.walk(M, rs.root(M), tol=tol):
+        x, s = rs.points(batch, m)
+        if ((x <= tol).sum(axis=1) + (s <= tol).sum(axis=1) > m).any():
+            return True
+    return False
+
+
+def _surplus_y(N: np.ndarray, y: np.ndarray, tol: float) -> bool:
+    """The equilibrium strategy ``y`` has more best replies than its support size."""
+    values = N @ y
+    return int((values >= values.max() - tol * 10).sum()) > int((y > tol).sum())
+
+
+def _probability(v: np.ndarray) -> np.ndarray:
+    p = np.clip(v, 0.0, None)
+    return p / p.sum()
+
+
+def _key(x: np.ndarray, y: np.ndarray) -> bytes:
+    return np.round(np.concatenate([x, y]), 9).tobytes()
