@@ -33,6 +33,8 @@ Avis, D., Jordan, C. (2018). mplrs: a scalable parallel vertex/facet enumeration
 
 from __future__ import annotations
 
+import itertools
+import math
 import multiprocessing
 import os
 import signal
@@ -50,6 +52,12 @@ PARALLEL_CELLS = 144
 
 TASKS_PER_WORKER = 24
 """Subtree groups per worker: more give finer progress and balance, fewer bigger batches."""
+
+FACE_SYSTEMS = 4096
+"""Largest number of square systems solved for one face before walking it instead."""
+
+_POLYTOPE_CACHE = 200_000
+"""Vertices of faces' polytopes remembered per process (bounded; cleared when full)."""
 
 _SURPLUS_CACHE = 100_000
 """Degenerate vertices remembered per process to skip repeats (a bounded cache: bases of
@@ -117,61 +125,74 @@ def search(
     m, n = M.shape
     if workers is None:
         workers = _cores() if m * n >= PARALLEL_CELLS else 1
-    found: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
-    state = {"bases": 0, "surplus": False}
-    start = time.perf_counter()
-
-    def collect(part: _Part) -> None:
-        state["bases"] += part.bases
-        state["surplus"] |= part.surplus
-        for x, y in zip(part.xs, part.ys, strict=True):
-            found.setdefault(_key(x, y), (x, y))
-
-    matcher = _Matcher(N, tol)
+    found = _Found(progress)
     complete = True
     try:
-        roots = rs.split(M, 64 * workers, tol=tol, visit=lambda b: collect(matcher.part(b, m)))
-        groups = [
-            roots[k :: TASKS_PER_WORKER * workers]
-            for k in range(min(len(roots), TASKS_PER_WORKER * workers))
-        ]
-        total = len(groups)
-
-        def report(done: int) -> None:
-            if progress is not None:
-                elapsed = time.perf_counter() - start
-                remaining = elapsed * (total - done) / done if done else None
-                progress(
-                    Progress(
-                        done=done,
-                        total=total,
-                        bases=state["bases"],
-                        equilibria=len(found),
-                        elapsed=elapsed,
-                        remaining=remaining,
-                    )
-                )
-
-        report(0)
-        if workers > 1 and total > 1:
-            _run_pool(M, N, groups, tol, workers, collect, report)
-        else:
-            for done, group in enumerate(groups, start=1):
-                collect(_subtrees(M, N, group, tol))
-                report(done)
+        _run(M, N, tol, workers, found)
     except KeyboardInterrupt as exc:
         if type(exc) is not KeyboardInterrupt:  # e.g. SIGTERM turned into a subclass
             raise
         complete = False
-    pairs = list(found.values())
-    surplus = state["surplus"] or any(_surplus_y(N, y, tol) for _, y in pairs)
+    pairs = list(found.pairs.values())
+    surplus = found.surplus or any(_surplus_y(N, y, tol) for _, y in pairs)
     if not surplus and complete and m * n < PARALLEL_CELLS:
         surplus = _has_surplus(N.T, tol)
     if swapped:
         pairs = [(y, x) for x, y in pairs]
     return Search(
-        pairs=pairs, complete=complete, degenerate=surplus, bases=state["bases"], swapped=swapped
+        pairs=pairs, complete=complete, degenerate=surplus, bases=found.bases, swapped=swapped
     )
+
+
+class _Found:
+    """Equilibria collected from the parts of the search, with counts for the progress."""
+
+    def __init__(self, progress: Callable[[Progress], None] | None) -> None:
+        self.pairs: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+        self.bases = 0
+        self.surplus = False
+        self.total = 0
+        self.progress = progress
+        self.start = time.perf_counter()
+
+    def collect(self, part: _Part) -> None:
+        self.bases += part.bases
+        self.surplus |= part.surplus
+        for x, y in zip(part.xs, part.ys, strict=True):
+            self.pairs.setdefault(_key(x, y), (x, y))
+
+    def report(self, done: int) -> None:
+        if self.progress is None:
+            return
+        elapsed = time.perf_counter() - self.start
+        remaining = elapsed * (self.total - done) / done if done else None
+        self.progress(
+            Progress(
+                done=done,
+                total=self.total,
+                bases=self.bases,
+                equilibria=len(self.pairs),
+                elapsed=elapsed,
+                remaining=remaining,
+            )
+        )
+
+
+def _run(M: np.ndarray, N: np.ndarray, tol: float, workers: int, found: _Found) -> None:
+    """Expand the first levels here, then walk the subtrees below in groups."""
+    m = M.shape[0]
+    matcher = _Matcher(N, tol)
+    roots = rs.split(M, 64 * workers, tol=tol, visit=lambda b: found.collect(matcher.part(b, m)))
+    count = min(len(roots), TASKS_PER_WORKER * workers)
+    groups = [roots[k::count] for k in range(count)]
+    found.total = len(groups)
+    found.report(0)
+    if workers > 1 and len(groups) > 1:
+        _run_pool(M, N, groups, tol, workers, found)
+        return
+    for done, group in enumerate(groups, start=1):
+        found.collect(_subtrees(M, N, group, tol))
+        found.report(done)
 
 
 def _cores() -> int:
@@ -181,15 +202,17 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_pool(M, N, groups, tol, workers, collect, report) -> None:
+def _run_pool(
+    M: np.ndarray, N: np.ndarray, groups: list[np.ndarray], tol: float, workers: int, found: _Found
+) -> None:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ctx.Pool(workers, initializer=_ignore_interrupt)
     try:
         tasks = [(M, N, g, tol) for g in groups]
         for done, part in enumerate(pool.imap_unordered(_subtrees_task, tasks), start=1):
-            collect(part)
-            report(done)
+            found.collect(part)
+            found.report(done)
         pool.close()
     finally:
         pool.terminate()
@@ -237,6 +260,8 @@ class _Matcher:
         self.N = N
         self.tol = tol
         self.seen: set[bytes] = set()
+        self.polytopes: dict[bytes, np.ndarray] = {}
+        self.stored = 0
 
     def part(self, batch: rs.Batch, m: int) -> _Part:
         tol = self.tol
@@ -292,21 +317,73 @@ class _Matcher:
         return y, ok, singular
 
     def _face(self, S: np.ndarray, J: np.ndarray) -> list[np.ndarray]:
-        """Vertices of Q with support within ``J`` and the rows ``S`` tight."""
+        """Vertices of Q with support within ``J`` and the rows ``S`` tight.
+
+        With :math:`p = |J|` unknowns and the :math:`k = |S|` tight rows independent, a
+        vertex has :math:`p - k` more tight constraints among :math:`y_j = 0` (*j* in *J*)
+        and the other rows: when there are few such choices every one is solved in a batch,
+        otherwise the face's polytope is walked by reverse search.
+        """
         N, tol = self.N, self.tol
         cols = np.flatnonzero(J)
+        rows = np.flatnonzero(S)
         if cols.size == 0:
             return []
         sub = N[:, cols]  # {z >= 0 : sub z <= 1}
+        extra = cols.size - rows.size
+        others = np.flatnonzero(~S)
+        if (
+            extra >= 0
+            and math.comb(cols.size + others.size, extra) <= FACE_SYSTEMS
+            and np.linalg.matrix_rank(sub[rows]) == rows.size
+        ):
+            z = self._face_by_bases(sub, rows, others, extra)
+        else:
+            z = np.concatenate(
+                [rs.points(b, cols.size)[0] for b in rs.walk(sub.T, rs.root(sub.T), tol=tol)]
+            )
+        good = (z @ sub[rows].T >= 1.0 - tol * 10).all(axis=1) & (z.sum(axis=1) > tol)
         out: dict[bytes, np.ndarray] = {}
-        for batch in rs.walk(sub.T, rs.root(sub.T), tol=tol):
-            z, _ = rs.points(batch, cols.size)
-            good = (z @ sub[S].T >= 1.0 - tol * 10).all(axis=1) & (z.sum(axis=1) > tol)
-            for v in z[good]:
-                y = np.zeros(N.shape[1])
-                y[cols] = v
-                out.setdefault(np.round(v / tol / 100).astype(np.int64).tobytes(), y)
+        for v in z[good]:
+            y = np.zeros(N.shape[1])
+            y[cols] = v
+            out.setdefault(np.round(v / tol / 100).astype(np.int64).tobytes(), y)
         return list(out.values())
+
+    def _polytope(self, cols: np.ndarray) -> np.ndarray:
+        """Vertices of ``{z >= 0 : N[:, cols] z <= 1}``, remembered for the next faces."""
+        key = cols.tobytes()
+        if key not in self.polytopes:
+            sub = self.N[:, cols]
+            z = np.concatenate(
+                [rs.points(b, cols.size)[0] for b in rs.walk(sub.T, rs.root(sub.T), tol=self.tol)]
+            )
+            if self.stored + len(z) > _POLYTOPE_CACHE:
+                self.polytopes.clear()
+                self.stored = 0
+            self.polytopes[key] = z
+            self.stored += len(z)
+        return self.polytopes[key]
+
+    def _face_by_bases(
+        self, sub: np.ndarray, rows: np.ndarray, others: np.ndarray, extra: int
+    ) -> np.ndarray:
+        """Feasible solutions of the face's square systems (``sub`` rows tight, ``z >= 0``)."""
+        tol = self.tol
+        p = sub.shape[1]
+        # candidate constraints: z_j = 0 (as unit rows, right-hand side 0) and other rows tight
+        cand = np.vstack([np.eye(p), sub[others]])
+        rhs = np.concatenate([np.zeros(p), np.ones(others.size)])
+        pick = np.array(
+            list(itertools.combinations(range(cand.shape[0]), extra)), dtype=np.intp
+        ).reshape(-1, extra)
+        mats = np.concatenate(
+            [np.broadcast_to(sub[rows], (len(pick), rows.size, p)), cand[pick]], axis=1
+        )
+        b = np.concatenate([np.ones((len(pick), rows.size)), rhs[pick]], axis=1)
+        z, ok = batched_solve(mats, b)
+        ok &= (z >= -tol).all(axis=1) & (z @ sub.T <= 1.0 + tol * 10).all(axis=1)
+        return np.clip(z[ok], 0.0, None)
 
 
 def _has_surplus(M: np.ndarray, tol: float) -> bool:
