@@ -53,6 +53,11 @@ PARALLEL_CELLS = 144
 TASKS_PER_WORKER = 24
 """Subtree groups per worker: more give finer progress and balance, fewer bigger batches."""
 
+ROOTS_PER_TASK = 128
+"""Subtree roots per group, so that a group's walk fills its batches from the start (trees
+smaller than ``TASKS_PER_WORKER * workers * ROOTS_PER_TASK`` bases are walked level by
+level in the calling process)."""
+
 FACE_SYSTEMS = 4096
 """Largest number of square systems solved for one face before walking it instead."""
 
@@ -112,7 +117,7 @@ def search(
     """Every extreme equilibrium of ``(A, B)`` (see the module docstring).
 
     ``workers`` is the number of processes (default: one per available core for games of at
-    least :data:`PARALLEL_CELLS` cells, else one). The polytope of the player with fewer
+    least :data:`PARALLEL_CELLS` cells, else one, and one inside a worker process). The polytope of the player with fewer
     strategies is enumerated (it has fewer vertices). Ctrl-C (``KeyboardInterrupt``) stops
     the search and returns the equilibria found so far with ``complete=False``.
     """
@@ -124,7 +129,10 @@ def search(
     M, N = normalise(B), normalise(A)  # P = {x >= 0 : M^T x <= 1}, Q = {y : N y <= 1}
     m, n = M.shape
     if workers is None:
-        workers = _cores() if m * n >= PARALLEL_CELLS else 1
+        # one process per core for large games, unless this already is a worker process
+        # (a sweep's pool: daemonic processes may not start their own)
+        nested = multiprocessing.parent_process() is not None
+        workers = _cores() if m * n >= PARALLEL_CELLS and not nested else 1
     found = _Found(progress)
     complete = True
     try:
@@ -182,8 +190,11 @@ def _run(M: np.ndarray, N: np.ndarray, tol: float, workers: int, found: _Found) 
     """Expand the first levels here, then walk the subtrees below in groups."""
     m = M.shape[0]
     matcher = _Matcher(N, tol)
-    roots = rs.split(M, 64 * workers, tol=tol, visit=lambda b: found.collect(matcher.part(b, m)))
-    count = min(len(roots), TASKS_PER_WORKER * workers)
+    count = TASKS_PER_WORKER * workers
+    roots = rs.split(
+        M, count * ROOTS_PER_TASK, tol=tol, visit=lambda b: found.collect(matcher.part(b, m))
+    )
+    count = min(len(roots), count)
     groups = [roots[k::count] for k in range(count)]
     found.total = len(groups)
     found.report(0)
@@ -276,9 +287,9 @@ class _Matcher:
         plain = replies == support
         surplus = bool((replies > support).any())
         singular = np.zeros(x.shape[0], dtype=bool)
-        for k in np.unique(support[plain]):
-            idx = np.flatnonzero(plain & (support == k))
-            y, ok, sing = self._solve(zero[idx], tight[idx], int(k))
+        idx = np.flatnonzero(plain)
+        if idx.size:
+            y, ok, sing = self._solve(zero[idx], tight[idx], support[idx])
             singular[idx[sing]] = True
             for a, b in zip(idx[ok], y[ok], strict=True):
                 xs.append(x[a])
@@ -301,18 +312,27 @@ class _Matcher:
         )
 
     def _solve(
-        self, zero: np.ndarray, tight: np.ndarray, k: int
+        self, zero: np.ndarray, tight: np.ndarray, k: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``y`` with ``N[S, J] y_J = 1`` for each row; masks of valid and of singular ones."""
+        """``y`` with ``N[S, J] y_J = 1`` for each row; masks of valid and of singular ones.
+
+        The systems (of sizes ``k``) are padded with the identity to the largest size and
+        solved together.
+        """
         N, tol = self.N, self.tol
-        S = np.nonzero(~zero)[1].reshape(-1, k)
-        J = np.nonzero(tight)[1].reshape(-1, k)
-        sub = N[S[:, :, None], J[:, None, :]]
-        yJ, ok = batched_solve(sub, np.ones((len(S), k)))
+        size = int(k.max())
+        S = np.argsort(zero, axis=1, kind="stable")[:, :size]  # the support first
+        J = np.argsort(~tight, axis=1, kind="stable")[:, :size]  # the best replies first
+        used = np.arange(size)[None, :] < k[:, None]
+        sub = np.where(
+            used[:, :, None] & used[:, None, :], N[S[:, :, None], J[:, None, :]], np.eye(size)
+        )
+        yJ, ok = batched_solve(sub, used.astype(float))
         singular = ~ok
         ok &= (yJ >= -tol).all(axis=1)
         y = np.zeros((len(S), N.shape[1]))
-        np.put_along_axis(y, J, np.clip(yJ, 0.0, None), axis=1)
+        rows, cols = np.nonzero(used)
+        y[rows, J[rows, cols]] = np.clip(yJ[rows, cols], 0.0, None)
         ok &= (y @ N.T <= 1.0 + tol * 10).all(axis=1)
         return y, ok, singular
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.errors import LimitError
 from sim.solvers.dominance import Elimination, iterated_elimination
+from sim.solvers.duplicates import Duplicates, duplicate_classes
 from sim.solvers.equilibria import Equilibrium, EquilibriumSet, solve
 
 
@@ -35,23 +36,64 @@ def solve_reduced(
     exact_payoffs: Sequence | None = None,
     progress: Callable | None = None,
 ) -> EquilibriumSet:
-    """:func:`~sim.solvers.equilibria.solve` on the game left by IESDS, mapped back.
+    """:func:`~sim.solvers.equilibria.solve` on the game left by IESDS and by merging
+    duplicate strategies, mapped back to the full game's strategies.
 
-    ``method="pure"`` and games too large for the dominance check are solved as they are.
+    Duplicates (:mod:`sim.solvers.duplicates`) are reported on their class's first
+    strategy, and the message names the other members: the full game's other extreme
+    equilibria move that probability to any member. ``method="pure"`` and games too large
+    for the dominance check are solved without IESDS.
     """
     payoffs = np.asarray(payoffs, dtype=float)
-    elim = None if method == "pure" else _eliminate(payoffs, tol)
-    if elim is None or not elim.removed:
+    if method == "pure":
         return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs,
                      progress=progress)
-    keep = np.ix_(*[list(s) for s in elim.surviving])
+    elim = _eliminate(payoffs, tol)
+    surviving = (elim.surviving if elim is not None
+                 else tuple(tuple(range(k)) for k in payoffs.shape[1:]))
+    sub, sub_exact = _restrict(payoffs, exact_payoffs, surviving)
+    dup = duplicate_classes(sub, exact_payoffs=sub_exact)
+    notes, steps = [], []
+    if elim is not None and elim.removed:
+        steps.append("iterated dominance")
+        notes.append(f"solved after removing {len(elim.removed)} strictly dominated "
+                     "strategies, which no equilibrium plays")
+    if dup.merged:
+        steps.append("merged duplicates")
+        notes.append(_duplicates_note(dup, surviving))
+        surviving = tuple(tuple(surviving[i][k] for k in dup.keep[i])
+                          for i in range(len(surviving)))
+        sub, sub_exact = _restrict(payoffs, exact_payoffs, surviving)
+    if not notes:
+        return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs,
+                     progress=progress)
+    result = solve(sub, method=method, exact=exact, tol=tol, exact_payoffs=sub_exact,
+                   progress=progress)
+    return _embed(result, surviving, payoffs.shape[1:], notes, " and ".join(steps))
+
+
+def _restrict(payoffs: np.ndarray, exact_payoffs: Sequence | None,
+              surviving: tuple[tuple[int, ...], ...]) -> tuple[np.ndarray, list | None]:
+    keep = np.ix_(*[list(s) for s in surviving])
     sub = payoffs[(slice(None), *keep)]
     sub_exact = None
     if exact_payoffs is not None:
         sub_exact = np.asarray(exact_payoffs, dtype=object)[(slice(None), *keep)].tolist()
-    result = solve(sub, method=method, exact=exact, tol=tol, exact_payoffs=sub_exact,
-                   progress=progress)
-    return _embed(result, elim, payoffs.shape[1:])
+    return sub, sub_exact
+
+
+def _duplicates_note(dup: Duplicates, surviving: tuple[tuple[int, ...], ...]) -> str:
+    """``strategy 4 = 1 of player 1, ...``, in the full game's 1-based numbering."""
+    parts = []
+    for i, classes in enumerate(dup.classes):
+        for rep, others in classes:
+            names = ", ".join(str(surviving[i][k] + 1) for k in others)
+            parts.append(f"{names} = {surviving[i][rep] + 1} of player {i + 1}")
+    shown = "; ".join(parts[:6]) + (f"; and {len(parts) - 6} more" if len(parts) > 6 else "")
+    return (f"merged {dup.merged} duplicate strategies (same payoffs for every player: "
+            f"strategies {shown}); equilibria put a class's probability on its first "
+            "strategy, and moving it to any other member gives the full game's other "
+            "extreme equilibria")
 
 
 def _eliminate(payoffs: np.ndarray, tol: float) -> Elimination | None:
@@ -62,15 +104,16 @@ def _eliminate(payoffs: np.ndarray, tol: float) -> Elimination | None:
         return None
 
 
-def _embed(result: EquilibriumSet, elim: Elimination, shape: tuple[int, ...]) -> EquilibriumSet:
+def _embed(result: EquilibriumSet, surviving: tuple[tuple[int, ...], ...],
+           shape: tuple[int, ...], notes: list[str], steps: str) -> EquilibriumSet:
     def full(x: np.ndarray, i: int) -> np.ndarray:
         out = np.zeros(shape[i])
-        out[list(elim.surviving[i])] = x
+        out[list(surviving[i])] = x
         return out
 
     def full_exact(x: tuple[Fraction, ...], i: int) -> tuple[Fraction, ...]:
         out = [Fraction(0)] * shape[i]
-        for k, v in zip(elim.surviving[i], x, strict=True):
+        for k, v in zip(surviving[i], x, strict=True):
             out[k] = v
         return tuple(out)
 
@@ -82,8 +125,6 @@ def _embed(result: EquilibriumSet, elim: Elimination, shape: tuple[int, ...]) ->
         eqs.append(Equilibrium(strategies=strategies, payoffs=eq.payoffs,
                                exact_strategies=exact_s, exact_payoffs=eq.exact_payoffs,
                                component=eq.component))
-    note = (f"solved after removing {len(elim.removed)} strictly dominated strategies, "
-            "which no equilibrium plays")
-    message = f"{result.message}; {note}" if result.message else note
+    message = "; ".join([result.message, *notes] if result.message else notes)
     return replace(result, equilibria=tuple(eqs), message=message,
-                   method=f"{result.method} after iterated dominance")
+                   method=f"{result.method} after {steps}")

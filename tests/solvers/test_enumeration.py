@@ -20,7 +20,13 @@ def game(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return rng.integers(0, 100, (n, n)).astype(float), rng.integers(0, 100, (n, n)).astype(float)
 
 
-def test_two_processes_find_what_one_finds():
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Split even small trees into many parts (a handful of roots each)."""
+    monkeypatch.setattr(en, "ROOTS_PER_TASK", 2)
+
+
+def test_two_processes_find_what_one_finds(small_parts):
     A, B = game(11, 3)
     one = en.search(A, B, workers=1)
     two = en.search(A, B, workers=2)
@@ -44,7 +50,7 @@ def test_each_basis_is_visited_once():
     assert len(seen) == len(set(seen))
 
 
-def test_progress_reports_every_part_and_ends_complete():
+def test_progress_reports_every_part_and_ends_complete(small_parts):
     A, B = game(12, 1)
     seen = []
     en.search(A, B, workers=1, progress=seen.append)
@@ -57,7 +63,7 @@ def test_progress_reports_every_part_and_ends_complete():
     assert "#" * 30 in line
 
 
-def test_ctrl_c_returns_what_was_found_as_incomplete():
+def test_ctrl_c_returns_what_was_found_as_incomplete(small_parts):
     A, B = game(12, 1)
     full = solve(np.array([A, B]), method="enumerate")
 

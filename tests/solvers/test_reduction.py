@@ -5,13 +5,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from sim.solvers.dominance import iterated_elimination
+from sim.solvers.duplicates import duplicate_classes, merge
 from sim.solvers.equilibria import solve
 from sim.solvers.reduction import solve_reduced
 from sim.solvers.verify import is_equilibrium
-
-
-def _keys(result):
-    return sorted(tuple(np.round(np.concatenate(e.strategies), 8)) for e in result.equilibria)
 
 
 def test_prisoners_dilemma_reduces_to_one_profile():
@@ -42,12 +40,47 @@ def test_exact_mode_embeds_fractions():
     assert ("2/3", "1/3", "0") in strategies
 
 
+def representatives(P: np.ndarray) -> list[np.ndarray]:
+    """For each strategy, the first member of its duplicate class in the game left by IESDS."""
+    elim = iterated_elimination(P)
+    sub = P[(slice(None), *np.ix_(*[list(s) for s in elim.surviving]))]
+    rep = [np.arange(k) for k in P.shape[1:]]
+    for i, classes in enumerate(duplicate_classes(sub).classes):
+        for first, others in classes:
+            for o in others:
+                rep[i][elim.surviving[i][o]] = elim.surviving[i][first]
+    return rep
+
+
+def _merged_keys(result, rep):
+    return {tuple(np.round(np.concatenate([merge(s, r) for s, r in zip(e.strategies, rep,
+                                                                       strict=True)]), 8))
+            for e in result.equilibria}
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(2, 5), st.integers(2, 5), st.data())
 def test_same_equilibria_as_full_game(m, n, data):
+    """The full game's extreme equilibria, with duplicates merged, are the reduced answer."""
     P = data.draw(arrays(np.int64, (2, m, n), elements=st.integers(0, 20))).astype(float)
     full, reduced = solve(P), solve_reduced(P)
     for e in reduced.equilibria:
         assert is_equilibrium(P[0], P[1], *e.strategies, tol=1e-7)
     if full.complete and reduced.complete:
-        assert _keys(full) == _keys(reduced)
+        rep = representatives(P)
+        assert _merged_keys(full, rep) == _merged_keys(reduced, rep)
+
+
+def test_duplicated_strategy_is_merged_and_named():
+    # battle of the sexes with the row player's second strategy copied as a third
+    A = np.array([[2, 0], [0, 1], [0, 1]], dtype=float)
+    B = np.array([[1, 0], [0, 2], [0, 2]], dtype=float)
+    full, reduced = solve(np.stack([A, B])), solve_reduced(np.stack([A, B]))
+    assert len(reduced.equilibria) == 3
+    assert len(full.equilibria) == 5     # the mixed and the (2, 2) ones twice: on 2 or on 3
+    assert "merged duplicates" in reduced.method
+    assert "3 = 2 of player 1" in reduced.message
+    for e in reduced.equilibria:
+        assert e.strategies[0][2] == 0.0
+    rep = representatives(np.stack([A, B]))
+    assert _merged_keys(full, rep) == _merged_keys(reduced, rep)
