@@ -312,8 +312,11 @@ def solve(
         from sim.formats.nfg import load_nfg
 
         exact_payoffs = load_nfg(file).exact_payoffs  # p/q payoffs stay exact
-    eqs = with_note(solve_reduced(game.payoffs, method=method, exact=exact,
-                                  exact_payoffs=exact_payoffs, progress=progress_bar()), note)
+    eqs = with_note(solve_reduced(
+        game.payoffs, method=method, exact=exact, exact_payoffs=exact_payoffs,
+        progress=progress_bar(),
+        lever_sizes=[[len(lv) for lv in p] for p in game.levels] or None,
+        lever_names=[name for p in game.levers for name in p]), note)
     if plot is not None:
         from sim.commands.qre_plot import write_qre_plot
 

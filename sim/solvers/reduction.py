@@ -25,6 +25,7 @@ from sim.errors import LimitError
 from sim.solvers.dominance import Elimination, iterated_elimination
 from sim.solvers.duplicates import Duplicates, duplicate_classes
 from sim.solvers.equilibria import Equilibrium, EquilibriumSet, solve
+from sim.solvers.separable import lever_groups
 
 
 def solve_reduced(
@@ -35,6 +36,8 @@ def solve_reduced(
     tol: float = 1e-9,
     exact_payoffs: Sequence | None = None,
     progress: Callable | None = None,
+    lever_sizes: Sequence[Sequence[int]] | None = None,
+    lever_names: Sequence[str] | None = None,
 ) -> EquilibriumSet:
     """:func:`~sim.solvers.equilibria.solve` on the game left by IESDS and by merging
     duplicate strategies, mapped back to the full game's strategies.
@@ -42,9 +45,38 @@ def solve_reduced(
     Duplicates (:mod:`sim.solvers.duplicates`) are reported on their class's first
     strategy, and the message names the other members: the full game's other extreme
     equilibria move that probability to any member. ``method="pure"`` and games too large
-    for the dominance check are solved without IESDS.
+    for the dominance check are solved without IESDS. With ``lever_sizes`` (the number of
+    levels of each player's levers, :mod:`sim.solvers.separable`), a two-player game whose
+    payoffs add up over independent groups of levers is reported as such in the message
+    (naming the levers by ``lever_names``, both players' in order, when given).
     """
     payoffs = np.asarray(payoffs, dtype=float)
+    result = _solve_reduced(payoffs, method, exact, tol, exact_payoffs, progress)
+    note = _separable_note(payoffs, lever_sizes, lever_names, tol)
+    if note:
+        result = replace(result, message=f"{result.message}; {note}" if result.message
+                         else note)
+    return result
+
+
+def _separable_note(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]] | None,
+                    lever_names: Sequence[str] | None, tol: float) -> str:
+    if lever_sizes is None or payoffs.shape[0] != 2 or max(map(len, lever_sizes)) < 2:
+        return ""   # a player needs two levers or more for a group structure to mean much
+    groups = lever_groups(payoffs, lever_sizes, tol=tol)
+    if len(groups) < 2:
+        return ""
+    names = list(lever_names) if lever_names is not None else [
+        f"lever {a + 1}" for a in range(sum(map(len, lever_sizes)))]
+    return (f"the payoffs add up over {len(groups)} independent groups of levers ("
+            + "; ".join(", ".join(names[a] for a in g) for g in groups)
+            + "): every equilibrium's marginals on each group are an equilibrium of that "
+            "group's game, and any such marginals combine into one")
+
+
+def _solve_reduced(payoffs: np.ndarray, method: str, exact: bool, tol: float,
+                   exact_payoffs: Sequence | None, progress: Callable | None,
+                   ) -> EquilibriumSet:
     if method == "pure":
         return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs,
                      progress=progress)

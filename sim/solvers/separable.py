@@ -1,0 +1,131 @@
+r"""Games whose payoffs add up over independent groups of levers, solved part by part.
+
+A scenario player's strategies are the combinations of its levers' levels, so a payoff
+array reshapes to a tensor with one axis per lever (both players' levers). The payoffs are
+*separable* over a partition of the levers into groups when, for every player,
+:math:`u(\ell) = \sum_g u_g(\ell_g)` (:math:`\ell_g` the levels of group *g*'s levers). In
+the functional ANOVA decomposition :math:`u = \sum_U u_U` (one orthogonal term per set *U*
+of axes; Hoeffding 1948), the mixed difference
+:math:`(I - M_a)(I - M_b)\,u = \sum_{U \ni a, b} u_U` (:math:`M_a` averages over axis *a*)
+vanishes exactly when no term couples *a* and *b*. Joining the axes with a non-zero mixed
+difference for some player gives the finest partition into groups that the payoffs are
+additive over: its connected components. Each group's game has payoffs
+:math:`u_g = ` the average of *u* over the other axes (the rest is a constant).
+
+Equilibria: a mixed strategy of a player is a distribution over its lever combinations; its
+expected payoff depends only on the *marginal* distribution of each group, and its best
+replies are the products of best replies group by group. Hence a profile is a Nash
+equilibrium of the whole game exactly when, for every group, its marginals on that group
+form an equilibrium of the group's game. The parts are solved separately (each much
+smaller); every product of the parts' equilibria is an equilibrium of the whole game, and
+the whole game's equilibria are the joint distributions with equilibrium marginals (which
+also correlate the groups: those are not extreme points of the parts' products).
+
+References
+----------
+Hoeffding, W. (1948). A class of statistics with asymptotically normal distribution.
+*Annals of Mathematical Statistics* 19, 293-325.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Part:
+    """One group of levers: the lever axes of each player and the group's game."""
+
+    axes: tuple[tuple[int, ...], tuple[int, ...]]
+    payoffs: np.ndarray
+
+
+def lever_groups(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]], *,
+                 tol: float = 1e-9) -> list[tuple[int, ...]]:
+    """The finest partition of the lever axes that both players' payoffs add up over.
+
+    ``payoffs`` has shape ``(2, m, n)`` with *m* the product of ``lever_sizes[0]`` (the
+    first lever slowest) and *n* of ``lever_sizes[1]``; axes are numbered player 1's levers
+    first. Returns sorted groups of axes, sorted by their first axis.
+    """
+    sizes = [int(s) for player in lever_sizes for s in player]
+    T = np.asarray(payoffs, dtype=float).reshape(payoffs.shape[0], *sizes)
+    eps = tol * max(1.0, float(np.abs(T).max()))
+    parent = list(range(len(sizes)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, b in itertools.combinations(range(len(sizes)), 2):
+        if find(a) == find(b):
+            continue
+        for u in T:
+            ua = u - u.mean(axis=a, keepdims=True)
+            mixed = ua - ua.mean(axis=b, keepdims=True)
+            if np.abs(mixed).max() > eps:
+                parent[find(a)] = find(b)
+                break
+    groups: dict[int, list[int]] = {}
+    for a in range(len(sizes)):
+        groups.setdefault(find(a), []).append(a)
+    return sorted(tuple(g) for g in groups.values())
+
+
+def parts(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]],
+          groups: Sequence[Sequence[int]]) -> list[Part]:
+    """Each group's game: the payoffs averaged over the other groups' axes."""
+    sizes = [int(s) for player in lever_sizes for s in player]
+    first = len(lever_sizes[0])
+    T = np.asarray(payoffs, dtype=float).reshape(payoffs.shape[0], *sizes)
+    out = []
+    for group in groups:
+        others = tuple(1 + a for a in range(len(sizes)) if a not in group)
+        u = T.mean(axis=others) if others else T
+        rows = tuple(a for a in group if a < first)
+        cols = tuple(a for a in group if a >= first)
+        m = int(np.prod([sizes[a] for a in rows])) if rows else 1
+        n = int(np.prod([sizes[a] for a in cols])) if cols else 1
+        out.append(Part(axes=(rows, cols), payoffs=u.reshape(payoffs.shape[0], m, n)))
+    return out
+
+
+def joint(marginals: Sequence[np.ndarray], part_list: Sequence[Part], player: int,
+          lever_sizes: Sequence[Sequence[int]]) -> np.ndarray:
+    """The product distribution over ``player``'s lever combinations with these marginals
+    (one per part, over the part's levers of that player)."""
+    own = [int(s) for s in lever_sizes[player]]
+    offset = 0 if player == 0 else len(lever_sizes[0])
+    out = np.ones(own)
+    for part, x in zip(part_list, marginals, strict=True):
+        axes = [a - offset for a in part.axes[player]]
+        if not axes:
+            continue
+        shape = [own[a] if a in axes else 1 for a in range(len(own))]
+        out = out * np.asarray(x, dtype=float).reshape(shape)
+    return out.reshape(-1)
+
+
+def marginal(strategy: np.ndarray, part: Part, player: int,
+             lever_sizes: Sequence[Sequence[int]]) -> np.ndarray:
+    """The marginal of ``player``'s mixed strategy on the part's levers."""
+    own = [int(s) for s in lever_sizes[player]]
+    offset = 0 if player == 0 else len(lever_sizes[0])
+    axes = [a - offset for a in part.axes[player]]
+    t = np.asarray(strategy, dtype=float).reshape(own)
+    drop = tuple(a for a in range(len(own)) if a not in axes)
+    return (t.sum(axis=drop) if drop else t).reshape(-1)
+
+
+def solve_parts(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]],
+                solve: Callable[[np.ndarray], object], *, tol: float = 1e-9,
+                ) -> tuple[list[Part], list]:
+    """Detect the groups and solve each part's game with ``solve`` (e.g. ``equilibria.solve``)."""
+    part_list = parts(payoffs, lever_sizes, lever_groups(payoffs, lever_sizes, tol=tol))
+    return part_list, [solve(p.payoffs) for p in part_list]
