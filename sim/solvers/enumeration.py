@@ -53,7 +53,7 @@ PARALLEL_CELLS = 144
 TASKS_PER_WORKER = 24
 """Subtree groups per worker: more give finer progress and balance, fewer bigger batches."""
 
-ROOTS_PER_TASK = 128
+ROOTS_PER_TASK = 64
 """Subtree roots per group, so that a group's walk fills its batches from the start (trees
 smaller than ``TASKS_PER_WORKER * workers * ROOTS_PER_TASK`` bases are walked level by
 level in the calling process)."""

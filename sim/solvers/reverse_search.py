@@ -193,19 +193,19 @@ def split(M: np.ndarray, pieces: int, *, tol: float = 1e-9, visit: Callable | No
           batch: int = BATCH) -> np.ndarray:
     """Bases whose subtrees partition the tree below the first levels, at least ``pieces``.
 
-    The levels above are expanded breadth first, ``batch`` bases at a time, and handed to
-    ``visit`` (each of their bases once); the returned bases are not visited. A tree
-    smaller than that is expanded entirely and nothing is returned.
+    The levels above are expanded breadth first, ``batch`` bases at a time (a level is
+    kept as bases only, so memory stays small), and handed to ``visit`` (each of their
+    bases once); the returned bases are not visited. A tree smaller than that is expanded
+    entirely and nothing is returned.
     """
     m = M.shape[0]
-    level = root(M)
+    level = root(M).bases            # bases only: tableaux are recomputed chunk by chunk
     while 0 < len(level) < pieces:
         nxt = []
         for start in range(0, len(level), batch):
-            part = Batch(bases=level.bases[start:start + batch], T=level.T[start:start + batch])
+            part = tableaux(M, level[start:start + batch])
             if visit is not None:
                 visit(part)
-            nxt.append(children(part, m, tol))
-        level = Batch(bases=np.concatenate([b.bases for b in nxt]),
-                      T=np.concatenate([b.T for b in nxt]))
-    return level.bases
+            nxt.append(children(part, m, tol).bases)
+        level = np.concatenate(nxt)
+    return level
