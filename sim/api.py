@@ -186,8 +186,10 @@ def solve(source: Scenario | Game | str | Path, *, method: str = "auto",
     if exact and not isinstance(source, Game) and Path(str(source)).suffix.lower() != ".nfg":
         scenario = _scenario(source)
     exact_payoffs, note = exact_inputs(scenario)
-    return Equilibria(game, with_note(solve_reduced(game.payoffs, method=method, exact=exact,
-                                                    exact_payoffs=exact_payoffs), note))
+    return Equilibria(game, with_note(solve_reduced(
+        game.payoffs, method=method, exact=exact, exact_payoffs=exact_payoffs,
+        lever_sizes=[[len(lv) for lv in p] for p in game.levels] or None,
+        lever_names=[name for p in game.levers for name in p]), note))
 
 
 # --------------------------------------------------------------------------- core analysis
