@@ -95,13 +95,13 @@ class Search:
     ``degenerate`` is true when some vertex has more labels than its dimension (the game is
     degenerate). Every vertex of the enumerated polytope and every equilibrium vertex of the
     other is checked; the other polytope's remaining vertices are walked too for games
-    below :data:`PARALLEL_CELLS` cells only (above, a degeneracy that shows only there is
-    not reported). ``bases`` counts the bases visited.
+    below :data:`PARALLEL_CELLS` cells only: above (or after an interruption),
+    ``degenerate`` is ``None`` (not checked) unless some vertex met showed it. ``bases`` counts the bases visited.
     """
 
     pairs: list[tuple[np.ndarray, np.ndarray]]
     complete: bool
-    degenerate: bool
+    degenerate: bool | None
     bases: int
     swapped: bool
 
@@ -142,9 +142,11 @@ def search(
             raise
         complete = False
     pairs = list(found.pairs.values())
-    surplus = found.surplus or any(_surplus_y(N, y, tol) for _, y in pairs)
-    if not surplus and complete and m * n < PARALLEL_CELLS:
-        surplus = _has_surplus(N.T, tol)
+    surplus: bool | None = found.surplus or any(_surplus_y(N, y, tol) for _, y in pairs)
+    if not surplus:
+        # the other polytope's vertices are walked too for small games; else unknown
+        checked = complete and m * n < PARALLEL_CELLS
+        surplus = _has_surplus(N.T, tol) if checked else None
     if swapped:
         pairs = [(y, x) for x, y in pairs]
     return Search(

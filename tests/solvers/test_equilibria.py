@@ -241,8 +241,8 @@ def test_lemke_howson_asked_for_on_a_small_game_does_not_blame_its_size():
 
 def test_auto_above_the_limit_names_the_limit():
     rng = np.random.default_rng(1)
-    payoffs = rng.integers(0, 9, size=(2, 16, 16)).astype(float)
+    payoffs = rng.integers(0, 9, size=(2, 19, 19)).astype(float)
     result = solve(payoffs)
     assert result.method == "lemke-howson"
-    assert "16 x 16 is above the enumeration limit" in result.message
+    assert "19 x 19 is above the enumeration limit" in result.message
     assert result.degenerate is None
