@@ -70,6 +70,23 @@ class IndifferenceSystem:
                 J[:, rows, self.offsets[j]:self.offsets[j + 1]] = D[:, 1:] - D[:, :1]
         return F, J
 
+    def constant_equations(self, eps: float) -> tuple[np.ndarray, np.ndarray]:
+        """Which equations do not depend on ``x`` (within ``eps``), and their values.
+
+        :math:`F_{is}` is an expectation of the payoff differences
+        :math:`u_i(s, t) - u_i(s_i^0, t)` over the others' support profiles *t*, so it is
+        constant iff those differences are.
+        """
+        constant, value = [], []
+        for i, T in enumerate(self.tensors):
+            if not self.dims[i]:
+                continue
+            D = np.moveaxis(T, i, 0)
+            D = (D[1:] - D[:1]).reshape(self.dims[i], -1)
+            constant.extend(np.ptp(D, axis=1) <= eps)
+            value.extend(D[:, 0])
+        return np.array(constant, dtype=bool), np.array(value, dtype=float)
+
     def equations(self) -> list[tuple[int, list[int]]]:
         """Per equation: its player and the groups it depends on (other players with
         unknowns)."""
@@ -228,7 +245,7 @@ def _predict(system, start, gamma, x, t, h):
     return np.where(good[:, None], guess, x), good
 
 
-def _track_all(system, start, gamma, X: np.ndarray, *, max_steps: int = 4000
+def _track_all(system, start, gamma, X: np.ndarray, *, max_steps: int = 1000
                ) -> list[Endpoint]:
     P = len(X)
     X = X.astype(complex)

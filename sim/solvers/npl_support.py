@@ -196,6 +196,11 @@ def _solve_support(payoffs: np.ndarray, supports: Supports, rng: np.random.Gener
     movers = [i for i, d in enumerate(system.dims) if d]
     if len(movers) == 1:
         return _one_mixer(payoffs, supports, movers[0], system, eps)
+    constant, value = system.constant_equations(eps)
+    if (constant & (np.abs(value) > eps)).any():
+        return [], False          # a player strictly prefers one strategy of its support
+    if constant.any():
+        return [], True           # an equation vanishes identically: a continuum
     endpoints = solve_system(system, rng)
     tally["paths"] += len(endpoints)
     out, singular = [], False

@@ -200,3 +200,14 @@ def test_auto_falls_back_to_the_pure_scan_for_large_games():
     assert result.method == "pure"
     assert not result.complete
     assert "--method polynomial" in result.message
+
+
+def test_a_constant_game_is_every_pure_profile_and_incomplete():
+    # Every profile of a constant game is an equilibrium: a continuum the enumeration can only
+    # flag (its supports' equations vanish identically, found before any path is tracked).
+    result = solve(np.zeros((3, 2, 2, 3)))
+    assert not result.complete
+    assert result.degenerate
+    pure = [eq for eq in result.equilibria if all(s.max() == 1 for s in eq.strategies)]
+    assert len(pure) == 2 * 2 * 3
+    assert "continuum" in result.message
