@@ -1,6 +1,6 @@
 """One exception hierarchy for the whole package.
 
-The core raises these; only the command line (``sim/cli.py``) catches them, prints one
+The core raises these; only the command line (``sim/cli/common.py``) catches them, prints one
 line and exits with the code of the error class (see ``docs/reference/exit-codes.md``).
 """
 
@@ -80,7 +80,7 @@ class SolverError(TradesimError):
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, turned into an exception at the command line's edge (``sim/cli.py``).
+    """SIGTERM, turned into an exception at the command line's edge (``sim/cli/common.py``).
 
     A subclass of :class:`KeyboardInterrupt` so that every clean-up that runs on Ctrl-C
     (staged results directories, temporary files) also runs on ``kill``.

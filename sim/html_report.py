@@ -174,7 +174,7 @@ def _range(r: tuple[float, float] | None) -> str:
 
 def report_html(scenario: Scenario, sections: Sequence[Any], *, figures_dir: Path | None,
                 seed: int = 0, command: str = "", sha256: str = "") -> str:
-    """The whole page. ``sections`` are :class:`sim.runner.Section`; their figures are read
+    """The whole page. ``sections`` are :class:`sim.run.Section`; their figures are read
     from ``figures_dir`` (``None``: the run drew none)."""
     title = html.escape(scenario.title)
     nav = ["<li><a href='#scenario'>Scenario</a></li>"]

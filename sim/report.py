@@ -6,15 +6,10 @@ assumption (with its range), or the payoff formula of a player, whose inputs are
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
-from sim.analysis import Analysis, analyse
-from sim.formula_exact import exact_inputs, with_note
+from sim.analysis import Analysis
 from sim.game import Game
-from sim.results import analysis_json
-from sim.runner import RunOptions, Section
 from sim.scenario import Scenario, formula_inputs
 from sim.solvers.equilibria import EquilibriumSet
 
@@ -48,31 +43,6 @@ def payoff_origin(scenario: Scenario, player: str) -> str:
         parts.append("assumptions " + ", ".join(assumptions))
     used = "; ".join(parts) if parts else "lever values only"
     return f"{player}'s payoff = formula [payoffs.{player}] using {used}"
-
-
-def core_section(scenario: Scenario, game: Game, options: RunOptions) -> Section:
-    exact_payoffs, note = exact_inputs(scenario) if options.exact else (None, "")
-    a = analyse(game, method=options.method, exact=options.exact, exact_payoffs=exact_payoffs)
-    a = replace(a, equilibria=with_note(a.equilibria, note))
-    named = {name: game.profile_index(p) for name, p in scenario.profiles.items()}
-    figures = {}
-    if game.payoffs.shape[0] == 2:
-        from sim import plots
-
-        figures = {
-            "payoff_heatmap.png": lambda path: plots.payoff_heatmap(a, path),
-            "payoff_space.png": lambda path: plots.payoff_space(a, path, named),
-        }
-    data = analysis_json(a)
-    data["profiles"] = {
-        name: {"index": list(idx),
-               "payoffs": {p: float(game.payoffs[(k, *idx)])
-                           for k, p in enumerate(game.players)}}
-        for name, idx in named.items()
-    }
-    return Section(key="game", title="Equilibria, dominance and Pareto optimality",
-                   data=data, summary=core_summary(scenario, a, named),
-                   console=core_console(a, named), figures=figures)
 
 
 def equilibrium_lines(g: Game, eqs: EquilibriumSet) -> list[str]:

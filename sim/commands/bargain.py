@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import typer
 
-from sim.errors import InputError, SolverError, TradesimError
+from sim.errors import InputError, SolverError
 
 if TYPE_CHECKING:
     from sim.game import Game
-    from sim.runner import Section
     from sim.scenario import Scenario
     from sim.solvers import bargaining as bg
 
@@ -682,7 +681,7 @@ def _lottery_text(lottery: Sequence[Mapping[str, Any]]) -> str:
                                       for x in lottery)
 
 
-def _console_lines(r: Mapping[str, Any]) -> list[str]:
+def console_lines(r: Mapping[str, Any]) -> list[str]:
     """A few lines for ``tradesim run``: the deals, the split, linkage and move order."""
     lines = []
     for name in ("nash", "kalai_smorodinsky"):
@@ -708,45 +707,6 @@ def _console_lines(r: Mapping[str, Any]) -> list[str]:
 def render_markdown(report: Mapping[str, Any]) -> list[str]:
     """The bargaining section of ``summary.md`` (the table report in a code block)."""
     return ["```text", render_table(report), "```"]
-
-
-# --------------------------------------------------------------------------- run section
-
-
-def run_section(scenario: Scenario, game: Game, options: Any = None) -> Section | None:
-    """The bargaining section of ``tradesim run`` (``None`` unless the game has two players).
-
-    A file that sets no disagreement point on a game without a pure equilibrium falls back to
-    the minmax point (said in the section); any other problem becomes a one-line note in the
-    section instead of stopping the run.
-    """
-    from sim.runner import Section
-
-    if len(game.players) != 2:
-        return None
-    title = "Bargaining, linkage and move order"
-    note = ""
-    try:
-        try:
-            report = analyse(scenario, game, settings(scenario, game))
-        except SolverError:
-            if (scenario.bargaining or {}).get("disagreement"):
-                raise
-            report = analyse(scenario, game, settings(scenario, game, disagreement="minmax"))
-            note = ("The stage game has no pure equilibrium, so the disagreement point is the "
-                    "minmax point.")
-    except TradesimError as exc:
-        return Section(key="bargaining", title=title, data={"error": str(exc)},
-                       summary=[f"Not available: {exc}"],
-                       console=[f"bargaining: not available ({exc})"])
-    from sim.plots_bargain import figure_drawers
-
-    console = _console_lines(report)
-    if note:
-        report["note"] = note
-    summary = ([note, ""] if note else []) + render_markdown(report)
-    return Section(key="bargaining", title=title, data=report, summary=summary,
-                   console=console, figures=figure_drawers(report))
 
 
 # --------------------------------------------------------------------------- command

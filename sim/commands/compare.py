@@ -19,6 +19,7 @@ import numpy as np
 import typer
 
 from sim import parallel
+from sim.cli.common import progress_bar
 from sim.errors import InputError
 from sim.game import build_game
 from sim.io import atomic_write_text, staged_directory
@@ -213,10 +214,8 @@ def compare(
     for s in scenarios:
         build_game(s)
     seeds = parallel.task_seeds(seed, len(files))
-    from sim.commands.sweep import _progress_bar
-
     items = [(str(f), ss) for f, ss in zip(files, seeds, strict=True)]
-    bar, update = _progress_bar()
+    bar, update = progress_bar()
     if bar is not None:
         with bar:
             rows = parallel.run_tasks(_task, ("", runs, strategies), items, workers=workers,

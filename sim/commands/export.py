@@ -71,7 +71,7 @@ def export(
 
     Example: tradesim export scenarios/classroom/battle-of-the-sexes.toml --format nfg --out bos.nfg
     """
-    from sim.cli import load_any
+    from sim.cli.common import load_any
 
     scenario, game = load_any(file)
     exact_payoffs = None

@@ -22,6 +22,7 @@ import typer
 
 from sim import game as sim_game
 from sim import parallel
+from sim.cli.common import command_line, progress_bar
 from sim.errors import InputError
 from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
 from sim.results import dumps, jsonable
@@ -276,7 +277,7 @@ def write_outputs(report: dict[str, Any], target: Path, *, figures: bool = True)
     return written
 
 
-def _short_sets(report: dict[str, Any]) -> dict[str, str]:
+def short_sets(report: dict[str, Any]) -> dict[str, str]:
     from sim.plots_sweep import short_set_labels
 
     labels = {s["equilibria"] for s in report.get("equilibrium_sets", ())}
@@ -307,7 +308,7 @@ def render_table(report: dict[str, Any]) -> str:
     grid = " x ".join(f"{v['name']} {v['lo']:g}..{v['hi']:g} ({v['n']} points)" for v in vs)
     lines = [f"{report['title']}: sweep of {grid}", ""]
     sets = report["equilibrium_sets"]
-    short = _short_sets(report)
+    short = short_sets(report)
     lines.append(f"{len(sets)} distinct equilibrium set(s) on the grid "
                  "(lever settings shared by every equilibrium are omitted):")
     for s in sets[:8]:
@@ -330,25 +331,6 @@ def render_table(report: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- command
-
-
-def _progress_bar() -> tuple[Any, Progress | None]:
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        return None, None
-    from rich.progress import Progress as Bar
-
-    bar = Bar(console=console, transient=True)
-    ids: dict[str, Any] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in ids:
-            ids[stage] = bar.add_task(stage, total=total)
-        bar.update(ids[stage], completed=done)
-
-    return bar, update
 
 
 def sweep(
@@ -384,15 +366,13 @@ def sweep(
     scenario = load_scenario(file)
     p = plan(scenario, vary or [], seed=seed, workers=workers, scheduler=scheduler, runs=runs,
              strategies=strategies, tol=tol, max_points=max_points)
-    bar, update = _progress_bar() if p.points > 10 else (None, None)
+    bar, update = progress_bar() if p.points > 10 else (None, None)
     if bar is not None:
         with bar:
             report = run_sweep(p, progress=update)
     else:
         report = run_sweep(p)
     target = out / f"{scenario.name}-sweep-{'-'.join(a.name for a in p.axes)}"
-    from sim.cli import command_line
-
     report["command"] = command_line()
     written = write_outputs(report, target, figures=figures)
     if fmt == "json":
@@ -505,7 +485,7 @@ def sensitivity_markdown(report: dict[str, Any]) -> list[str]:
     tps = report["tipping_points"]
     lines += [("**Tipping points inside the assumptions' ranges** "
               "(one assumption at a time, the others at their values)"), ""]
-    short = _short_sets(report)
+    short = short_sets(report)
     lines += [f"- {tipping_text(t, short)}" for t in tps] or [("- none: no conclusion changes inside any "
                                                  "single assumption's range")]
     rb = report["robustness"]
@@ -519,38 +499,3 @@ def sensitivity_markdown(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def run_section(scenario: Scenario, game: Any, options: Any = None) -> Any:
-    """The sensitivity section of ``tradesim run`` (``None`` without assumptions)."""
-    from sim.runner import Section
-
-    if not scenario.assumptions or len(game.players) != 2:
-        return None
-    seed = getattr(options, "seed", 0)
-    # serial by default: three short jobs, each shorter than a process pool's start-up
-    workers = (getattr(options, "extra", None) or {}).get("workers", 1)
-    bar, update = _progress_bar()  # a bar on a terminal: this takes seconds on London
-    if bar is not None:
-        with bar:
-            report = sensitivity_report(scenario, seed=seed, workers=workers, progress=update)
-    else:
-        report = sensitivity_report(scenario, seed=seed, workers=workers)
-    console = []
-    short = _short_sets(report)
-    for t in report["tipping_points"][:6]:
-        console.append(f"tipping point: {tipping_text(t, short)}")
-    for s in report["robustness"]["shares"]:
-        console.append(f"robustness: {s['statement']}: {s['share']:.0%} ± {s['se']:.0%}")
-    figures = {}
-    if getattr(options, "figures", True):
-        from sim import plots_sweep as ps
-
-        panels = [{"outcome": key, "base": report["base"][key],
-                   "bars": [{"name": b["name"], "low": b["low"], "high": b["high"],
-                             "at_low": b["at_low"].get(key), "at_high": b["at_high"].get(key)}
-                            for b in report["tornado"]]}
-                  for key in tornado_outcomes(report)]
-        if panels:
-            figures["tornado.png"] = lambda path: ps.tornado_chart(panels, path)
-    return Section(key="sensitivity", title="Sensitivity: tornado, tipping points, robustness",
-                   data=report, summary=sensitivity_markdown(report), console=console,
-                   figures=figures)

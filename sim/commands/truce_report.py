@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -421,36 +420,6 @@ def render_markdown(report: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- tradesim run
 
 RUN_STRATEGIES = ("comply", "grim", "tft", "gtft", "wsls", "ctft")
-
-
-def run_section(scenario: Scenario, game: Game, options: Any) -> Any:
-    """The truce section of ``tradesim run`` (``None`` for a scenario without ``[truce]``)."""
-    if scenario.truce is None or len(game.players) != 2:
-        return None
-    from sim.io import atomic_write_bytes
-    from sim.runner import Section
-
-    try:
-        s = settings(scenario, game,
-                     strategies=scenario.truce.get("strategies") or RUN_STRATEGIES)
-        report = analyse(scenario, game, s, runs=DEFAULT_RUNS, seed=options.seed)
-    except (InputError, SolverError) as exc:  # the rest of the run still stands
-        note = f"truce analysis not possible: {exc}"
-        return Section(key="truce", title="Truce stability", data={"error": str(exc)},
-                       summary=[note[0].upper() + note[1:] + "."], console=[note])
-
-    def drawer(name: str) -> Callable[[Path], Path]:
-        def draw(path: Path) -> Path:
-            from sim.plots_truce import FIGURES
-
-            return atomic_write_bytes(path, FIGURES[name](report))
-        return draw
-
-    from sim.plots_truce import FIGURES
-
-    return Section(key="truce", title="Truce stability", data=report,
-                   summary=summary_lines(scenario, report), console=console_lines(report),
-                   figures={name: drawer(name) for name in FIGURES})
 
 
 def _origin(scenario: Scenario, key: str) -> str:

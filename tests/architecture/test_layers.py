@@ -38,17 +38,6 @@ MAX_FUNCTION_LINES = 60
 # Remove an entry when its violation is gone (the test says which).
 ALLOWED: frozenset[str] = frozenset(
     {
-        # rule 1: modules in an import cycle
-        "cycle: sim.cli",
-        "cycle: sim.commands.bargain",
-        "cycle: sim.commands.compare",
-        "cycle: sim.commands.export",
-        "cycle: sim.commands.play",
-        "cycle: sim.commands.sweep",
-        "cycle: sim.commands.truce",
-        "cycle: sim.commands.truce_report",
-        "cycle: sim.report",
-        "cycle: sim.runner",
         # rule 2: the core depends on the file format
         "core: sim.game imports sim.scenario",
         "core: sim.solvers.sensitivity imports sim.scenario",
@@ -60,12 +49,11 @@ ALLOWED: frozenset[str] = frozenset(
         "typer: sim.commands.sweep",
         "typer: sim.commands.truce",
         # rule 4: limits set from outside
-        "setattr on a module: sim.cli",
+        "setattr on a module: sim.cli.app",
         # rule 5: size
         "module over 500 lines: sim.commands.bargain",
         "module over 500 lines: sim.commands.play",
         "module over 500 lines: sim.commands.sweep",
-        "module over 500 lines: sim.commands.truce_report",
         "module over 500 lines: sim.scenario",
         "module over 500 lines: sim.solvers.sensitivity",
     }

@@ -1,34 +1,36 @@
 """The `tradesim` command line (typer). Thin: parse options, call the core, write, print.
 
-Only this layer catches :class:`~sim.errors.TradesimError`: it prints one line to standard
-error and exits with the error's code (2 bad input, 3 a limit reached, 4 internal error);
-``--debug`` shows the traceback instead.
+Errors become one line and an exit code in :func:`sim.cli.common.guarded`.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import os
-import shlex
-import signal
 import sys
-import threading
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from sim.cli.common import (
+    _state,
+    command_line,
+    fail,
+    guarded,
+    load_any,
+    progress_bar,
+    terminate_cleanly,
+)
 from sim.commands.bargain import bargain
 from sim.commands.compare import compare as compare_command
 from sim.commands.export import export as export_command
 from sim.commands.play import play as play_command
 from sim.commands.sweep import sweep as sweep_command
 from sim.commands.truce import truce as truce_command
-from sim.errors import ScenarioErrors, Terminated, TradesimError, printable
+from sim.errors import ScenarioErrors, TradesimError, printable
 
 
 def _usage_error_class() -> type[Exception] | None:
@@ -77,68 +79,10 @@ app = typer.Typer(
 )
 
 DEFAULT_SCENARIO = Path("scenarios/london-2025.toml")
-INTERNAL_ERROR = 4
 RESULTS_FILES = ("summary.md", "report.html", "figures")  # besides results.json
-INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
-TERMINATED = 143  # 128 + SIGTERM
-BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`tradesim show ... | head`)
-_state: dict[str, Any] = {"debug": False}
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print ``message`` as one line on standard error and return the Exit to raise."""
-    typer.echo(f"error: {printable(message)}", err=True)
-    return typer.Exit(code)
-
-
-def guarded(fn: F) -> F:
-    """Turn :class:`TradesimError` (and stray exceptions) into one line and an exit code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
-        except ScenarioErrors as exc:
-            if _state["debug"]:
-                raise
-            for e in exc.errors:
-                typer.echo(f"error: {e.one_line()}", err=True)
-            raise typer.Exit(exc.exit_code) from None
-        except TradesimError as exc:
-            if _state["debug"]:
-                raise
-            raise fail(str(exc), exc.exit_code) from None
-        except KeyboardInterrupt as exc:
-            what, code = (("terminated", TERMINATED) if isinstance(exc, Terminated)
-                          else ("interrupted", INTERRUPTED))
-            raise fail(f"{what}; no partial results were written", code) from None
-        except BrokenPipeError:
-            # the reader closed the pipe: stop quietly, and keep Python's exit-time flush of
-            # stdout from raising again
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(BROKEN_PIPE) from None
-        except Exception as exc:
-            if _state["debug"]:
-                raise
-            signalled = _signal_behind(exc)
-            if signalled is not None:  # e.g. SIGTERM during an import: "initialization failed"
-                what, code = signalled
-                raise fail(f"{what}; no partial results were written", code) from None
-            raise fail(f"internal error ({type(exc).__name__}: {exc}); rerun with --debug "
-                       "for the traceback and report it on the project's issue tracker",
-                       INTERNAL_ERROR) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 @app.callback()
@@ -179,60 +123,7 @@ def _set_limit(ctx: typer.Context, module: str, name: str, value: int | None) ->
     default = getattr(mod, f"DEFAULT_{name}")
     setattr(mod, name, default if value is None else value)
     ctx.call_on_close(lambda: setattr(mod, name, default))
-    _terminate_cleanly()
-
-
-def _raise_terminated(signum: int, frame: object) -> None:
-    _state["terminated"] = True
-    raise Terminated
-
-
-def _signal_behind(exc: BaseException) -> tuple[str, int] | None:
-    """Was ``exc`` caused by Ctrl-C or SIGTERM arriving mid-operation?
-
-    A signal's exception raised inside an import or a C extension can surface as another
-    exception (``ImportError: initialization failed``); the handler's flag and the
-    exception chain tell.
-    """
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, Terminated):
-            return "terminated", TERMINATED
-        if isinstance(seen, KeyboardInterrupt):
-            return "interrupted", INTERRUPTED
-        seen = seen.__cause__ or seen.__context__
-    if _state.get("terminated"):
-        return "terminated", TERMINATED
-    return None
-
-
-def _terminate_cleanly() -> None:
-    """Turn SIGTERM into :class:`Terminated` so clean-ups run as on Ctrl-C (exit 143)."""
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _raise_terminated)
-
-
-def load_any(path: Path):
-    """A scenario (``.toml``) or a Gambit game (``.nfg``) as ``(scenario or None, game)``."""
-    from sim.game import build_game
-    from sim.scenario import load_scenario
-
-    if path.suffix.lower() == ".nfg":
-        from sim.formats.nfg import load_nfg
-
-        return None, load_nfg(path).game
-    scenario = load_scenario(path)
-    return scenario, build_game(scenario, max_cells=_state.get("max_cells") or _default_cells())
-
-
-def _default_cells() -> int:
-    from sim.game import MAX_CELLS
-
-    return MAX_CELLS
-
-
-def command_line() -> str:
-    return "tradesim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    terminate_cleanly()
 
 
 @app.command()
@@ -254,7 +145,7 @@ def run(
 
     Example: tradesim run scenarios/london-2025.toml --seed 1
     """
-    from sim.runner import RunOptions, run_sections, write_results
+    from sim.run import RunOptions, run_sections, write_results
 
     _state["max_cells"] = max_cells
     sc, game = load_any(scenario)
@@ -264,7 +155,8 @@ def run(
         from sim.plots import check_plot_size
 
         check_plot_size(game.shape, max_plot_strategies)
-    options = RunOptions(seed=seed, method=method, figures=figures, command=command_line())
+    options = RunOptions(seed=seed, method=method, figures=figures, command=command_line(),
+                         progress_bar=progress_bar)
     typer.echo(f"{sc.title}: {' vs '.join(game.players)}, "
                f"{' x '.join(str(k) for k in game.shape)} strategies", err=True)
     target = out / sc.name

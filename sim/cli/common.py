@@ -1,0 +1,156 @@
+"""What every command shares: one-line errors and exit codes, loading, the command line.
+
+Only the command line catches :class:`~sim.errors.TradesimError`: :func:`guarded` prints one
+line to standard error and exits with the error's code (2 bad input, 3 a limit reached,
+4 internal error); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shlex
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from sim.errors import ScenarioErrors, Terminated, TradesimError, printable
+
+BAD_INPUT = 2
+LIMIT_REACHED = 3
+INTERNAL_ERROR = 4
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+TERMINATED = 143  # 128 + SIGTERM
+BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`tradesim show ... | head`)
+_state: dict[str, Any] = {"debug": False}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int = BAD_INPUT) -> typer.Exit:
+    """Print ``message`` as one line on standard error and return the Exit to raise."""
+    typer.echo(f"error: {printable(message)}", err=True)
+    return typer.Exit(code)
+
+
+def guarded(fn: F) -> F:
+    """Turn :class:`TradesimError` (and stray exceptions) into one line and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except ScenarioErrors as exc:
+            if _state["debug"]:
+                raise
+            for e in exc.errors:
+                typer.echo(f"error: {e.one_line()}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except TradesimError as exc:
+            if _state["debug"]:
+                raise
+            raise fail(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt as exc:
+            what, code = (("terminated", TERMINATED) if isinstance(exc, Terminated)
+                          else ("interrupted", INTERRUPTED))
+            raise fail(f"{what}; no partial results were written", code) from None
+        except BrokenPipeError:
+            # the reader closed the pipe: stop quietly, and keep Python's exit-time flush of
+            # stdout from raising again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(BROKEN_PIPE) from None
+        except Exception as exc:
+            if _state["debug"]:
+                raise
+            signalled = _signal_behind(exc)
+            if signalled is not None:  # e.g. SIGTERM during an import: "initialization failed"
+                what, code = signalled
+                raise fail(f"{what}; no partial results were written", code) from None
+            raise fail(f"internal error ({type(exc).__name__}: {exc}); rerun with --debug "
+                       "for the traceback and report it on the project's issue tracker",
+                       INTERNAL_ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    _state["terminated"] = True
+    raise Terminated
+
+
+def _signal_behind(exc: BaseException) -> tuple[str, int] | None:
+    """Was ``exc`` caused by Ctrl-C or SIGTERM arriving mid-operation?
+
+    A signal's exception raised inside an import or a C extension can surface as another
+    exception (``ImportError: initialization failed``); the handler's flag and the
+    exception chain tell.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, Terminated):
+            return "terminated", TERMINATED
+        if isinstance(seen, KeyboardInterrupt):
+            return "interrupted", INTERRUPTED
+        seen = seen.__cause__ or seen.__context__
+    if _state.get("terminated"):
+        return "terminated", TERMINATED
+    return None
+
+
+def terminate_cleanly() -> None:
+    """Turn SIGTERM into :class:`Terminated` so clean-ups run as on Ctrl-C (exit 143)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def load_any(path: Path):
+    """A scenario (``.toml``) or a Gambit game (``.nfg``) as ``(scenario or None, game)``."""
+    from sim.game import build_game
+    from sim.scenario import load_scenario
+
+    if path.suffix.lower() == ".nfg":
+        from sim.formats.nfg import load_nfg
+
+        return None, load_nfg(path).game
+    scenario = load_scenario(path)
+    return scenario, build_game(scenario, max_cells=_state.get("max_cells") or _default_cells())
+
+
+def _default_cells() -> int:
+    from sim.game import MAX_CELLS
+
+    return MAX_CELLS
+
+
+def command_line() -> str:
+    """The command as typed, for the record in results files."""
+    return "tradesim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def progress_bar() -> tuple[Any, Callable[[str, int, int], None] | None]:
+    """A rich progress bar on standard error and its ``update(stage, done, total)``, or
+    ``(None, None)`` when standard error is not a terminal."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None, None
+    from rich.progress import Progress as Bar
+
+    bar = Bar(console=console, transient=True)
+    ids: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in ids:
+            ids[stage] = bar.add_task(stage, total=total)
+        bar.update(ids[stage], completed=done)
+
+    return bar, update

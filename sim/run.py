@@ -1,0 +1,260 @@
+"""`tradesim run`: every analysis of a scenario, as sections written to ``results/<name>/``.
+
+Each analysis contributes a :class:`Section`: its JSON for ``results.json``, lines for
+``summary.md``, a few lines for the console, and figures (callables drawing to a path).
+:data:`SECTION_BUILDERS` lists them in order (the core game, truce, bargaining,
+sensitivity); an analysis that does not apply to a scenario (e.g. no ``[truce]`` table)
+returns ``None``. This module knows the analyses; they do not know it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim import __version__
+from sim.errors import InputError, SolverError, TradesimError
+from sim.game import Game
+from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
+from sim.results import analysis_json, dumps
+from sim.scenario import Scenario
+
+Progress = Callable[[str, int, int], None]
+"""``update(stage, done, total)``: reports how far a long section is."""
+
+
+@dataclass
+class RunOptions:
+    seed: int = 0
+    method: str = "auto"
+    exact: bool = False
+    figures: bool = True
+    command: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    progress_bar: Callable[[], tuple[Any, Progress | None]] = lambda: (None, None)
+    """Returns ``(context manager or None, update)``; the command line passes a terminal bar."""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    data: dict[str, Any]
+    summary: list[str]
+    console: list[str]
+    figures: dict[str, Callable[[Path], Path]] = field(default_factory=dict)
+
+
+SectionBuilder = Callable[[Scenario, Game, RunOptions], Section | None]
+
+
+def _builders() -> list[SectionBuilder]:
+    return [core_section, truce_section, bargain_section, sensitivity_section]
+
+
+def core_section(scenario: Scenario, game: Game, options: RunOptions) -> Section:
+    """The game section: equilibria, dominance, Pareto optimality, named profiles."""
+    from dataclasses import replace
+
+    from sim.analysis import analyse
+    from sim.formula_exact import exact_inputs, with_note
+    from sim.report import core_console, core_summary
+
+    exact_payoffs, note = exact_inputs(scenario) if options.exact else (None, "")
+    a = analyse(game, method=options.method, exact=options.exact, exact_payoffs=exact_payoffs)
+    a = replace(a, equilibria=with_note(a.equilibria, note))
+    named = {name: game.profile_index(p) for name, p in scenario.profiles.items()}
+    figures = {}
+    if game.payoffs.shape[0] == 2:
+        from sim import plots
+
+        figures = {
+            "payoff_heatmap.png": lambda path: plots.payoff_heatmap(a, path),
+            "payoff_space.png": lambda path: plots.payoff_space(a, path, named),
+        }
+    data = analysis_json(a)
+    data["profiles"] = {
+        name: {"index": list(idx),
+               "payoffs": {p: float(game.payoffs[(k, *idx)])
+                           for k, p in enumerate(game.players)}}
+        for name, idx in named.items()
+    }
+    return Section(key="game", title="Equilibria, dominance and Pareto optimality",
+                   data=data, summary=core_summary(scenario, a, named),
+                   console=core_console(a, named), figures=figures)
+
+
+def truce_section(scenario: Scenario, game: Game, options: RunOptions) -> Section | None:
+    """The truce section of ``tradesim run`` (``None`` for a scenario without ``[truce]``)."""
+    if scenario.truce is None or len(game.players) != 2:
+        return None
+    from sim.commands import truce_report as tr
+
+    try:
+        s = tr.settings(scenario, game,
+                        strategies=scenario.truce.get("strategies") or tr.RUN_STRATEGIES)
+        report = tr.analyse(scenario, game, s, runs=tr.DEFAULT_RUNS, seed=options.seed)
+    except (InputError, SolverError) as exc:  # the rest of the run still stands
+        note = f"truce analysis not possible: {exc}"
+        return Section(key="truce", title="Truce stability", data={"error": str(exc)},
+                       summary=[note[0].upper() + note[1:] + "."], console=[note])
+
+    def drawer(name: str) -> Callable[[Path], Path]:
+        def draw(path: Path) -> Path:
+            from sim.plots_truce import FIGURES
+
+            return atomic_write_bytes(path, FIGURES[name](report))
+        return draw
+
+    from sim.plots_truce import FIGURES
+
+    return Section(key="truce", title="Truce stability", data=report,
+                   summary=tr.summary_lines(scenario, report),
+                   console=tr.console_lines(report),
+                   figures={name: drawer(name) for name in FIGURES})
+
+
+def bargain_section(scenario: Scenario, game: Game, options: RunOptions) -> Section | None:
+    """The bargaining section of ``tradesim run`` (``None`` unless the game has two players).
+
+    A file that sets no disagreement point on a game without a pure equilibrium falls back to
+    the minmax point (said in the section); any other problem becomes a one-line note in the
+    section instead of stopping the run.
+    """
+    from sim.commands import bargain as bg
+
+    if len(game.players) != 2:
+        return None
+    title = "Bargaining, linkage and move order"
+    note = ""
+    try:
+        try:
+            report = bg.analyse(scenario, game, bg.settings(scenario, game))
+        except SolverError:
+            if (scenario.bargaining or {}).get("disagreement"):
+                raise
+            report = bg.analyse(scenario, game, bg.settings(scenario, game, disagreement="minmax"))
+            note = ("The stage game has no pure equilibrium, so the disagreement point is the "
+                    "minmax point.")
+    except TradesimError as exc:
+        return Section(key="bargaining", title=title, data={"error": str(exc)},
+                       summary=[f"Not available: {exc}"],
+                       console=[f"bargaining: not available ({exc})"])
+    from sim.plots_bargain import figure_drawers
+
+    console = bg.console_lines(report)
+    if note:
+        report["note"] = note
+    summary = ([note, ""] if note else []) + bg.render_markdown(report)
+    return Section(key="bargaining", title=title, data=report, summary=summary,
+                   console=console, figures=figure_drawers(report))
+
+
+def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,
+                        ) -> Section | None:
+    """The sensitivity section of ``tradesim run`` (``None`` without assumptions)."""
+    from sim.commands import sweep as sw
+
+    if not scenario.assumptions or len(game.players) != 2:
+        return None
+    seed = options.seed
+    # serial by default: three short jobs, each shorter than a process pool's start-up
+    workers = options.extra.get("workers", 1)
+    bar, update = options.progress_bar()  # a bar on a terminal: seconds on London
+    if bar is not None:
+        with bar:
+            report = sw.sensitivity_report(scenario, seed=seed, workers=workers,
+                                           progress=update)
+    else:
+        report = sw.sensitivity_report(scenario, seed=seed, workers=workers)
+    console = []
+    short = sw.short_sets(report)
+    for t in report["tipping_points"][:6]:
+        console.append(f"tipping point: {sw.tipping_text(t, short)}")
+    for s in report["robustness"]["shares"]:
+        console.append(f"robustness: {s['statement']}: {s['share']:.0%} ± {s['se']:.0%}")
+    figures = {}
+    if options.figures:
+        from sim import plots_sweep as ps
+
+        panels = [{"outcome": key, "base": report["base"][key],
+                   "bars": [{"name": b["name"], "low": b["low"], "high": b["high"],
+                             "at_low": b["at_low"].get(key), "at_high": b["at_high"].get(key)}
+                            for b in report["tornado"]]}
+                  for key in sw.tornado_outcomes(report)]
+        if panels:
+            figures["tornado.png"] = lambda path: ps.tornado_chart(panels, path)
+    return Section(key="sensitivity", title="Sensitivity: tornado, tipping points, robustness",
+                   data=report, summary=sw.sensitivity_markdown(report), console=console,
+                   figures=figures)
+
+
+SECTION_BUILDERS: Callable[[], list[SectionBuilder]] = _builders
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    return hashlib.sha256(scenario.text.encode("utf-8")).hexdigest()
+
+
+def run_sections(scenario: Scenario, game: Game, options: RunOptions) -> list[Section]:
+    sections = []
+    for build in SECTION_BUILDERS():
+        section = build(scenario, game, options)
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+def results_document(scenario: Scenario, sections: list[Section],
+                     options: RunOptions) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "tool": "tradesim",
+        "version": __version__,
+        "scenario": {"name": scenario.name, "title": scenario.title,
+                     "sha256": scenario_hash(scenario)},
+        "seed": options.seed,
+        "command": options.command,
+    }
+    for s in sections:
+        doc[s.key] = s.data
+    return doc
+
+
+def summary_document(scenario: Scenario, sections: list[Section]) -> str:
+    from sim.report import inputs_markdown
+
+    lines = [f"# {scenario.title}", ""]
+    if scenario.description:
+        lines += [scenario.description.strip(), ""]
+    for s in sections:
+        lines += [f"## {s.title}", "", *s.summary, ""]
+    lines += inputs_markdown(scenario)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_results(scenario: Scenario, sections: list[Section], options: RunOptions,
+                  out_dir: Path, *, progress: Callable[[str], None] | None = None) -> Path:
+    """Write results.json, summary.md, figures and report.html into ``out_dir``, atomically
+    as a whole."""
+    with staged_directory(out_dir, marker="results.json",
+                          known=("summary.md", "figures", "report.html")) as stage:
+        atomic_write_text(stage / "results.json",
+                          dumps(results_document(scenario, sections, options)))
+        atomic_write_text(stage / "summary.md", summary_document(scenario, sections))
+        if options.figures:
+            figdir = stage / "figures"
+            figdir.mkdir()
+            for s in sections:
+                for name, draw in s.figures.items():
+                    if progress:
+                        progress(f"drawing {name}")
+                    draw(figdir / name)
+        from sim.html_report import report_html
+
+        atomic_write_text(stage / "report.html", report_html(
+            scenario, sections, figures_dir=stage / "figures" if options.figures else None,
+            seed=options.seed, command=options.command, sha256=scenario_hash(scenario)))
+    return out_dir
