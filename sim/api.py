@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.game import Game, build_game
+from sim.game import Game
 from sim.scenario import Scenario
 from sim.scenario import load_scenario as _load_scenario
+from sim.scenario.build import build_game
 
 __all__ = [
     "Analysis",

@@ -68,9 +68,17 @@ class InputError(TradesimError):
 
 
 class LimitError(TradesimError):
-    """A documented size limit would be exceeded; says the limit and how to raise it."""
+    """A documented size limit would be exceeded; the message says the size and the limit.
+
+    ``limit`` names the limit (``"max_cells"``, ``"max_run_periods"``) when a caller can raise
+    it; the command line then adds the option that does (the core knows no options).
+    """
 
     exit_code = 3
+
+    def __init__(self, message: str, *, limit: str | None = None) -> None:
+        self.limit = limit
+        super().__init__(message)
 
 
 class SolverError(TradesimError):

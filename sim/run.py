@@ -19,6 +19,7 @@ from sim import __version__
 from sim.errors import InputError, SolverError, TradesimError
 from sim.game import Game
 from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
+from sim.limits import Limits
 from sim.results import analysis_json, dumps
 from sim.scenario import Scenario
 
@@ -34,6 +35,7 @@ class RunOptions:
     figures: bool = True
     command: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
     progress_bar: Callable[[], tuple[Any, Progress | None]] = lambda: (None, None)
     """Returns ``(context manager or None, update)``; the command line passes a terminal bar."""
 
@@ -96,7 +98,8 @@ def truce_section(scenario: Scenario, game: Game, options: RunOptions) -> Sectio
     try:
         s = tr.settings(scenario, game,
                         strategies=scenario.truce.get("strategies") or tr.RUN_STRATEGIES)
-        report = tr.analyse(scenario, game, s, runs=tr.DEFAULT_RUNS, seed=options.seed)
+        report = tr.analyse(scenario, game, s, runs=tr.DEFAULT_RUNS, seed=options.seed,
+                            max_run_periods=options.limits.max_run_periods)
     except (InputError, SolverError) as exc:  # the rest of the run still stands
         note = f"truce analysis not possible: {exc}"
         return Section(key="truce", title="Truce stability", data={"error": str(exc)},
@@ -167,9 +170,10 @@ def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,
     if bar is not None:
         with bar:
             report = sw.sensitivity_report(scenario, seed=seed, workers=workers,
-                                           progress=update)
+                                           progress=update, limits=options.limits)
     else:
-        report = sw.sensitivity_report(scenario, seed=seed, workers=workers)
+        report = sw.sensitivity_report(scenario, seed=seed, workers=workers,
+                                       limits=options.limits)
     console = []
     short = sw.short_sets(report)
     for t in report["tipping_points"][:6]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.game import build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 from sim.solvers.equilibria import solve
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -166,8 +166,8 @@ def test_installed_console_script(tmp_path):
 def test_london_equilibria_complete_and_verified():
     import numpy as np
 
-    from sim.game import build_game
     from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
     from sim.solvers.verify import is_equilibrium
 
     result = invoke("solve", ROOT / "scenarios/london-2025.toml", "--format", "json")

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from sim.game import build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 
 ROOT = Path(__file__).parent.parent
 

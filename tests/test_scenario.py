@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from sim.errors import LimitError, ScenarioErrors
-from sim.game import build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 
 DATA = Path(__file__).parent / "data"
 
@@ -143,8 +143,9 @@ def test_strategy_space_limit_checked_before_allocation(tmp_path):
     text = text.replace("[players.China", f"[players.US.levers.b]\nlevels = {{ {levels} }}\n"
                         f"[players.US.levers.c]\nlevels = {{ {levels} }}\n[players.China")
     s = load_scenario(write(tmp_path, text))
-    with pytest.raises(LimitError, match="--max-cells"):
+    with pytest.raises(LimitError, match="over the limit of 100,000") as caught:
         build_game(s, max_cells=100_000)
+    assert caught.value.limit == "max_cells"  # the command line adds `--max-cells`
 
 
 def test_classroom_matrix_form():

@@ -20,8 +20,9 @@ import pytest
 from scipy.integrate import quad
 from scipy.optimize import brentq
 
-from sim.game import Game, build_game
+from sim.game import Game
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.build import build_game
 from sim.solvers.dominance import iterated_elimination
 from sim.solvers.linkage import linkage
 from sim.solvers.pure import pure_nash

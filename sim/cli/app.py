@@ -6,8 +6,6 @@ Errors become one line and an exit code in :func:`sim.cli.common.guarded`.
 from __future__ import annotations
 
 import functools
-import importlib
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,9 +18,11 @@ from sim.cli.common import (
     command_line,
     fail,
     guarded,
+    limits,
     load_any,
     progress_bar,
     terminate_cleanly,
+    with_option_hint,
 )
 from sim.commands.bargain import bargain
 from sim.commands.compare import compare as compare_command
@@ -110,19 +110,8 @@ def _main(
                        f"got {grid}")
         use_grid(grid)
     _state["terminated"] = False
-    _state["max_cells"] = None
-    _set_limit(ctx, "sim.game", "MAX_CELLS", max_cells)
-    _set_limit(ctx, "sim.solvers.truce", "MAX_RUN_PERIODS", max_run_periods)
-
-
-def _set_limit(ctx: typer.Context, module: str, name: str, value: int | None) -> None:
-    """Set a core module's limit for this invocation only (back to its default after)."""
-    if value is None and module not in sys.modules:
-        return  # not imported yet, so still at its default; keeps --help fast
-    mod = importlib.import_module(module)
-    default = getattr(mod, f"DEFAULT_{name}")
-    setattr(mod, name, default if value is None else value)
-    ctx.call_on_close(lambda: setattr(mod, name, default))
+    _state["max_cells"] = max_cells  # read by common.limits(), passed down as arguments
+    _state["max_run_periods"] = max_run_periods
     terminate_cleanly()
 
 
@@ -147,7 +136,8 @@ def run(
     """
     from sim.run import RunOptions, run_sections, write_results
 
-    _state["max_cells"] = max_cells
+    if max_cells is not None:
+        _state["max_cells"] = max_cells
     sc, game = load_any(scenario)
     if sc is None:
         raise fail(f"{scenario}: `run` takes a scenario file (.toml); use `solve` for .nfg")
@@ -156,7 +146,7 @@ def run(
 
         check_plot_size(game.shape, max_plot_strategies)
     options = RunOptions(seed=seed, method=method, figures=figures, command=command_line(),
-                         progress_bar=progress_bar)
+                         progress_bar=progress_bar, limits=limits())
     typer.echo(f"{sc.title}: {' vs '.join(game.players)}, "
                f"{' x '.join(str(k) for k in game.shape)} strategies", err=True)
     target = out / sc.name
@@ -241,8 +231,8 @@ def validate(
 
     Example: tradesim validate scenarios/*.toml
     """
-    from sim.game import build_game
     from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
 
     bad = 0
     for f in files:
@@ -250,14 +240,14 @@ def validate(
             if f.suffix.lower() == ".nfg":
                 load_any(f)
             else:
-                build_game(load_scenario(f))
+                build_game(load_scenario(f), max_cells=limits().max_cells)
         except ScenarioErrors as exc:
             bad += 1
             for e in exc.errors:
                 typer.echo(f"error: {e.one_line()}", err=True)
         except TradesimError as exc:
             bad += 1
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {with_option_hint(exc)}", err=True)
         else:
             typer.echo(f"ok: {f}")
     if bad:

@@ -15,11 +15,14 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
-from sim.errors import ScenarioErrors, Terminated, TradesimError, printable
+from sim.errors import LimitError, ScenarioErrors, Terminated, TradesimError, printable
+
+if TYPE_CHECKING:
+    from sim.limits import Limits
 
 BAD_INPUT = 2
 LIMIT_REACHED = 3
@@ -56,7 +59,7 @@ def guarded(fn: F) -> F:
         except TradesimError as exc:
             if _state["debug"]:
                 raise
-            raise fail(str(exc), exc.exit_code) from None
+            raise fail(with_option_hint(exc), exc.exit_code) from None
         except KeyboardInterrupt as exc:
             what, code = (("terminated", TERMINATED) if isinstance(exc, Terminated)
                           else ("interrupted", INTERRUPTED))
@@ -111,23 +114,39 @@ def terminate_cleanly() -> None:
         signal.signal(signal.SIGTERM, _raise_terminated)
 
 
+LIMIT_OPTIONS = {
+    "max_cells": "raise it with `tradesim --max-cells N ...`",
+    "max_run_periods": "raise it with `tradesim --max-run-periods N ...` or use fewer --runs",
+}
+"""What a user types to raise each limit; the core's messages name the limit only."""
+
+
+def with_option_hint(exc: TradesimError) -> str:
+    """The error's message, plus the option that raises the limit for a :class:`LimitError`."""
+    hint = LIMIT_OPTIONS.get(getattr(exc, "limit", None) or "") if isinstance(
+        exc, LimitError) else None
+    return f"{exc}; {hint}" if hint else str(exc)
+
+
+def limits() -> Limits:
+    """This invocation's limits (``tradesim --max-cells N --max-run-periods N``)."""
+    from sim.limits import Limits
+
+    given = {k: v for k in ("max_cells", "max_run_periods") if (v := _state.get(k)) is not None}
+    return Limits(**given)
+
+
 def load_any(path: Path):
     """A scenario (``.toml``) or a Gambit game (``.nfg``) as ``(scenario or None, game)``."""
-    from sim.game import build_game
     from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
 
     if path.suffix.lower() == ".nfg":
         from sim.formats.nfg import load_nfg
 
         return None, load_nfg(path).game
     scenario = load_scenario(path)
-    return scenario, build_game(scenario, max_cells=_state.get("max_cells") or _default_cells())
-
-
-def _default_cells() -> int:
-    from sim.game import MAX_CELLS
-
-    return MAX_CELLS
+    return scenario, build_game(scenario, max_cells=limits().max_cells)
 
 
 def command_line() -> str:

@@ -739,11 +739,12 @@ def bargain(
     if fmt not in {"table", "json"}:
         msg = f"--format: got '{fmt}'; expected table or json"
         raise InputError(msg)
-    from sim.game import build_game
+    from sim.cli.common import limits
     from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
 
     scenario = load_scenario(file)
-    game = build_game(scenario)
+    game = build_game(scenario, max_cells=limits().max_cells)
     s = settings(scenario, game, disagreement=disagreement, delta=delta, first=first,
                  tie_rule=tie_rule)
     report = analyse(scenario, game, s)

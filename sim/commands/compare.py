@@ -19,12 +19,13 @@ import numpy as np
 import typer
 
 from sim import parallel
-from sim.cli.common import progress_bar
+from sim.cli.common import limits, progress_bar
 from sim.errors import InputError
-from sim.game import build_game
 from sim.io import atomic_write_text, staged_directory
+from sim.limits import Limits
 from sim.results import dumps, jsonable
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.build import build_game
 from sim.solvers import sensitivity as sv
 from sim.solvers.strategies import parse_pair
 
@@ -33,11 +34,13 @@ MAX_SCENARIOS = 12
 
 
 def compare_one(scenario: Scenario, *, runs: int, strategies: str,
-                seed: np.random.SeedSequence) -> dict[str, Any]:
+                seed: np.random.SeedSequence, limits: Limits | None = None) -> dict[str, Any]:
     """One scenario's row (JSON-ready) plus what the figures need."""
-    game = build_game(scenario)
-    point = sv.evaluate(scenario, {}, sv.Settings(runs=runs, strategies=strategies),
-                        np.random.default_rng(seed))
+    limits = limits or Limits()
+    game = build_game(scenario, max_cells=limits.max_cells)
+    settings = sv.Settings(runs=runs, strategies=strategies, max_cells=limits.max_cells,
+                           max_run_periods=limits.max_run_periods)
+    point = sv.evaluate(scenario, {}, settings, np.random.default_rng(seed))
     players = list(game.players)
     t, d = point.truce, point.deal
     row: dict[str, Any] = {
@@ -80,10 +83,12 @@ def compare_one(scenario: Scenario, *, runs: int, strategies: str,
     return row
 
 
-def _task(ctx: tuple[str, int, str], item: tuple[str, np.random.SeedSequence]) -> dict[str, Any]:
-    _, runs, strategies = ctx
+def _task(ctx: tuple[str, int, str, Limits],
+          item: tuple[str, np.random.SeedSequence]) -> dict[str, Any]:
+    _, runs, strategies, limits = ctx
     path, seed = item
-    return compare_one(load_scenario(path), runs=runs, strategies=strategies, seed=seed)
+    return compare_one(load_scenario(path), runs=runs, strategies=strategies, seed=seed,
+                       limits=limits)
 
 
 def csv_text(rows: list[dict[str, Any]]) -> str:
@@ -212,17 +217,18 @@ def compare(
         msg = f"compare: scenario names repeat ({', '.join(names)}); expected distinct files"
         raise InputError(msg)
     for s in scenarios:
-        build_game(s)
+        build_game(s, max_cells=limits().max_cells)
     seeds = parallel.task_seeds(seed, len(files))
     items = [(str(f), ss) for f, ss in zip(files, seeds, strict=True)]
+    ctx = ("", runs, strategies, limits())
     bar, update = progress_bar()
     if bar is not None:
         with bar:
-            rows = parallel.run_tasks(_task, ("", runs, strategies), items, workers=workers,
+            rows = parallel.run_tasks(_task, ctx, items, workers=workers,
                                       min_parallel=4,
                                       progress=lambda k: update("scenarios", k, len(items)))
     else:
-        rows = parallel.run_tasks(_task, ("", runs, strategies), items, workers=workers,
+        rows = parallel.run_tasks(_task, ctx, items, workers=workers,
                                   min_parallel=4)
     target = out / ("compare-" + "-".join(names))[:120]
     public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]

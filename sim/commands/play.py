@@ -260,12 +260,13 @@ class Setup:
 
 def setup(file: Path, rounds: int | None) -> Setup:
     """Load the scenario, its truce profile and each side's breach strategy."""
-    from sim.game import build_game
+    from sim.cli.common import limits
     from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
     from sim.solvers import repeated as rp
 
     scenario = load_scenario(file)
-    game = build_game(scenario)
+    game = build_game(scenario, max_cells=limits().max_cells)
     if len(game.players) != 2:
         msg = f"{file}: play needs a two-player game, this one has {len(game.players)} players"
         raise InputError(msg)

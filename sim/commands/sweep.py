@@ -20,11 +20,11 @@ from typing import Annotated, Any
 
 import typer
 
-from sim import game as sim_game
 from sim import parallel
-from sim.cli.common import command_line, progress_bar
+from sim.cli.common import command_line, limits, progress_bar
 from sim.errors import InputError
 from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
+from sim.limits import Limits
 from sim.results import dumps, jsonable
 from sim.scenario import Scenario, load_scenario
 from sim.solvers import sensitivity as sv
@@ -116,8 +116,9 @@ def plan(scenario: Scenario, specs: Sequence[str], *, seed: int = 0,
                "pip install 'tradesim[dask]' (dask[distributed])")
         raise InputError(msg)
     tols = tuple(tol if tol is not None else REL_TOL * (a.hi - a.lo) for a in axes)
-    settings = sv.Settings(strategies=strategies, runs=runs,
-                           max_cells=sim_game.MAX_CELLS)  # `tradesim --max-cells N`
+    limit = limits()  # `tradesim --max-cells N --max-run-periods N`
+    settings = sv.Settings(strategies=strategies, runs=runs, max_cells=limit.max_cells,
+                           max_run_periods=limit.max_run_periods)
     return Plan(scenario=scenario, axes=axes, settings=settings, seed=seed,
                 workers=n_workers, scheduler=scheduler, tol=tols)
 
@@ -393,7 +394,8 @@ RUN_RUNS = 1000
 
 def sensitivity_report(scenario: Scenario, *, seed: int = 0, samples: int = RUN_SAMPLES,
                        runs: int = RUN_RUNS, workers: int | None = None,
-                       progress: Progress | None = None) -> dict[str, Any]:
+                       progress: Progress | None = None,
+                       limits: Limits | None = None) -> dict[str, Any]:
     """Tornado, tipping points within each assumption's range, and robustness shares.
 
     Seeds: ``SeedSequence(seed).spawn(3)``: children 0 and 1 drive the Latin hypercube
@@ -402,7 +404,9 @@ def sensitivity_report(scenario: Scenario, *, seed: int = 0, samples: int = RUN_
     import numpy as np
 
     players = scenario.player_names
-    ctx = sv.context_for(scenario, sv.Settings(runs=runs))
+    limits = limits or Limits()
+    ctx = sv.context_for(scenario, sv.Settings(runs=runs, max_cells=limits.max_cells,
+                                               max_run_periods=limits.max_run_periods))
 
     def tick(stage: str, total: int) -> Callable[[int], None] | None:
         return None if progress is None else (lambda done: progress(stage, done, total))

@@ -72,18 +72,21 @@ def truce(
     if seed < 0:
         msg = f"--seed: expected a whole number >= 0, got {seed}"
         raise InputError(msg)
+    from sim.cli.common import limits
     from sim.commands.truce_report import analyse, render_table, settings
-    from sim.game import build_game
     from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
 
+    limit = limits()
     scenario = load_scenario(file)
-    game = build_game(scenario)
+    game = build_game(scenario, max_cells=limit.max_cells)
     s = settings(scenario, game, delta=delta, noise_implementation=noise_impl,
                  noise_perception=noise_perception, strategies=_split(strategies),
                  punishment=punishment, breach=breach)
     pairs = len(s.strategies) ** (2 if all_pairs else 1)
     report = _with_progress(lambda tick: analyse(scenario, game, s, runs=runs, seed=seed,
-                                                 all_pairs=all_pairs, progress=tick),
+                                                 all_pairs=all_pairs, progress=tick,
+                                                 max_run_periods=limit.max_run_periods),
                             total=pairs * s.periods, work=pairs * s.periods * runs)
     if not no_figures:
         from sim.io import atomic_write_bytes

@@ -23,7 +23,13 @@ from sim.game import Game
 from sim.scenario import Scenario
 from sim.solvers import repeated as rp
 from sim.solvers.strategies import LIBRARY, parse_pair
-from sim.solvers.truce import TruceSurvival, check_noise, simulate_truce, truce_game
+from sim.solvers.truce import (
+    DEFAULT_MAX_RUN_PERIODS,
+    TruceSurvival,
+    check_noise,
+    simulate_truce,
+    truce_game,
+)
 
 DEFAULT_STRATEGIES = tuple(LIBRARY)
 """Pairs simulated when neither the option nor the file names any: each against itself."""
@@ -126,7 +132,8 @@ def _profile(scenario: Scenario, game: Game, ref: Any) -> tuple[int, int] | None
 
 def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_RUNS,
             seed: int = 0, all_pairs: bool = False,
-            progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+            progress: Callable[[int], None] | None = None,
+            max_run_periods: int = DEFAULT_MAX_RUN_PERIODS) -> dict[str, Any]:
     """The whole truce report as a JSON-ready dict (see ``docs/reference/cli.md``)."""
     payoffs = game.payoffs
     report: dict[str, Any] = {
@@ -154,7 +161,7 @@ def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_
     report["best_sustainable"] = _sustainable_json(game, s.delta)
     report["named_profiles"] = _named_json(scenario, game, s.delta)
     report["simulation"] = _simulate(game, s, runs=runs, seed=seed, all_pairs=all_pairs,
-                                     progress=progress)
+                                     progress=progress, max_run_periods=max_run_periods)
     return report
 
 
@@ -262,7 +269,8 @@ def _steps_json(game: Game, steps: Sequence[rp.Step]) -> list[dict[str, Any]]:
 
 
 def _simulate(game: Game, s: Settings, *, runs: int, seed: int, all_pairs: bool,
-              progress: Callable[[int], None] | None) -> dict[str, Any]:
+              progress: Callable[[int], None] | None,
+              max_run_periods: int) -> dict[str, Any]:
     escalation = s.escalation if s.breach == "escalation" else None
     small = truce_game(game.payoffs, s.truce, escalation)
     k = s.punishment_periods or 3
@@ -276,7 +284,8 @@ def _simulate(game: Game, s: Settings, *, runs: int, seed: int, all_pairs: bool,
         tick = None if progress is None else (lambda t, done=done: progress(done + t))
         res = simulate_truce(small, pair, periods=s.periods, runs=runs, rng=rng,
                              noise_implementation=s.noise_implementation,
-                             noise_perception=s.noise_perception, delta=s.delta, progress=tick)
+                             noise_perception=s.noise_perception, delta=s.delta, progress=tick,
+                             max_run_periods=max_run_periods)
         out.append(_survival_json(game, res, s))
     return {
         "runs": runs, "seed": seed, "periods": s.periods,

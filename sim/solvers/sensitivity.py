@@ -61,14 +61,15 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError, LimitError, SolverError, TradesimError
-from sim.game import Game, build_game
+from sim.game import Game
 from sim.scenario import Scenario, parse_scenario
+from sim.scenario.build import DEFAULT_MAX_CELLS, build_game
 from sim.solvers import bargaining as bg
 from sim.solvers import repeated as rp
 from sim.solvers.pareto import pareto_mask
 from sim.solvers.reduction import solve_reduced
 from sim.solvers.strategies import parse_pair
-from sim.solvers.truce import simulate_truce, truce_game
+from sim.solvers.truce import DEFAULT_MAX_RUN_PERIODS, simulate_truce, truce_game
 
 FloatArray = np.ndarray
 Index = tuple[int, ...]
@@ -166,12 +167,14 @@ class Settings:
     runs : Monte Carlo runs per point for the survival probability (0: skip it).
     method : equilibrium method of :func:`solve_reduced`.
     max_cells : limit on payoff cells passed to :func:`build_game`.
+    max_run_periods : limit on a truce simulation's size passed to :func:`simulate_truce`.
     """
 
     strategies: str = "grim"
     runs: int = 2000
     method: str = "auto"
-    max_cells: int = 20_000_000
+    max_cells: int = DEFAULT_MAX_CELLS
+    max_run_periods: int = DEFAULT_MAX_RUN_PERIODS
     tol: float = 1e-9
 
 
@@ -361,7 +364,7 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
                                  numbers.get("noise_implementation", 0.0), 0, 1)),
                              noise_perception=float(np.clip(
                                  numbers.get("noise_perception", 0.0), 0, 1)),
-                             delta=delta)
+                             delta=delta, max_run_periods=settings.max_run_periods)
         survival, se = res.expiry, res.expiry_se
         curve = tuple(float(x) for x in res.survival)
     return Truce(delta=float(delta), delta_star=star,
@@ -552,7 +555,9 @@ def run_task(ctx: Context, task: Task) -> Point:
         where = ", ".join(f"{k} = {v:g}" for k, v in task.overrides) or "the central values"
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         msg = f"at {where}: {first}"
-        raise (LimitError if isinstance(exc, LimitError) else InputError)(msg) from None
+        if isinstance(exc, LimitError):  # pickles with its `limit` (kept in __dict__)
+            raise LimitError(msg, limit=exc.limit) from None
+        raise InputError(msg) from None
     return replace(point, overrides=task.overrides)
 
 

@@ -56,8 +56,6 @@ MAX_RUNS = 10_000_000
 DEFAULT_MAX_RUN_PERIODS = 1_000_000_000
 """Default limit on a simulation's size, ``(runs + 1000) x periods`` (the 1000 stands for the
 fixed cost of a period); about half a minute per strategy pair on a laptop."""
-MAX_RUN_PERIODS = DEFAULT_MAX_RUN_PERIODS
-"""The limit applied; the command line's global ``tradesim --max-run-periods N`` sets it."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +154,7 @@ def simulate_truce(
     noise_perception: float = 0.0,
     delta: float = 1.0,
     progress: Callable[[int], None] | None = None,
+    max_run_periods: int = DEFAULT_MAX_RUN_PERIODS,
 ) -> TruceSurvival:
     """Play ``runs`` independent noisy truces of ``periods`` periods, all at once.
 
@@ -168,19 +167,18 @@ def simulate_truce(
     delta : per-period discount factor for the payoffs (``1.0``: plain average).
     progress : called with the number of periods done after each period (for a progress
         bar at the command line).
+    max_run_periods : most ``(runs + 1000) x periods``, checked first (:class:`LimitError`).
     """
     eps = check_noise(noise_implementation, "implementation noise")
     pi = check_noise(noise_perception, "perception noise")
-    _check_sizes(periods, runs, delta)
+    _check_sizes(periods, runs, delta, max_run_periods)
     noise, rng1, rng2 = rng.spawn(3)
     sides = [s.for_game(game.own(i)) for i, s in enumerate(strategies)]
     streams = [r if s.classifier["stochastic"] else None
                for s, r in zip(sides, (rng1, rng2), strict=True)]
     updates = [s.classifier["memory_depth"] != 0 for s in sides]
     states = [s.start(runs) for s in sides]
-    # payoffs by outcome code 2*first_complies + second_complies
-    lut = np.array([[game.payoffs[i, 1, 1], game.payoffs[i, 1, 0],
-                     game.payoffs[i, 0, 1], game.payoffs[i, 0, 0]] for i in (0, 1)])
+    lut = _payoffs_by_code(game)
     alive = np.ones(runs, dtype=bool)
     mutual = np.zeros(runs, dtype=np.int32)
     pay = np.zeros((2, runs))
@@ -219,6 +217,12 @@ def simulate_truce(
                       after_periods, after_mutual)
 
 
+def _payoffs_by_code(game: TruceGame) -> FloatArray:
+    """``lut[i, code]``: player i's payoff at outcome code 2*first_complies + second_complies."""
+    return np.array([[game.payoffs[i, 1, 1], game.payoffs[i, 1, 0],
+                      game.payoffs[i, 0, 1], game.payoffs[i, 0, 0]] for i in (0, 1)])
+
+
 GEOMETRIC_BELOW = 0.2
 """Noise rates below which slips are drawn as geometric gaps rather than one uniform per cell."""
 
@@ -250,7 +254,7 @@ def _slip(rng: np.random.Generator, p: float, first: BoolArray, second: BoolArra
     second[pos[cut:] - n] = False
 
 
-def _check_sizes(periods: int, runs: int, delta: float) -> None:
+def _check_sizes(periods: int, runs: int, delta: float, max_run_periods: int) -> None:
     if isinstance(periods, bool) or not isinstance(periods, int | np.integer) or periods < 1:
         msg = f"periods must be a whole number >= 1, got {periods!r}"
         raise InputError(msg)
@@ -259,11 +263,10 @@ def _check_sizes(periods: int, runs: int, delta: float) -> None:
         msg = f"runs must be a whole number between 2 and {MAX_RUNS:,}, got {runs!r}"
         raise InputError(msg)
     size = (int(runs) + 1000) * int(periods)
-    if size > MAX_RUN_PERIODS:
+    if size > max_run_periods:
         msg = (f"the truce simulation would take ({runs:,} runs + 1,000) x {periods:,} periods "
-               f"= {size:,} run-periods, over the limit of {MAX_RUN_PERIODS:,}; raise it with "
-               "`tradesim --max-run-periods N ...` or use fewer --runs")
-        raise LimitError(msg)
+               f"= {size:,} run-periods, over the limit of {max_run_periods:,}")
+        raise LimitError(msg, limit="max_run_periods")
     if not 0.0 < delta <= 1.0:
         msg = f"delta must lie in (0, 1], got {delta}"
         raise InputError(msg)

@@ -39,8 +39,8 @@ MAX_FUNCTION_LINES = 60
 ALLOWED: frozenset[str] = frozenset(
     {
         # rule 2: the core depends on the file format
-        "core: sim.game imports sim.scenario",
         "core: sim.solvers.sensitivity imports sim.scenario",
+        "core: sim.solvers.sensitivity imports sim.scenario.build",
         # rule 3: typer outside sim/cli/
         "typer: sim.commands.bargain",
         "typer: sim.commands.compare",
@@ -48,13 +48,11 @@ ALLOWED: frozenset[str] = frozenset(
         "typer: sim.commands.play",
         "typer: sim.commands.sweep",
         "typer: sim.commands.truce",
-        # rule 4: limits set from outside
-        "setattr on a module: sim.cli.app",
         # rule 5: size
         "module over 500 lines: sim.commands.bargain",
         "module over 500 lines: sim.commands.play",
         "module over 500 lines: sim.commands.sweep",
-        "module over 500 lines: sim.scenario",
+        "module over 500 lines: sim.scenario.validate",
         "module over 500 lines: sim.solvers.sensitivity",
     }
 )

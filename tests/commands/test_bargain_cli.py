@@ -10,8 +10,8 @@ import pytest
 
 from sim.commands.bargain import analyse, render_table, settings
 from sim.errors import InputError, ScenarioErrors
-from sim.game import build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 from sim.solvers import bargaining as bg
 
 ROOT = Path(__file__).resolve().parents[2]

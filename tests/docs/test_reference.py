@@ -8,8 +8,8 @@ import pytest
 from docblocks import DOCS
 from typer.testing import CliRunner
 
-from sim import scenario as sc
 from sim.cli import app
+from sim.scenario import validate as sc
 
 CLI = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
 FORMAT = (DOCS / "reference" / "scenario-format.md").read_text(encoding="utf-8")

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from sim.errors import ScenarioError, ScenarioErrors, TradesimError
 from sim.formats.nfg import load_nfg, write_nfg
-from sim.game import build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("TRADESIM_FUZZ_EXAMPLES", "800")) // 2

@@ -35,9 +35,9 @@ from hypothesis import strategies as st
 
 from hardening import tomlw
 from sim.errors import LimitError, ScenarioError, ScenarioErrors
-from sim.game import build_game
 from sim.report import inputs_markdown, show_text
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("TRADESIM_FUZZ_EXAMPLES", "800"))

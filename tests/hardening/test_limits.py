@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.errors import LimitError
-from sim.game import DEFAULT_MAX_CELLS, build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "small.toml"  # 4 x 2 strategies: 16 payoff cells
@@ -53,13 +53,19 @@ def test_global_max_cells_applies_to_every_command(tmp_path, monkeypatch, comman
 
 
 def test_limits_apply_to_one_invocation_only():
-    import sim.game
-    import sim.solvers.truce
+    low = CliRunner().invoke(app, ["--max-cells", "10", "--max-run-periods", "5", "show",
+                                   str(SMALL)])
+    assert low.exit_code == 3, low.stderr
+    again = CliRunner().invoke(app, ["show", str(SMALL)])  # same process, default limits
+    assert again.exit_code == 0, again.stderr
 
-    CliRunner().invoke(app, ["--max-cells", "10", "--max-run-periods", "5", "show",
-                             str(SMALL)])
-    assert sim.game.MAX_CELLS == DEFAULT_MAX_CELLS
-    assert sim.solvers.truce.MAX_RUN_PERIODS == sim.solvers.truce.DEFAULT_MAX_RUN_PERIODS
+
+def test_the_core_names_the_limit_and_the_command_line_the_option(tmp_path):
+    scenario = load_scenario(huge_scenario(tmp_path, 4))  # 16 x 16 profiles, 512 cells
+    with pytest.raises(LimitError, match=r"over the limit of 100$") as caught:
+        build_game(scenario, max_cells=100)
+    assert caught.value.limit == "max_cells"
+    assert "--max-cells" not in str(caught.value)  # the core knows no options
 
 
 def test_run_refuses_oversized_figures_before_any_work(tmp_path, monkeypatch):

@@ -114,7 +114,7 @@ class Player:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario. Build its game with :func:`sim.game.build_game`."""
+    """A validated scenario. Build its game with :func:`sim.scenario.build.build_game`."""
 
     path: Path | None
     name: str
