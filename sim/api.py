@@ -256,7 +256,9 @@ def analyse(source: Scenario | Game | str | Path, *, method: str = "auto",
         sc = source if isinstance(source, Scenario) else (
             None if Path(source).suffix.lower() == ".nfg" else _load_scenario(source))
         if sc is not None:
-            named = {n: game.profile_index(p) for n, p in sc.profiles.items()}
+            from sim.analyses.settings import named_indices
+
+            named = named_indices(sc, game)
     return Analysis(core(game, method=method, exact=exact), named)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__
+from sim.analyses import settings as resolve
 from sim.errors import InputError, SolverError, TradesimError
 from sim.game import Game
 from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
@@ -68,7 +69,7 @@ def core_section(scenario: Scenario, game: Game, options: RunOptions) -> Section
     exact_payoffs, note = exact_inputs(scenario) if options.exact else (None, "")
     a = analyse(game, method=options.method, exact=options.exact, exact_payoffs=exact_payoffs)
     a = replace(a, equilibria=with_note(a.equilibria, note))
-    named = {name: game.profile_index(p) for name, p in scenario.profiles.items()}
+    named = resolve.named_indices(scenario, game)
     figures = {}
     if game.payoffs.shape[0] == 2:
         from sim import plots
@@ -97,7 +98,7 @@ def truce_section(scenario: Scenario, game: Game, options: RunOptions) -> Sectio
 
     try:
         s = tr.settings(scenario, game,
-                        strategies=scenario.truce.get("strategies") or tr.RUN_STRATEGIES)
+                        strategies=scenario.truce.strategies or tr.RUN_STRATEGIES)
         report = tr.analyse(scenario, game, s, runs=tr.DEFAULT_RUNS, seed=options.seed,
                             max_run_periods=options.limits.max_run_periods)
     except (InputError, SolverError) as exc:  # the rest of the run still stands
@@ -137,7 +138,7 @@ def bargain_section(scenario: Scenario, game: Game, options: RunOptions) -> Sect
         try:
             report = bg.analyse(scenario, game, bg.settings(scenario, game))
         except SolverError:
-            if (scenario.bargaining or {}).get("disagreement"):
+            if scenario.bargaining is not None and scenario.bargaining.disagreement:
                 raise
             report = bg.analyse(scenario, game, bg.settings(scenario, game, disagreement="minmax"))
             note = ("The stage game has no pure equilibrium, so the disagreement point is the "

@@ -282,23 +282,23 @@ def test_geneva_truce_is_sustained_at_central_discount(london, london_game):
 
 def test_london_truce_and_bargaining_settings(london):
     truce = london.truce
-    assert truce["profile"] == "geneva"
-    assert truce["escalation"] == "april_escalation"
-    assert london.value(truce["length_days"]) == 90
+    assert truce.profile == "geneva"
+    assert truce.escalation == "april_escalation"
+    assert london.value(truce.length_days) == 90
     assert london.facts["truce_length"].sources  # the 90 days are a cited fact
     for key in ("period_days", "annual_discount_rate", "renewal_probability",
                 "noise_implementation", "noise_perception"):
-        assert truce[key] in london.assumptions, key
-    delta = period_discount(london.value(truce["annual_discount_rate"]),
-                            london.value(truce["renewal_probability"])
-                            ** (london.value(truce["period_days"]) / 90),
-                            london.value(truce["period_days"]))
+        assert getattr(truce, key) in london.assumptions, key
+    delta = period_discount(london.value(truce.annual_discount_rate),
+                            london.value(truce.renewal_probability)
+                            ** (london.value(truce.period_days) / 90),
+                            london.value(truce.period_days))
     assert delta == pytest.approx(0.905, abs=1e-3)
-    issues = london.bargaining["issues"]
+    issues = london.bargaining.issues
     assert set(issues["chips_for_rare_earths"]) >= {"chip_controls", "rare_earths"}
     assert set(issues["tariffs"]) == {"us_tariff", "cn_tariff"}
     assert set(issues["access_for_farms"]) == {"visa_curbs", "tech_access", "farm_access"}
-    for option in london.bargaining["outside_options"].values():
+    for option in london.bargaining.outside_options.values():
         assert option in london.assumptions
 
 
@@ -307,7 +307,7 @@ def test_linking_issues_lowers_the_patience_deals_need(london, london_game):
     (both at 10%) is better for the US than Geneva's 30%, so reverting to it punishes
     nobody. Linked, the escalation threat in tariffs carries the whole package."""
     for name in ("swap", "broad_deal"):
-        result = linkage(london_game, london.bargaining["issues"],
+        result = linkage(london_game, london.bargaining.issues,
                          london_game.profile_index(london.profiles[name]))
         assert result.separate_critical == math.inf, name
         assert result.linked_critical < 0.7, name
@@ -342,7 +342,7 @@ def test_outside_options_lie_between_escalation_and_geneva(london, london_game):
     options = np.array([q["us_outside_option"], q["cn_outside_option"]])
     assert (april < options).all()
     assert (options < geneva).all()
-    assert london.bargaining["disagreement"] == "april_escalation"
+    assert london.bargaining.disagreement == "april_escalation"
     # the US option is the escalation plus the replaced share of the rare-earth loss
     replaced = q["re_replacement_share"] * q["re_risk_us"] * (1 - q["re_pace_held"])
     assert q["us_outside_option"] == pytest.approx(april[0] + replaced, abs=0.05)
@@ -477,11 +477,11 @@ def test_classroom_textbook_payoffs_and_equilibria(name: str):
 def test_prisoners_dilemma_truce_threshold_is_one_half():
     scenario = load_scenario(CLASSROOM / "prisoners-dilemma.toml")
     game = build_game(scenario)
-    truce = game.profile_index(scenario.profiles[scenario.truce["profile"]])
+    truce = game.profile_index(scenario.profiles[scenario.truce.profile])
     assert truce == (0, 0)
     t = thresholds(game.payoffs, truce, "nash")
     assert t.delta_star == pytest.approx(0.5)  # (T - R) / (T - P) = (5 - 3) / (5 - 1)
-    assert scenario.truce["escalation"] == "mutual_breach"
+    assert scenario.truce.escalation == "mutual_breach"
 
 
 def test_chips_for_rare_earths_is_the_london_game_reduced(london, london_game):

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import typer
 
+from sim.analyses import settings as resolve
 from sim.errors import InputError, SolverError
+from sim.scenario import BargainingSpec
 
 if TYPE_CHECKING:
     from sim.game import Game
@@ -71,19 +73,16 @@ def settings(scenario: Scenario, game: Game, *, disagreement: str | None = None,
     if len(game.players) != 2:
         msg = f"{scenario.name}: bargaining needs two players, got {len(game.players)}"
         raise SolverError(msg)
-    body = scenario.bargaining or {}
-    spec = disagreement or body.get("disagreement") or "nash"
+    body = scenario.bargaining or BargainingSpec()
+    spec = disagreement or body.disagreement or "nash"
     if spec not in {"nash", "minmax"} and spec not in scenario.profiles:
         known = ", ".join(["nash", "minmax", *scenario.profiles])
         msg = f"--disagreement: got '{spec}'; expected one of: {known}"
         raise InputError(msg)
 
-    from sim.solvers import repeated as rp
-
-    timing = rp.truce_timing(scenario.truce_numbers())
-    period = timing.period_days
-    deltas, source = _deltas(game, timing, delta)
-    order = tuple(body.get("move_order") or ())
+    clock = resolve.truce_clock(scenario)
+    deltas, source = _deltas(game, clock, delta)
+    order = body.move_order
     lead = first or (order[0] if order else game.players[0])
     if lead not in game.players:
         msg = f"--first: got '{lead}'; expected one of: {', '.join(game.players)}"
@@ -91,28 +90,27 @@ def settings(scenario: Scenario, game: Game, *, disagreement: str | None = None,
     if tie_rule not in sq.TIE_RULES:
         msg = f"--tie-rule: got '{tie_rule}'; expected one of: {', '.join(sq.TIE_RULES)}"
         raise InputError(msg)
-    refs = body.get("outside_options") or {}
+    refs = body.outside_options
     options = tuple(None if p not in refs else scenario.value(refs[p]) for p in game.players)
     ranges = tuple(scenario.assumptions[r].range if isinstance(r, str) and r in
                    scenario.assumptions else None for r in (refs.get(p) for p in game.players))
     return Settings(
         disagreement=spec, deltas=deltas, delta_source=source,
-        length_days=timing.length_days, period_days=period,
+        length_days=clock.length_days, period_days=clock.period_days,
         first=game.players.index(lead), options=(options[0], options[1]),
         option_refs=(refs.get(game.players[0]), refs.get(game.players[1])),
         option_ranges=(ranges[0], ranges[1]),
-        issues=dict(body.get("issues") or {}), move_order=order, tie_rule=tie_rule)
+        issues=dict(body.issues), move_order=order, tie_rule=tie_rule)
 
 
-def _deltas(game: Game, timing: Any, given: Sequence[str] | None
+def _deltas(game: Game, clock: resolve.TruceClock, given: Sequence[str] | None
             ) -> tuple[tuple[float, float], str]:
     """Per-player discount factors: ``--delta 0.9`` or ``--delta US=0.9``, else the truce's."""
     from sim.solvers import repeated as rp
 
-    if timing.delta is not None:
-        base, source = timing.delta, f"[truce] {timing.source}"
-    else:
-        base, source = DEFAULT_DELTA, f"default {DEFAULT_DELTA}"
+    base, source = resolve.discount(clock, fallback=DEFAULT_DELTA)
+    if clock.delta is not None:
+        source = f"[truce] {source}"
     out = [base, base]
     for item in given or ():
         name, sep, text = item.rpartition("=")
@@ -143,7 +141,7 @@ def analyse(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
     from sim.solvers import bargaining as bg
 
     A, B = game.A, game.B
-    profiles = {name: _index(game, p) for name, p in scenario.profiles.items()}
+    profiles = {name: resolve.profile_index(scenario, game, name) for name in scenario.profiles}
     space = bg.payoff_space(A, B)
     base = bg.disagreement_point(A, B, s.disagreement, profiles=profiles)
     d = bg.with_outside_options(base, s.options)
@@ -164,11 +162,6 @@ def analyse(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
         "move_order": _move_order_json(game, s, base),
     }
     return report
-
-
-def _index(game: Game, profile: Mapping[str, Mapping[str, str]]) -> tuple[int, int]:
-    i = game.profile_index(profile)  # type: ignore[arg-type]
-    return (int(i[0]), int(i[1]))
 
 
 def _num(x: Any) -> float | None:

@@ -260,6 +260,7 @@ class Setup:
 
 def setup(file: Path, rounds: int | None) -> Setup:
     """Load the scenario, its truce profile and each side's breach strategy."""
+    from sim.analyses import settings as resolve
     from sim.cli.common import limits
     from sim.scenario import load_scenario
     from sim.scenario.build import build_game
@@ -270,13 +271,13 @@ def setup(file: Path, rounds: int | None) -> Setup:
     if len(game.players) != 2:
         msg = f"{file}: play needs a two-player game, this one has {len(game.players)} players"
         raise InputError(msg)
-    body = scenario.truce or {}
-    truce = _profile(scenario, game, body.get("profile"))
+    body = scenario.truce
+    truce = resolve.profile_index(scenario, game, body.profile if body else None)
     if truce is None:
         joint = game.payoffs[0] + game.payoffs[1]
         flat = int(joint.argmax())
         truce = (flat // joint.shape[1], flat % joint.shape[1])
-    escalation = _profile(scenario, game, body.get("escalation"))
+    escalation = resolve.profile_index(scenario, game, body.escalation if body else None)
     if escalation is not None and escalation != truce:
         breach = (escalation[0] if escalation[0] != truce[0] else rp.best_deviation(
             game.payoffs, truce, 0)[0], escalation[1] if escalation[1] != truce[1]
@@ -289,24 +290,12 @@ def setup(file: Path, rounds: int | None) -> Setup:
             own = game.payoffs[i][:, truce[1]] if i == 0 else game.payoffs[i][truce[0], :]
             order = [int(k) for k in own.argsort()[::-1] if int(k) != truce[i]]
             breach = (order[0], breach[1]) if i == 0 else (breach[0], order[0])
-    if rounds is None:
-        if body.get("length_days") is not None or body.get("period_days") is not None:
-            length = scenario.value(body.get("length_days") or 90.0)
-            period = scenario.value(body.get("period_days") or 7.0)
-            rounds = rp.periods_in(length, period)
-        else:
-            rounds = DEFAULT_ROUNDS
+    if rounds is None:  # the truce's periods, as `tradesim truce` counts them
+        rounds = resolve.truce_clock(scenario).periods if body else DEFAULT_ROUNDS
     if isinstance(rounds, bool) or not 1 <= rounds <= MAX_ROUNDS:
         msg = f"--rounds: expected a whole number from 1 to {MAX_ROUNDS}, got {rounds}"
         raise InputError(msg)
     return Setup(scenario=scenario, game=game, truce=truce, breach=breach, rounds=rounds)
-
-
-def _profile(scenario: Any, game: Any, ref: Any) -> tuple[int, int] | None:
-    if ref is None:
-        return None
-    index = game.profile_index(scenario.profiles[ref] if isinstance(ref, str) else ref)
-    return (int(index[0]), int(index[1]))
 
 
 def _side(game: Any, name: str) -> int:

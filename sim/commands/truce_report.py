@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.analyses import settings as resolve
 from sim.errors import InputError, ScenarioError, SolverError
 from sim.game import Game
 from sim.scenario import Scenario
@@ -77,34 +78,26 @@ def settings(scenario: Scenario, game: Game, *, delta: float | None = None,
         raise SolverError(msg)
 
     numbers = scenario.truce_numbers()
-    timing = rp.truce_timing(numbers)
-    period_days, length_days = timing.period_days, timing.length_days
-    if delta is not None:
-        d, source = rp.check_delta(delta, "--delta"), "--delta"
-    elif timing.delta is not None:
-        d, source = timing.delta, timing.source
-    else:
-        msg = (f"{scenario.path or scenario.name}: [truce] sets no discount; expected "
-               "truce.discount, annual_discount_rate or renewal_probability, or --delta")
-        raise InputError(msg)
-    pun = punishment or body.get("punishment") or "nash"
+    clock = resolve.truce_clock(scenario)
+    d, source = resolve.discount(clock, given=delta, where=str(scenario.path or scenario.name))
+    pun = punishment or body.punishment or "nash"
     if pun not in {"nash", "minmax"} and pun not in scenario.profiles:
         msg = (f"--punishment: got '{pun}'; expected nash, minmax or a profile name "
                f"({', '.join(scenario.profiles) or 'the file names none'})")
         raise InputError(msg)
-    escalation = _profile(scenario, game, body.get("escalation"))
+    escalation = resolve.profile_index(scenario, game, body.escalation)
     breach = breach or ("escalation" if escalation is not None else "deviation")
     if breach not in {"deviation", "escalation"} or (breach == "escalation" and escalation is None):
         msg = (f"--breach: got '{breach}'; expected deviation, or escalation when [truce] "
                "names an escalation profile")
         raise InputError(msg)
-    names = tuple(strategies) if strategies else tuple(body.get("strategies") or DEFAULT_STRATEGIES)
-    k = body.get("punishment_periods")
+    names = tuple(strategies) if strategies else (body.strategies or DEFAULT_STRATEGIES)
+    k = body.punishment_periods
     for spec in names:
         parse_pair(spec, default_k=k or 3)  # fails early, with one line, on a bad name
     return Settings(
-        truce=_profile(scenario, game, body["profile"]),  # type: ignore[arg-type]
-        length_days=length_days, period_days=period_days,
+        truce=resolve.profile_index(scenario, game, body.profile),  # type: ignore[arg-type]
+        length_days=clock.length_days, period_days=clock.period_days,
         delta=d, delta_source=source,
         annual_discount_rate=numbers.get("annual_discount_rate"),
         renewal_probability=numbers.get("renewal_probability"),
@@ -117,14 +110,6 @@ def settings(scenario: Scenario, game: Game, *, delta: float | None = None,
         punishment=pun, punishment_periods=k, escalation=escalation, breach=breach,
         strategies=names,
     )
-
-
-def _profile(scenario: Scenario, game: Game, ref: Any) -> tuple[int, int] | None:
-    if ref is None:
-        return None
-    profile = scenario.profiles[ref] if isinstance(ref, str) else ref
-    index = game.profile_index(profile)
-    return (index[0], index[1])
 
 
 # --------------------------------------------------------------------------- analysis
@@ -168,7 +153,7 @@ def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_
 def _punishments(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
     out: dict[str, Any] = {"nash": "nash", "minmax": "minmax"}
     if s.punishment not in out:
-        out[s.punishment] = _profile(scenario, game, s.punishment)
+        out[s.punishment] = resolve.profile_index(scenario, game, s.punishment)
     if s.escalation is not None and s.escalation not in out.values():
         out["escalation"] = s.escalation
     return out
@@ -246,7 +231,7 @@ def _named_json(scenario: Scenario, game: Game, delta: float) -> dict[str, Any]:
         return {}
     out = {}
     for name in scenario.profiles:
-        d = float(crit[_profile(scenario, game, name)])
+        d = float(crit[resolve.profile_index(scenario, game, name)])
         out[name] = {"delta_star": _num(d), "sustainable": d <= delta}
     return out
 
@@ -432,7 +417,7 @@ RUN_STRATEGIES = ("comply", "grim", "tft", "gtft", "wsls", "ctft")
 
 
 def _origin(scenario: Scenario, key: str) -> str:
-    ref = (scenario.truce or {}).get(key)
+    ref = getattr(scenario.truce, key, None)
     if isinstance(ref, str):
         q = scenario.quantity(ref)
         return f"`{ref}`, {q.origin()}"

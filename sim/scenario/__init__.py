@@ -6,12 +6,16 @@ turns a scenario into a :class:`~sim.game.Game`. The names most callers need are
 """
 
 from sim.scenario.validate import (
+    BargainingSpec,
     Lever,
     Player,
     Profile,
+    ProfileRef,
     Quantity,
+    Ref,
     Scenario,
     Source,
+    TruceSpec,
     find_line,
     formula_inputs,
     load_scenario,
@@ -20,12 +24,16 @@ from sim.scenario.validate import (
 )
 
 __all__ = [
+    "BargainingSpec",
     "Lever",
     "Player",
     "Profile",
+    "ProfileRef",
     "Quantity",
+    "Ref",
     "Scenario",
     "Source",
+    "TruceSpec",
     "find_line",
     "formula_inputs",
     "load_scenario",

@@ -48,6 +48,42 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 Profile = dict[str, dict[str, str]]
 """A pure profile by name: ``{player: {lever: level}}``."""
+Ref = float | str
+"""A number, or the name of a fact or assumption holding it."""
+ProfileRef = str | Profile
+"""A profile: its name in ``[profiles]`` or an inline ``{player: {lever: level}}``."""
+
+
+@dataclass(frozen=True)
+class TruceSpec:
+    """The ``[truce]`` table as written (validated; numbers may still name facts).
+
+    Resolving it to numbers (defaults, discounting, options) is
+    :mod:`sim.analyses.settings`' job, in one place.
+    """
+
+    profile: ProfileRef
+    length_days: Ref | None = None
+    period_days: Ref | None = None
+    discount: Ref | None = None
+    annual_discount_rate: Ref | None = None
+    renewal_probability: Ref | None = None
+    noise_implementation: Ref | None = None
+    noise_perception: Ref | None = None
+    punishment: str | None = None
+    punishment_periods: int | None = None
+    escalation: ProfileRef | None = None
+    strategies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BargainingSpec:
+    """The ``[bargaining]`` table as written (validated)."""
+
+    disagreement: str | None = None
+    outside_options: dict[str, Ref] = field(default_factory=dict)
+    issues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    move_order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,8 +164,8 @@ class Scenario:
     terms: dict[str, Formula]
     payoffs: dict[str, Formula]
     profiles: dict[str, Profile]
-    truce: dict[str, Any] | None
-    bargaining: dict[str, Any] | None
+    truce: TruceSpec | None
+    bargaining: BargainingSpec | None
     matrix: dict[str, Any] | None = None  # the [game] classroom form, if used
     notes: tuple[str, ...] = ()
     contradictions: tuple[str, ...] = ()
@@ -165,8 +201,10 @@ class Scenario:
         """The numeric settings of ``[truce]`` that the file gives, resolved to numbers."""
         keys = ("length_days", "period_days", "discount", "annual_discount_rate",
                 "renewal_probability", "noise_implementation", "noise_perception")
-        body = self.truce or {}
-        return {k: self.value(body[k], overrides) for k in keys if body.get(k) is not None}
+        if self.truce is None:
+            return {}
+        given = {k: getattr(self.truce, k) for k in keys}
+        return {k: self.value(v, overrides) for k, v in given.items() if v is not None}
 
     def evaluate(self, env: Mapping[str, Any]) -> list[Any]:
         """Each player's payoff (an array) from ``env``: quantities and lever values.
@@ -889,7 +927,7 @@ class _Validator:
         players: tuple[Player, ...],
         profiles: Mapping[str, Profile],
         quantities: Mapping[str, Quantity],
-    ) -> dict[str, Any] | None:
+    ) -> TruceSpec | None:
         if raw is None:
             return None
         body = self.table(raw, "truce")
@@ -928,7 +966,7 @@ class _Validator:
             out["punishment_periods"] = k
         if "strategies" in body:
             out["strategies"] = self.strings(body, "strategies", "truce")
-        return out
+        return None if self.errors else TruceSpec(**out)
 
     def bargaining(
         self,
@@ -936,7 +974,7 @@ class _Validator:
         players: tuple[Player, ...],
         profiles: Mapping[str, Profile],
         quantities: Mapping[str, Quantity],
-    ) -> dict[str, Any] | None:
+    ) -> BargainingSpec | None:
         if raw is None:
             return None
         body = self.table(raw, "bargaining")
@@ -963,7 +1001,7 @@ class _Validator:
                 if p not in names:
                     self.err("bargaining.move_order", f"names unknown player '{p}'")
             out["move_order"] = order
-        return out
+        return None if self.errors else BargainingSpec(**out)
 
     def issues(self, raw: Any, levers: set[str]) -> dict[str, tuple[str, ...]]:
         table = self.table(raw, "bargaining.issues")

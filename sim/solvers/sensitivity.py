@@ -60,9 +60,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.analyses import settings as resolve
 from sim.errors import InputError, LimitError, SolverError, TradesimError
 from sim.game import Game
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario import BargainingSpec, Scenario, parse_scenario
 from sim.scenario.build import DEFAULT_MAX_CELLS, build_game
 from sim.solvers import bargaining as bg
 from sim.solvers import repeated as rp
@@ -305,8 +306,8 @@ def evaluate(scenario: Scenario, overrides: Mapping[str, float], settings: Setti
     from sim.solvers.pure import pure_nash
 
     pure = [tuple(int(i) for i in p) for p in pure_nash(game.payoffs, tol=settings.tol)]
-    named = tuple((name, game.profile_index(prof) in pure)
-                  for name, prof in scenario.profiles.items())
+    named = tuple((name, index in pure)
+                  for name, index in resolve.named_indices(scenario, game).items())
     truce = deal = None
     notes = []
     if len(game.players) == 2:
@@ -339,15 +340,16 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
         return None
 
     numbers = scenario.truce_numbers(overrides)
-    timing = rp.truce_timing(numbers)
-    length, period, delta = timing.length_days, timing.period_days, timing.delta
+    clock = resolve.truce_clock(scenario, overrides)
+    length, period, delta = clock.length_days, clock.period_days, clock.delta
     if delta is None:
         msg = "[truce] sets no discount factor"
         raise InputError(msg)
-    truce = _index(scenario, game, body["profile"])
-    escalation = _index(scenario, game, body.get("escalation"))
-    pun_name = body.get("punishment") or "nash"
-    punishment = pun_name if pun_name in {"nash", "minmax"} else _index(scenario, game, pun_name)
+    truce = resolve.profile_index(scenario, game, body.profile)
+    escalation = resolve.profile_index(scenario, game, body.escalation)
+    pun_name = body.punishment or "nash"
+    punishment = (pun_name if pun_name in {"nash", "minmax"}
+                  else resolve.profile_index(scenario, game, pun_name))
     t = rp.thresholds(game.payoffs, truce, punishment, tol=settings.tol)  # type: ignore[arg-type]
     stars = (t.players[0].delta_star, t.players[1].delta_star)
     binding = int(np.argmax(stars))
@@ -357,7 +359,7 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
     curve: tuple[float, ...] = ()
     if rng is not None and settings.runs > 0:
         small = truce_game(game.payoffs, truce, escalation)
-        k = body.get("punishment_periods") or 3
+        k = body.punishment_periods or 3
         pair = parse_pair(settings.strategies, default_k=k)
         res = simulate_truce(small, pair, periods=periods, runs=settings.runs, rng=rng,
                              noise_implementation=float(np.clip(
@@ -371,14 +373,6 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
                  delta_star_players=(float(stars[0]), float(stars[1])), binding=binding,
                  sustainable=bool(delta >= star), periods=periods, survival=survival,
                  survival_se=se, period_days=float(period), curve=curve)
-
-
-def _index(scenario: Scenario, game: Game, ref: Any) -> tuple[int, int] | None:
-    if ref is None:
-        return None
-    profile = scenario.profiles[ref] if isinstance(ref, str) else ref
-    i = game.profile_index(profile)
-    return (i[0], i[1])
 
 
 def _payoff_space(A: FloatArray, B: FloatArray, *, tol: float) -> bg.PayoffSpace:
@@ -397,12 +391,12 @@ def _payoff_space(A: FloatArray, B: FloatArray, *, tol: float) -> bg.PayoffSpace
 
 def _deal(scenario: Scenario, game: Game, overrides: Mapping[str, float], *,
           tol: float = 1e-9) -> Deal:
-    body = scenario.bargaining or {}
-    spec = body.get("disagreement") or "nash"
-    refs = body.get("outside_options") or {}
+    body = scenario.bargaining or BargainingSpec()
+    spec = body.disagreement or "nash"
+    refs = body.outside_options
     options = [None if p not in refs else _value(scenario, refs[p], overrides)
                for p in game.players]
-    named = {n: _index(scenario, game, n) for n in scenario.profiles}
+    named = {n: resolve.profile_index(scenario, game, n) for n in scenario.profiles}
     space = _payoff_space(game.A, game.B, tol=tol)
     d = bg.disagreement_point(game.A, game.B, spec, profiles=named, outside_options=options)
     result = bg.solve_bargaining(space, d.point)

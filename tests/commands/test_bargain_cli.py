@@ -69,7 +69,7 @@ def test_london_report_agrees_with_the_solvers(london):
     scenario, game, r = london
     assert r["disagreement"]["spec"] == "april_escalation"
     esc = game.profile_index(scenario.profiles["april_escalation"])
-    options = [scenario.value(scenario.bargaining["outside_options"][p]) for p in game.players]
+    options = [scenario.value(scenario.bargaining.outside_options[p]) for p in game.players]
     d = np.maximum([game.A[esc], game.B[esc]], options)
     assert [r["disagreement"]["point"][p] for p in game.players] == pytest.approx(d)
     direct = bg.solve_bargaining(bg.payoff_space(game.A, game.B), d)
