@@ -19,7 +19,6 @@ import numpy as np
 import typer
 
 from sim import parallel
-from sim.cli.common import limits, progress_bar
 from sim.errors import InputError
 from sim.io import atomic_write_text, staged_directory
 from sim.limits import Limits
@@ -216,6 +215,8 @@ def compare(
     if len(set(names)) != len(names):
         msg = f"compare: scenario names repeat ({', '.join(names)}); expected distinct files"
         raise InputError(msg)
+    from sim.cli.common import limits, progress_bar
+
     for s in scenarios:
         build_game(s, max_cells=limits().max_cells)
     seeds = parallel.task_seeds(seed, len(files))

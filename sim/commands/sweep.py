@@ -21,7 +21,6 @@ from typing import Annotated, Any
 import typer
 
 from sim import parallel
-from sim.cli.common import command_line, limits, progress_bar
 from sim.errors import InputError
 from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
 from sim.limits import Limits
@@ -95,7 +94,7 @@ def parse_vary(spec: str) -> tuple[str, float | None, float | None, int | None]:
 def plan(scenario: Scenario, specs: Sequence[str], *, seed: int = 0,
          workers: int | None = None, scheduler: str | None = None, runs: int = DEFAULT_RUNS,
          strategies: str = "grim", tol: float | None = None,
-         max_points: int = sv.MAX_POINTS) -> Plan:
+         max_points: int = sv.MAX_POINTS, limits: Limits | None = None) -> Plan:
     """Every check of the command line, before any work."""
     if not specs:
         msg = "--vary: give at least one, e.g. --vary elasticity=0.7:2.5:21"
@@ -116,7 +115,7 @@ def plan(scenario: Scenario, specs: Sequence[str], *, seed: int = 0,
                "pip install 'tradesim[dask]' (dask[distributed])")
         raise InputError(msg)
     tols = tuple(tol if tol is not None else REL_TOL * (a.hi - a.lo) for a in axes)
-    limit = limits()  # `tradesim --max-cells N --max-run-periods N`
+    limit = limits or Limits()  # `tradesim --max-cells N --max-run-periods N`
     settings = sv.Settings(strategies=strategies, runs=runs, max_cells=limit.max_cells,
                            max_run_periods=limit.max_run_periods)
     return Plan(scenario=scenario, axes=axes, settings=settings, seed=seed,
@@ -365,8 +364,10 @@ def sweep(
         msg = f"--format: got '{fmt}'; expected table or json"
         raise InputError(msg)
     scenario = load_scenario(file)
+    from sim.cli.common import command_line, limits, progress_bar
+
     p = plan(scenario, vary or [], seed=seed, workers=workers, scheduler=scheduler, runs=runs,
-             strategies=strategies, tol=tol, max_points=max_points)
+             strategies=strategies, tol=tol, max_points=max_points, limits=limits())
     bar, update = progress_bar() if p.points > 10 else (None, None)
     if bar is not None:
         with bar:
