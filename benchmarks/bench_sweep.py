@@ -13,16 +13,18 @@ import argparse
 import time
 from pathlib import Path
 
+from sim.analyses import points as pt
+from sim.analyses import sweep as sg
+from sim.commands import sweep as cs
 from sim.parallel import available_cores, run_tasks, task_seeds
 from sim.scenario import load_scenario
-from sim.solvers import sensitivity as sv
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def sweep(ctx: sv.Context, tasks: list[sv.Task], workers: int) -> tuple[float, list[sv.Point]]:
+def sweep(ctx: pt.Context, tasks: list[pt.Task], workers: int) -> tuple[float, list[pt.Point]]:
     start = time.perf_counter()
-    points = run_tasks(sv.run_task, ctx, tasks, workers=workers)
+    points = run_tasks(pt.run_task, ctx, tasks, workers=workers)
     return time.perf_counter() - start, points
 
 
@@ -33,10 +35,10 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None, help="parallel workers (all cores)")
     args = ap.parse_args()
     scenario = load_scenario(ROOT / "scenarios" / "london-2025.toml")
-    axes = [sv.make_axis(scenario, "elasticity", n=args.n),
-            sv.make_axis(scenario, "backdown_cost_us", n=args.n)]
-    ctx = sv.context_for(scenario, sv.Settings(runs=args.runs))
-    tasks = sv.grid_tasks(axes, task_seeds(0, args.n * args.n))
+    axes = [cs.make_axis(scenario, "elasticity", n=args.n),
+            cs.make_axis(scenario, "backdown_cost_us", n=args.n)]
+    ctx = pt.context_for(scenario, pt.Settings(runs=args.runs))
+    tasks = sg.grid_tasks(axes, task_seeds(0, args.n * args.n))
     workers = args.workers or available_cores()
     print(f"London 2025, {args.n} x {args.n} = {len(tasks):,} points, {args.runs} survival "
           f"runs per point; {workers} worker(s) for the parallel run")

@@ -9,15 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.analyses import points as pt
+from sim.analyses import sweep as sg
 from sim.errors import InputError
 from sim.parallel import check_workers, run_tasks, task_seeds
 from sim.scenario import parse_scenario
-from sim.solvers import sensitivity as sv
 
 # the prisoner's dilemma of tests/solvers/test_sensitivity.py: temptation t, noise slip
 PD_TOML = (Path(__file__).parent / "data" / "pd-temptation.toml").read_text()
 PD = parse_scenario(tomllib.loads(PD_TOML), text=PD_TOML)
-SETTINGS = sv.Settings(runs=300)
+SETTINGS = pt.Settings(runs=300)
 
 
 def _draw(context: int, task: tuple[int, np.random.SeedSequence]) -> tuple[int, float]:
@@ -25,11 +26,11 @@ def _draw(context: int, task: tuple[int, np.random.SeedSequence]) -> tuple[int, 
     return index, float(np.random.default_rng(seed).random() + context)
 
 
-def _jobs(n: int = 20) -> tuple[sv.Context, list[sv.Task]]:
+def _jobs(n: int = 20) -> tuple[pt.Context, list[pt.Task]]:
     # a 2-D sweep (temptation x noise), every point with its own simulation
-    axes = [sv.Axis("t", 3.5, 8.0, 5), sv.Axis("slip", 0.0, 0.2, n // 5)]
-    ctx = sv.context_for(PD, SETTINGS)
-    return ctx, sv.grid_tasks(axes, task_seeds(11, n))
+    axes = [sg.Axis("t", 3.5, 8.0, 5), sg.Axis("slip", 0.0, 0.2, n // 5)]
+    ctx = pt.context_for(PD, SETTINGS)
+    return ctx, sg.grid_tasks(axes, task_seeds(11, n))
 
 
 def test_task_seeds_depend_only_on_the_run_seed_and_the_index():
@@ -59,8 +60,8 @@ def test_order_and_values_do_not_depend_on_the_backend():
 def test_sweep_identical_with_one_and_two_workers():
     ctx, tasks = _jobs()
     done = []
-    one = run_tasks(sv.run_task, ctx, tasks, workers=1, progress=done.append)
-    two = run_tasks(sv.run_task, ctx, tasks, workers=2)
+    one = run_tasks(pt.run_task, ctx, tasks, workers=1, progress=done.append)
+    two = run_tasks(pt.run_task, ctx, tasks, workers=2)
     assert done == list(range(1, 21))
     assert one == two
     assert len({p.truce.survival for p in one}) > 2  # the simulations really ran
@@ -90,10 +91,10 @@ def test_sweep_identical_on_a_dask_local_cluster(cluster):
     from distributed import Client
 
     ctx, tasks = _jobs()
-    one = run_tasks(sv.run_task, ctx, tasks, workers=1)
+    one = run_tasks(pt.run_task, ctx, tasks, workers=1)
     with Client(cluster) as client:
-        on_dask = run_tasks(sv.run_task, ctx, tasks, scheduler=client)
-    by_address = run_tasks(sv.run_task, ctx, tasks, scheduler=cluster.scheduler_address)
+        on_dask = run_tasks(pt.run_task, ctx, tasks, scheduler=client)
+    by_address = run_tasks(pt.run_task, ctx, tasks, scheduler=cluster.scheduler_address)
     assert on_dask == one
     assert by_address == one
 

@@ -3,7 +3,7 @@
 For each scenario (at its central values): the equilibria, the payoffs of the equilibrium
 with the highest joint payoff, the truce's δ and δ* (binding side), whether it is
 sustainable, its simulated survival to expiry (and the survival curve), and the Nash
-bargaining deal; all computed by :func:`sim.solvers.sensitivity.evaluate`. Writes
+bargaining deal; all computed by :func:`sim.analyses.points.evaluate`. Writes
 ``compare.json``, ``compare.csv`` and figures into ``OUT/compare-<names>/``.
 """
 
@@ -19,13 +19,13 @@ import numpy as np
 import typer
 
 from sim import parallel
+from sim.analyses import points as pt
 from sim.errors import InputError
 from sim.io import atomic_write_text, staged_directory
 from sim.limits import Limits
 from sim.results import dumps, jsonable
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.build import build_game
-from sim.solvers import sensitivity as sv
 from sim.solvers.strategies import parse_pair
 
 DEFAULT_RUNS = 5000
@@ -37,9 +37,9 @@ def compare_one(scenario: Scenario, *, runs: int, strategies: str,
     """One scenario's row (JSON-ready) plus what the figures need."""
     limits = limits or Limits()
     game = build_game(scenario, max_cells=limits.max_cells)
-    settings = sv.Settings(runs=runs, strategies=strategies, max_cells=limits.max_cells,
+    settings = pt.Settings(runs=runs, strategies=strategies, max_cells=limits.max_cells,
                            max_run_periods=limits.max_run_periods)
-    point = sv.evaluate(scenario, {}, settings, np.random.default_rng(seed))
+    point = pt.evaluate(scenario, {}, settings, np.random.default_rng(seed))
     players = list(game.players)
     t, d = point.truce, point.deal
     row: dict[str, Any] = {

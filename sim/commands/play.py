@@ -137,15 +137,6 @@ class Match:
 # --------------------------------------------------------------------------- moves
 
 
-def move_names(game: Any, side: int, truce: tuple[int, int]) -> list[str]:
-    """The moves a person may type: strategy names of a hand-written game, else ``comply``,
-    ``breach`` and ``lever=level`` changes to the truce levels."""
-    if game.levers[side] == ("strategy",):
-        names = list(game.strategies[side])
-        return names + [n for n in (COMPLY, BREACH) if n not in names]
-    return [COMPLY, BREACH]
-
-
 def parse_move(text: str, game: Any, side: int, truce: tuple[int, int],
                breach: tuple[int, int]) -> int | None:
     """The strategy index a typed move names, or ``None`` when it names none."""

@@ -21,12 +21,14 @@ from typing import Annotated, Any
 import typer
 
 from sim import parallel
-from sim.errors import InputError
+from sim.analyses import points as pt
+from sim.analyses import sensitivity as sv
+from sim.analyses import sweep as sg
+from sim.errors import InputError, LimitError
 from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
 from sim.limits import Limits
 from sim.results import dumps, jsonable
 from sim.scenario import Scenario, load_scenario
-from sim.solvers import sensitivity as sv
 from sim.solvers.strategies import parse_pair
 
 DEFAULT_RUNS = 1000
@@ -38,8 +40,8 @@ REL_TOL = 1e-4
 @dataclass(frozen=True)
 class Plan:
     scenario: Scenario
-    axes: tuple[sv.Axis, ...]
-    settings: sv.Settings
+    axes: tuple[sg.Axis, ...]
+    settings: pt.Settings
     seed: int
     workers: int
     scheduler: str | None
@@ -91,16 +93,70 @@ def parse_vary(spec: str) -> tuple[str, float | None, float | None, int | None]:
     return name, lo, hi, n
 
 
+def make_axis(scenario: Scenario, name: str, lo: float | None = None, hi: float | None = None,
+              n: int | None = None) -> sg.Axis:
+    """Check a swept variable against the scenario; missing ends default to its range.
+
+    Raises :class:`InputError` (one line) for an unknown name, a fact without an explicit
+    range, an empty (``lo == hi``) or inverted (``lo > hi``) range, non-finite ends, or
+    fewer than 2 points.
+    """
+    known = {**scenario.facts, **scenario.assumptions}
+    if name not in known:
+        names = ", ".join(sorted(scenario.assumptions)) or "none"
+        msg = (f"--vary: '{name}' is neither a fact nor an assumption of {scenario.name}; "
+               f"assumptions: {names}")
+        raise InputError(msg)
+    q = known[name]
+    if lo is None or hi is None:
+        if q.range is None:
+            msg = (f"--vary: '{name}' is a fact and has no range; give one as "
+                   f"{name}=LO:HI:N")
+            raise InputError(msg)
+        lo = q.range[0] if lo is None else lo
+        hi = q.range[1] if hi is None else hi
+    n = sg.DEFAULT_POINTS if n is None else n
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        msg = f"--vary {name}: expected finite ends, got {lo:g}:{hi:g}"
+        raise InputError(msg)
+    if lo == hi:
+        msg = f"--vary {name}: the range {lo:g}:{hi:g} is empty; expected LO < HI"
+        raise InputError(msg)
+    if lo > hi:
+        msg = f"--vary {name}: the range {lo:g}:{hi:g} is inverted; expected LO < HI"
+        raise InputError(msg)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        msg = f"--vary {name}: got {n} points; expected a whole number N >= 2"
+        raise InputError(msg)
+    return sg.Axis(name=name, lo=float(lo), hi=float(hi), n=n)
+
+def check_size(axes: Sequence[sg.Axis], max_points: int = sg.MAX_POINTS) -> int:
+    """Number of grid points; :class:`LimitError` before any work if over ``max_points``."""
+    names = [a.name for a in axes]
+    if len(set(names)) != len(names):
+        msg = f"--vary: a variable is named twice ({', '.join(names)}); expected distinct names"
+        raise InputError(msg)
+    if not 1 <= len(axes) <= 2:
+        msg = f"--vary: got {len(axes)} variables; expected one or two"
+        raise InputError(msg)
+    total = math.prod(a.n for a in axes)
+    if total > max_points:
+        msg = (f"the sweep has {' x '.join(str(a.n) for a in axes)} = {total:,} points, over "
+               f"the limit of {max_points:,}; lower N or raise the limit with --max-points")
+        raise LimitError(msg)
+    return total
+
+
 def plan(scenario: Scenario, specs: Sequence[str], *, seed: int = 0,
          workers: int | None = None, scheduler: str | None = None, runs: int = DEFAULT_RUNS,
          strategies: str = "grim", tol: float | None = None,
-         max_points: int = sv.MAX_POINTS, limits: Limits | None = None) -> Plan:
+         max_points: int = sg.MAX_POINTS, limits: Limits | None = None) -> Plan:
     """Every check of the command line, before any work."""
     if not specs:
         msg = "--vary: give at least one, e.g. --vary elasticity=0.7:2.5:21"
         raise InputError(msg)
-    axes = tuple(sv.make_axis(scenario, *parse_vary(s)) for s in specs)
-    sv.check_size(axes, max_points=max_points)
+    axes = tuple(make_axis(scenario, *parse_vary(s)) for s in specs)
+    check_size(axes, max_points=max_points)
     if isinstance(runs, bool) or runs < 0:
         msg = f"--runs: got {runs}; expected a whole number >= 0"
         raise InputError(msg)
@@ -116,7 +172,7 @@ def plan(scenario: Scenario, specs: Sequence[str], *, seed: int = 0,
         raise InputError(msg)
     tols = tuple(tol if tol is not None else REL_TOL * (a.hi - a.lo) for a in axes)
     limit = limits or Limits()  # `tradesim --max-cells N --max-run-periods N`
-    settings = sv.Settings(strategies=strategies, runs=runs, max_cells=limit.max_cells,
+    settings = pt.Settings(strategies=strategies, runs=runs, max_cells=limit.max_cells,
                            max_run_periods=limit.max_run_periods)
     return Plan(scenario=scenario, axes=axes, settings=settings, seed=seed,
                 workers=n_workers, scheduler=scheduler, tol=tols)
@@ -131,19 +187,19 @@ Progress = Callable[[str, int, int], None]
 
 def run_sweep(p: Plan, *, progress: Progress | None = None) -> dict[str, Any]:
     """Evaluate the grid, then bisect every tipping point; a JSON-ready report."""
-    ctx = sv.context_for(p.scenario, p.settings)
+    ctx = pt.context_for(p.scenario, p.settings)
     seeds = parallel.task_seeds(p.seed, p.points)
-    tasks = sv.grid_tasks(p.axes, seeds, survival=p.settings.runs > 0)
+    tasks = sg.grid_tasks(p.axes, seeds, survival=p.settings.runs > 0)
 
     def tick(stage: str, total: int) -> Callable[[int], None] | None:
         return None if progress is None else (lambda done: progress(stage, done, total))
 
-    points = parallel.run_tasks(sv.run_task, ctx, tasks, workers=p.workers,
+    points = parallel.run_tasks(pt.run_task, ctx, tasks, workers=p.workers,
                                 scheduler=p.scheduler, progress=tick("points", len(tasks)))
     players = p.scenario.player_names
     found: list[sv.Bracket] = []
     for k, axis in enumerate(p.axes):
-        found += [b for b in sv.brackets(p.axes, points, players, tol=p.tol[k])
+        found += [b for b in sg.brackets(p.axes, points, players, tol=p.tol[k])
                   if b.variable == axis.name]
     tipping = parallel.run_tasks(sv.bisect_bracket, ctx, found, workers=p.workers,
                                  scheduler=p.scheduler,
@@ -164,7 +220,7 @@ def run_sweep(p: Plan, *, progress: Progress | None = None) -> dict[str, Any]:
     }
 
 
-def _axis_json(scenario: Scenario, a: sv.Axis) -> dict[str, Any]:
+def _axis_json(scenario: Scenario, a: sg.Axis) -> dict[str, Any]:
     q = scenario.quantity(a.name)
     return {"name": a.name, "kind": q.kind, "unit": q.unit, "value": q.value,
             "range": list(q.range) if q.range else None, "lo": a.lo, "hi": a.hi, "n": a.n}
@@ -184,33 +240,33 @@ def _tipping_json(t: sv.TippingPoint) -> dict[str, Any]:
             "at": dict(t.at)}
 
 
-def rows(points: Sequence[sv.Point], players: Sequence[str],
-         axes: Sequence[sv.Axis]) -> list[dict[str, Any]]:
+def rows(points: Sequence[pt.Point], players: Sequence[str],
+         axes: Sequence[sg.Axis]) -> list[dict[str, Any]]:
     """The tidy table: one row per point, one column per variable and conclusion."""
     out = []
-    for k, pt in enumerate(points):
+    for k, point in enumerate(points):
         r: dict[str, Any] = {"index": k}
-        r.update({name: value for name, value in pt.overrides})
-        r["equilibria"] = pt.equilibria_label
-        r["n_equilibria"] = len(pt.equilibria)
-        r["complete"] = pt.complete
-        r["pure_equilibria"] = " ; ".join(pt.pure)
+        r.update({name: value for name, value in point.overrides})
+        r["equilibria"] = point.equilibria_label
+        r["n_equilibria"] = len(point.equilibria)
+        r["complete"] = point.complete
+        r["pure_equilibria"] = " ; ".join(point.pure)
         for i, pl in enumerate(players):
-            r[f"payoff_{pl}"] = pt.payoffs[i] if i < len(pt.payoffs) else None
-        for name, is_eq in pt.named:
+            r[f"payoff_{pl}"] = point.payoffs[i] if i < len(point.payoffs) else None
+        for name, is_eq in point.named:
             r[f"equilibrium_{name}"] = is_eq
-        t = pt.truce
+        t = point.truce
         r["delta"] = t.delta if t else None
         r["delta_star"] = t.delta_star if t and math.isfinite(t.delta_star) else None
         r["binding"] = players[t.binding] if t else None
         r["sustainable"] = t.sustainable if t else None
         r["survival"] = t.survival if t else None
         r["survival_se"] = t.survival_se if t else None
-        d = pt.deal
+        d = point.deal
         for i, pl in enumerate(players):
             r[f"deal_{pl}"] = d.payoffs[i] if d and d.payoffs else None
         r["nash_deal"] = (d.label or "no deal") if d else None
-        r["note"] = pt.note
+        r["note"] = point.note
         out.append(r)
     return out
 
@@ -337,7 +393,7 @@ def sweep(
     file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
     vary: Annotated[list[str] | None, typer.Option(
         "--vary", help="NAME=LO:HI:N, NAME=LO:HI or NAME (the assumption's own range, "
-        f"{sv.DEFAULT_POINTS} points); once for a line, twice for a map.")] = None,
+        f"{sg.DEFAULT_POINTS} points); once for a line, twice for a map.")] = None,
     workers: Annotated[int | None, typer.Option(
         help="Local worker processes (default: all cores; 1: serial).")] = None,
     scheduler: Annotated[str | None, typer.Option(
@@ -350,7 +406,7 @@ def sweep(
     tol: Annotated[float | None, typer.Option(
         help=f"Tipping-point tolerance (default {REL_TOL:g} x the swept range).")] = None,
     max_points: Annotated[int, typer.Option(
-        help="Refuse sweeps with more grid points than this.")] = sv.MAX_POINTS,
+        help="Refuse sweeps with more grid points than this.")] = sg.MAX_POINTS,
     out: Annotated[Path, typer.Option(
         help="Results folder; files go to OUT/<name>-sweep-<variables>/.")] = Path("results"),
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
@@ -406,21 +462,21 @@ def sensitivity_report(scenario: Scenario, *, seed: int = 0, samples: int = RUN_
 
     players = scenario.player_names
     limits = limits or Limits()
-    ctx = sv.context_for(scenario, sv.Settings(runs=runs, max_cells=limits.max_cells,
+    ctx = pt.context_for(scenario, pt.Settings(runs=runs, max_cells=limits.max_cells,
                                                max_run_periods=limits.max_run_periods))
 
     def tick(stage: str, total: int) -> Callable[[int], None] | None:
         return None if progress is None else (lambda done: progress(stage, done, total))
 
     t_tasks = sv.tornado_tasks(scenario, np.random.SeedSequence(seed).spawn(3)[2])
-    t_points = parallel.run_tasks(sv.run_task, ctx, t_tasks, workers=workers,
+    t_points = parallel.run_tasks(pt.run_task, ctx, t_tasks, workers=workers,
                                   progress=tick("tornado", len(t_tasks)))
     tornado = sv.tornado(t_tasks, t_points, players)
     found = sv.range_brackets(scenario, t_tasks, t_points)
     tipping = parallel.run_tasks(sv.bisect_bracket, ctx, found, workers=workers,
                                  progress=tick("tipping points", len(found)))
     names, r_tasks = sv.robustness_tasks(scenario, samples, seed)
-    r_points = parallel.run_tasks(sv.run_task, ctx, r_tasks, workers=workers,
+    r_points = parallel.run_tasks(pt.run_task, ctx, r_tasks, workers=workers,
                                   progress=tick("robustness", len(r_tasks)))
     robust = sv.robustness(t_points[0], r_points, names, players)
     return _finite_or_none({

@@ -44,11 +44,6 @@ def to_fractions(payoffs) -> ExactGame:
     return to_fraction(payoffs)
 
 
-def fraction_string(value: Fraction) -> str:
-    """``"1/3"``, ``"2"`` or ``"-5/4"``."""
-    return str(value)
-
-
 def solve_unique(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
     """The unique solution of a (possibly over-determined) rational linear system, or None."""
     n = len(rows[0]) if rows else 0

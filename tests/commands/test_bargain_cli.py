@@ -284,7 +284,7 @@ def test_default_deal_does_not_depend_on_labels(tmp_path, flip_order, swap):
     """The default disagreement point, the deals, the commitment value and the sweep's Nash
     deal are the same however chicken's strategies and players are listed (they used to be
     (-1, 1) or (1, -1) depending on which strategy came first)."""
-    from sim.solvers import sensitivity as sv
+    from sim.analyses import points as pt
 
     plain = _chicken(tmp_path, "plain", flip_order=False, swap=False)
     other = _chicken(tmp_path, "other", flip_order=flip_order, swap=swap)
@@ -297,7 +297,7 @@ def test_default_deal_does_not_depend_on_labels(tmp_path, flip_order, swap):
         assert r["move_order"]["commitment_value"]["Column"] == 2.0
     assert {k: reports[0]["solutions"][k]["payoffs"] for k in bg.SOLUTIONS} == {
         k: reports[1]["solutions"][k]["payoffs"] for k in bg.SOLUTIONS}
-    deals = [sv.evaluate(load_scenario(p), {}, sv.Settings(runs=10),
+    deals = [pt.evaluate(load_scenario(p), {}, pt.Settings(runs=10),
                          np.random.default_rng(0)).deal for p in (plain, other)]
     assert deals[0].payoffs == deals[1].payoffs == (0.0, 0.0)
 
@@ -328,9 +328,9 @@ def test_a_lottery_is_never_called_a_profile():
 
 
 def test_the_sweep_names_a_lottery_with_its_probabilities():
-    from sim.solvers import sensitivity as sv
+    from sim.analyses import points as pt
 
-    deal = sv.evaluate(load_scenario(CHIPS), {}, sv.Settings(runs=10),
+    deal = pt.evaluate(load_scenario(CHIPS), {}, pt.Settings(runs=10),
                        np.random.default_rng(0)).deal
     assert deal.label == ("76.7% [US: eased | China: released] + "
                           "23.3% [US: strict | China: released]")

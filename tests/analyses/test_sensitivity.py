@@ -1,4 +1,4 @@
-"""Tests of sim/solvers/sensitivity.py on small games whose tipping points are hand-computed."""
+"""Tests of sim/analyses/ (points, sensitivity, sweep) and sim/solvers/sampling.py on small games whose tipping points are hand-computed."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.analyses import points as pt
+from sim.analyses import sensitivity as sv
+from sim.analyses import sweep as sg
+from sim.commands import sweep as cs
 from sim.errors import InputError, LimitError
 from sim.parallel import task_seeds
 from sim.scenario import parse_scenario
-from sim.solvers import sensitivity as sv
+from sim.solvers import sampling
 
 # A prisoner's dilemma with temptation t (R=3, P=1, S=0), truce = both cooperate, delta 0.6.
 # Grim trigger with Nash reversion: delta* = (t - 3)/(t - 1) (Friedman 1971), so the truce
@@ -46,39 +50,39 @@ def scenario(text: str):
 
 
 PD, GO = scenario(PD_TOML), scenario(GO_TOML)
-NO_SIM = sv.Settings(runs=0)
+NO_SIM = pt.Settings(runs=0)
 
 
 def sweep(sc, axes, settings=NO_SIM, seed=0):
-    ctx = sv.context_for(sc, settings)
+    ctx = pt.context_for(sc, settings)
     n = int(np.prod([a.n for a in axes]))
-    points = sv.serial(ctx, sv.grid_tasks(axes, task_seeds(seed, n)))
+    points = pt.serial(ctx, sg.grid_tasks(axes, task_seeds(seed, n)))
     return ctx, points
 
 
 def test_make_axis_defaults_to_the_assumption_range_and_checks_input():
-    assert sv.make_axis(GO, "w") == sv.Axis("w", 0.0, 1.0, sv.DEFAULT_POINTS)
-    assert sv.make_axis(GO, "w", 0.2, 0.4, 3).values.tolist() == pytest.approx([0.2, 0.3, 0.4])
+    assert cs.make_axis(GO, "w") == sg.Axis("w", 0.0, 1.0, sg.DEFAULT_POINTS)
+    assert cs.make_axis(GO, "w", 0.2, 0.4, 3).values.tolist() == pytest.approx([0.2, 0.3, 0.4])
     with pytest.raises(InputError, match="'nope' is neither a fact nor an assumption"):
-        sv.make_axis(GO, "nope")
+        cs.make_axis(GO, "nope")
     with pytest.raises(InputError, match="empty"):
-        sv.make_axis(GO, "w", 0.5, 0.5, 3)
+        cs.make_axis(GO, "w", 0.5, 0.5, 3)
     with pytest.raises(InputError, match="inverted"):
-        sv.make_axis(GO, "w", 0.9, 0.1, 3)
+        cs.make_axis(GO, "w", 0.9, 0.1, 3)
     with pytest.raises(InputError, match="N >= 2"):
-        sv.make_axis(GO, "w", 0.1, 0.9, 1)
+        cs.make_axis(GO, "w", 0.1, 0.9, 1)
     with pytest.raises(LimitError, match="over the limit of 100"):
-        sv.check_size([sv.Axis("w", 0, 1, 11), sv.Axis("t", 0, 1, 11)], max_points=100)
+        cs.check_size([sg.Axis("w", 0, 1, 11), sg.Axis("t", 0, 1, 11)], max_points=100)
     with pytest.raises(InputError, match="named twice"):
-        sv.check_size([sv.Axis("w", 0, 1, 2), sv.Axis("w", 0, 1, 2)])
+        cs.check_size([sg.Axis("w", 0, 1, 2), sg.Axis("w", 0, 1, 2)])
 
 
 def test_equilibrium_tipping_point_is_found_to_the_stated_tolerance():
-    axis = sv.make_axis(GO, "w", 0.0, 1.0, 11)
+    axis = cs.make_axis(GO, "w", 0.0, 1.0, 11)
     ctx, points = sweep(GO, [axis])
     assert points[0].equilibria == ("Row: go=no | Col: go2=no",)
     assert points[-1].equilibria == ("Row: go=yes | Col: go2=yes",)
-    tps = sv.sweep_tipping_points(ctx, [axis], points, GO.player_names, tol=1e-4)
+    tps = sg.sweep_tipping_points(ctx, [axis], points, GO.player_names, tol=1e-4)
     by = {tp.conclusion: tp for tp in tps}
     # the disagreement point is the equilibrium, so the Nash deal tips with it
     assert set(by) == {"equilibria", "equilibrium:deal", "equilibrium:stay", "nash_deal"}
@@ -90,7 +94,7 @@ def test_equilibrium_tipping_point_is_found_to_the_stated_tolerance():
 
 
 def test_truce_and_deal_tip_at_temptation_six():
-    axis = sv.make_axis(PD, "t", 3.5, 8.0, 10)
+    axis = cs.make_axis(PD, "t", 3.5, 8.0, 10)
     ctx, points = sweep(PD, [axis])
     for p, t in zip(points, axis.values, strict=True):
         assert p.truce.delta_star == pytest.approx((t - 3) / (t - 1))
@@ -98,7 +102,7 @@ def test_truce_and_deal_tip_at_temptation_six():
         assert p.equilibria == ("Row: m=defect | Col: n=defect",)
     assert points[0].deal.payoffs == pytest.approx((3, 3))
     assert points[-1].deal.payoffs == pytest.approx((4, 4))  # half of (8, 0) and (0, 8)
-    tps = sv.sweep_tipping_points(ctx, [axis], points, PD.player_names, tol=1e-5)
+    tps = sg.sweep_tipping_points(ctx, [axis], points, PD.player_names, tol=1e-5)
     by = {tp.conclusion: tp for tp in tps}
     assert set(by) == {"truce_sustainable", "nash_deal"}
     assert by["truce_sustainable"].value == pytest.approx(6.0, abs=1e-5)
@@ -111,11 +115,11 @@ def test_two_dimensional_sweep_finds_a_tipping_line_per_row():
     two = parse_scenario(tomllib.loads(GO_TOML.replace(
         'w = { value', 'z = { value = 1, range = [0, 2], why = "unused" }\nw = { value')),
         text="2d")
-    axes = [sv.Axis("z", 0.0, 2.0, 3), sv.Axis("w", 0.0, 1.0, 5)]
+    axes = [sg.Axis("z", 0.0, 2.0, 3), sg.Axis("w", 0.0, 1.0, 5)]
     ctx, points = sweep(two, axes)
     assert len(points) == 15
     assert points[1].overrides == (("z", 0.0), ("w", 0.25))  # first axis slowest
-    tps = [tp for tp in sv.sweep_tipping_points(ctx, axes, points, two.player_names, tol=1e-3)
+    tps = [tp for tp in sg.sweep_tipping_points(ctx, axes, points, two.player_names, tol=1e-3)
            if tp.conclusion == "equilibria"]
     assert len(tps) == 3
     assert {tp.variable for tp in tps} == {"w"}
@@ -139,12 +143,12 @@ def test_bisection_uses_the_closed_form_step_function():
 
 
 def test_latin_hypercube_hits_every_stratum_once():
-    x = sv.latin_hypercube([0.0, 10.0], [1.0, 30.0], 50, np.random.default_rng(3))
+    x = sampling.latin_hypercube([0.0, 10.0], [1.0, 30.0], 50, np.random.default_rng(3))
     assert x.shape == (50, 2)
     for j, (lo, hi) in enumerate([(0.0, 1.0), (10.0, 30.0)]):
         strata = np.floor((x[:, j] - lo) / (hi - lo) * 50).astype(int)
         assert sorted(strata.tolist()) == list(range(50))
-    again = sv.latin_hypercube([0.0, 10.0], [1.0, 30.0], 50, np.random.default_rng(3))
+    again = sampling.latin_hypercube([0.0, 10.0], [1.0, 30.0], 50, np.random.default_rng(3))
     np.testing.assert_array_equal(x, again)
 
 
@@ -152,9 +156,9 @@ def test_robustness_share_is_exact_for_a_threshold_on_a_stratum_edge():
     # w ~ U[0, 1] in 100 strata: exactly the 63 strata above 0.37 put (yes, yes) in equilibrium
     names, tasks = sv.robustness_tasks(GO, 100, seed=7)
     assert names == ["w"]
-    ctx = sv.context_for(GO, NO_SIM)
-    points = sv.serial(ctx, tasks)
-    base = sv.run_task(ctx, sv.Task(index=0, overrides=()))
+    ctx = pt.context_for(GO, NO_SIM)
+    points = pt.serial(ctx, tasks)
+    base = pt.run_task(ctx, pt.Task(index=0, overrides=()))
     r = sv.robustness(base, points, names, GO.player_names)
     shares = {s.statement: s for s in r.shares}
     deal = shares["deal is not a pure equilibrium"]
@@ -165,9 +169,9 @@ def test_robustness_share_is_exact_for_a_threshold_on_a_stratum_edge():
 
 
 def test_tornado_moves_delta_star_between_the_range_ends():
-    ctx = sv.context_for(PD, sv.Settings(runs=500))
+    ctx = pt.context_for(PD, pt.Settings(runs=500))
     tasks = sv.tornado_tasks(PD, np.random.SeedSequence(1))
-    points = sv.serial(ctx, tasks)
+    points = pt.serial(ctx, tasks)
     t = sv.tornado(tasks, points, PD.player_names)
     assert [b.name for b in t.bars] == ["t", "slip"]
     assert t.base["delta_star"] == pytest.approx(0.5)  # (5 - 3) / (5 - 1)
@@ -182,8 +186,8 @@ def test_tornado_moves_delta_star_between_the_range_ends():
 
 
 def test_same_seed_same_points_and_survival_uses_the_task_seed():
-    axis = sv.make_axis(PD, "slip", 0.0, 0.2, 3)
-    settings = sv.Settings(runs=400)
+    axis = cs.make_axis(PD, "slip", 0.0, 0.2, 3)
+    settings = pt.Settings(runs=400)
     _, a = sweep(PD, [axis], settings, seed=5)
     _, b = sweep(PD, [axis], settings, seed=5)
     _, c = sweep(PD, [axis], settings, seed=6)
@@ -193,8 +197,8 @@ def test_same_seed_same_points_and_survival_uses_the_task_seed():
 
 
 def test_scenario_travels_as_text_and_is_parsed_once_per_process():
-    ctx = sv.context_for(GO, NO_SIM)
-    sv._SCENARIOS.clear()
-    first = sv.scenario_of(ctx)
-    assert sv.scenario_of(ctx) is first
+    ctx = pt.context_for(GO, NO_SIM)
+    pt._SCENARIOS.clear()
+    first = pt.scenario_of(ctx)
+    assert pt.scenario_of(ctx) is first
     assert first.assumptions["w"].value == 0.2

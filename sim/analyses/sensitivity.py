@@ -1,0 +1,292 @@
+r"""Sensitivity: which conclusions survive when facts and assumptions move.
+
+On top of points (:mod:`sim.analyses.points`):
+
+* **tipping points** (:func:`tipping_points`): where a discrete conclusion changes between
+  two neighbouring values, bisection (:func:`sim.solvers.sampling.bisect_change`) narrows
+  the change down to an interval of half-width at most ``tol`` (the conclusion is a step
+  function of the variable; when an interval holds several changes it finds one of them);
+* a **tornado** (:func:`tornado_tasks`, :func:`tornado`): each assumption at the low and
+  high ends of its range, the others at their values;
+* **robustness** (:func:`robustness_tasks`, :func:`robustness`): Latin-hypercube samples
+  over the whole assumption box (:func:`sim.solvers.sampling.latin_hypercube`); for each
+  headline conclusion the share of samples in which it holds, with its standard error.
+
+Everything here is pure: a scenario and numbers in, dataclasses out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from sim.analyses.points import Context, Point, Task, run_task
+from sim.errors import InputError
+from sim.scenario import Scenario
+from sim.solvers.sampling import Share, bisect_change, latin_hypercube, share
+
+
+def conclusions(point: Point, players: Sequence[str]) -> dict[str, Hashable]:
+    """The discrete conclusions of a point, by name (what tipping points track)."""
+    out: dict[str, Hashable] = {"equilibria": point.equilibria_label}
+    for name, is_eq in point.named:
+        out[f"equilibrium:{name}"] = is_eq
+    if point.truce is not None:
+        out["truce_sustainable"] = point.truce.sustainable
+        out["binding"] = players[point.truce.binding] if players else point.truce.binding
+    if point.deal is not None:
+        out["nash_deal"] = point.deal.support if point.deal.feasible else "no deal"
+    return out
+
+def describe(name: str, before: Hashable, after: Hashable, variable: str, value: float,
+             tol: float) -> str:
+    """A tipping point in words: "the swap stops being an equilibrium when x > 0.37 ± 0.001"."""
+    where = f"{variable} > {value:.6g} ± {tol:.2g}"
+    if name.startswith("equilibrium:"):
+        profile = name.split(":", 1)[1]
+        verb = "becomes" if after else "stops being"
+        return f"{profile} {verb} a pure equilibrium when {where}"
+    if name == "truce_sustainable":
+        verb = "becomes sustainable" if after else "stops being sustainable"
+        return f"the truce {verb} when {where}"
+    if name == "binding":
+        return f"the binding side changes from {before} to {after} when {where}"
+    if name == "nash_deal":
+        return f"the Nash bargaining deal changes from [{before}] to [{after}] when {where}"
+    return f"the equilibrium set changes from [{before}] to [{after}] when {where}"
+
+@dataclass(frozen=True)
+class TippingPoint:
+    """Where a conclusion changes along ``variable``: in ``[value - tol, value + tol]``."""
+
+    conclusion: str
+    variable: str
+    value: float
+    tol: float
+    before: Hashable
+    after: Hashable
+    text: str
+    at: tuple[tuple[str, float], ...] = ()  # the other swept variables' values held fixed
+
+def tipping_points(
+    conclude: Callable[[float], Mapping[str, Hashable]],
+    variable: str,
+    xs: Sequence[float],
+    known: Sequence[Mapping[str, Hashable]] | None = None,
+    *,
+    tol: float,
+    max_iter: int = 200,
+) -> list[TippingPoint]:
+    """Locate every conclusion change along a grid by bisection to ``tol``.
+
+    Parameters
+    ----------
+    conclude : the conclusions at a value of the variable (deterministic).
+    xs : increasing grid values; ``known`` the conclusions already computed at them.
+    tol : the half-width of the reported interval; bisection stops once
+        :math:`(x_{hi} - x_{lo}) / 2 \\le tol`.
+
+    For each neighbouring pair :math:`x_k < x_{k+1}` whose conclusion ``c`` differs, keep
+    :math:`c(lo) = c(x_k)` and :math:`c(hi) \\ne c(x_k)` while halving; the change lies in
+    :math:`[lo, hi]`, reported as its midpoint :math:`\\pm (hi - lo)/2`.
+    """
+    if not tol > 0:
+        msg = f"tipping-point tolerance must be > 0, got {tol}"
+        raise InputError(msg)
+    xs = [float(x) for x in xs]
+    values = list(known) if known is not None else [conclude(x) for x in xs]
+    cache: dict[float, Mapping[str, Hashable]] = dict(zip(xs, values, strict=True))
+
+    def at(x: float) -> Mapping[str, Hashable]:
+        if x not in cache:
+            cache[x] = conclude(x)
+        return cache[x]
+
+    out = []
+    for k in range(len(xs) - 1):
+        a, b = values[k], values[k + 1]
+        for name in a:
+            if name not in b or a[name] == b[name]:
+                continue
+            lo, hi = bisect_change(lambda x, name=name, was=a[name]: at(x).get(name) != was,
+                                   xs[k], xs[k + 1], tol=tol, max_iter=max_iter)
+            after = at(hi).get(name)
+            half = (hi - lo) / 2
+            value = (lo + hi) / 2
+            out.append(TippingPoint(
+                conclusion=name, variable=variable, value=value, tol=half, before=a[name],
+                after=after, text=describe(name, a[name], after, variable, value, half)))
+    return out
+
+@dataclass(frozen=True)
+class Bracket:
+    """A conclusion that differs between two neighbouring grid values ``lo < hi`` of
+    ``variable``, the other swept variables held at ``held``: one bisection task."""
+
+    conclusion: str
+    variable: str
+    lo: float
+    hi: float
+    before: Hashable
+    held: tuple[tuple[str, float], ...]
+    players: tuple[str, ...]
+    tol: float
+
+def bisect_bracket(ctx: Context, b: Bracket) -> TippingPoint:
+    """Narrow a :class:`Bracket` down by bisection (see :func:`tipping_points`)."""
+
+    def conclude(x: float) -> Mapping[str, Hashable]:
+        task = Task(index=-1, overrides=((b.variable, x), *b.held), seed=None, survival=False)
+        return conclusions(run_task(ctx, task), b.players)
+
+    lo_c = {b.conclusion: b.before}
+    hi_c = conclude(b.hi)
+    found = tipping_points(conclude, b.variable, [b.lo, b.hi], [lo_c, hi_c], tol=b.tol)
+    return replace(found[0], at=b.held)
+
+def outcome_values(point: Point, players: Sequence[str]) -> dict[str, float]:
+    """The numeric outcomes a tornado can show (NaN where undefined)."""
+    out = {f"payoff:{p}": (point.payoffs[i] if i < len(point.payoffs) else math.nan)
+           for i, p in enumerate(players)}
+    t = point.truce
+    out["delta_star"] = t.delta_star if t is not None and math.isfinite(t.delta_star) \
+        else math.nan
+    out["survival"] = t.survival if t is not None and t.survival is not None else math.nan
+    if point.deal is not None and point.deal.payoffs is not None:
+        for i, p in enumerate(players):
+            out[f"deal:{p}"] = point.deal.payoffs[i]
+    return out
+
+def tornado_tasks(scenario: Scenario, seed: np.random.SeedSequence | None) -> list[Task]:
+    """Task 0 at the central values, then each assumption at its low and its high end.
+
+    All tasks share one seed (common random numbers), so a bar's length shows the effect
+    of the assumption and not Monte Carlo noise.
+    """
+    tasks = [Task(index=0, overrides=(), seed=seed)]
+    for name, q in scenario.assumptions.items():
+        if q.range is None or q.range[0] == q.range[1]:
+            continue
+        for end in q.range:
+            tasks.append(Task(index=len(tasks), overrides=((name, float(end)),), seed=seed))
+    return tasks
+
+@dataclass(frozen=True)
+class TornadoBar:
+    name: str
+    low: float
+    high: float
+    at_low: dict[str, float]
+    at_high: dict[str, float]
+
+@dataclass(frozen=True)
+class Tornado:
+    base: dict[str, float]
+    bars: tuple[TornadoBar, ...]
+
+    def ranked(self, outcome: str) -> list[TornadoBar]:
+        """Bars by decreasing swing :math:`|y(hi) - y(lo)|` of ``outcome`` (NaN last)."""
+        def swing(b: TornadoBar) -> float:
+            s = abs(b.at_high.get(outcome, math.nan) - b.at_low.get(outcome, math.nan))
+            return -s if math.isfinite(s) else math.inf
+        return sorted(self.bars, key=swing)
+
+def tornado(tasks: Sequence[Task], points: Sequence[Point], players: Sequence[str]) -> Tornado:
+    """Assemble :func:`tornado_tasks`' points into bars."""
+    base = outcome_values(points[0], players)
+    bars = []
+    for k in range(1, len(tasks), 2):
+        (name, low), = tasks[k].overrides
+        (_, high), = tasks[k + 1].overrides
+        bars.append(TornadoBar(name=name, low=low, high=high,
+                               at_low=outcome_values(points[k], players),
+                               at_high=outcome_values(points[k + 1], players)))
+    return Tornado(base=base, bars=tuple(bars))
+
+def robustness_tasks(scenario: Scenario, n: int, seed: int) -> tuple[list[str], list[Task]]:
+    """Latin-hypercube tasks over every assumption with a range.
+
+    ``SeedSequence(seed).spawn(2)`` gives the design's stream and the parent of the tasks'
+    streams (task ``i`` gets child ``i``).
+    """
+    names = [k for k, q in scenario.assumptions.items()
+             if q.range is not None and q.range[0] < q.range[1]]
+    design_seed, task_root = np.random.SeedSequence(seed).spawn(2)
+    lows = [scenario.assumptions[k].range[0] for k in names]  # type: ignore[index]
+    highs = [scenario.assumptions[k].range[1] for k in names]  # type: ignore[index]
+    x = latin_hypercube(lows, highs, n, np.random.default_rng(design_seed))
+    seeds = task_root.spawn(n)
+    tasks = [Task(index=i, overrides=tuple((k, float(v)) for k, v in zip(names, row,
+                                                                          strict=True)),
+                  seed=seeds[i]) for i, row in enumerate(x)]
+    return names, tasks
+
+@dataclass(frozen=True)
+class Robustness:
+    samples: int
+    variables: tuple[str, ...]
+    shares: tuple[Share, ...]
+    survival_mean: float | None = None
+    survival_se: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+def robustness(base: Point, points: Sequence[Point], variables: Sequence[str],
+               players: Sequence[str]) -> Robustness:
+    """Shares of samples in which each headline conclusion of ``base`` holds.
+
+    Headlines: the equilibrium set is the central one; each named profile is (or is not) a
+    pure equilibrium as at the centre; the truce is sustainable; the Nash deal is the central
+    one. Also the mean survival to expiry with its standard error over samples.
+    """
+    c0 = conclusions(base, players)
+    out = [share("the equilibrium set is the one at the central values",
+                 [p.equilibria == base.equilibria for p in points])]
+    for name, is_eq in base.named:
+        text = f"{name} is a pure equilibrium" if is_eq else f"{name} is not a pure equilibrium"
+        out.append(share(text, [dict(p.named).get(name) == is_eq for p in points]))
+    if "truce_sustainable" in c0:
+        out.append(share("the truce is sustainable (delta >= delta*)",
+                         [p.truce is not None and p.truce.sustainable for p in points]))
+    if "nash_deal" in c0:
+        out.append(share("the Nash bargaining deal is the one at the central values",
+                         [conclusions(p, players).get("nash_deal") == c0["nash_deal"]
+                          for p in points]))
+    surv = [p.truce.survival for p in points
+            if p.truce is not None and p.truce.survival is not None]
+    mean = se = None
+    if surv:
+        mean = float(np.mean(surv))
+        se = float(np.std(surv, ddof=1) / math.sqrt(len(surv))) if len(surv) > 1 else math.nan
+    return Robustness(samples=len(points), variables=tuple(variables), shares=tuple(out),
+                      survival_mean=mean, survival_se=se)
+
+def range_brackets(scenario: Scenario, tasks: Sequence[Task], points: Sequence[Point], *,
+                   rel_tol: float = 1e-4) -> list[Bracket]:
+    """Brackets of conclusions that change within an assumption's own range.
+
+    Uses the tornado's points (:func:`tornado_tasks`): for each assumption the line
+    ``low, central value, high`` (the others at their values); a conclusion that differs
+    between two neighbours of that line is a bracket for :func:`bisect_bracket`.
+    """
+    players = scenario.player_names
+    base = conclusions(points[0], players)
+    out = []
+    for k in range(1, len(tasks), 2):
+        (name, low), = tasks[k].overrides
+        (_, high), = tasks[k + 1].overrides
+        mid = scenario.assumptions[name].value
+        values = {low: conclusions(points[k], players), high: conclusions(points[k + 1], players)}
+        values[mid] = base  # a central value at an end of its range replaces that end
+        line = sorted(values.items())
+        tol = rel_tol * (high - low)
+        for (x0, c0), (x1, c1) in itertools.pairwise(line):
+            for concl, before in c0.items():
+                if concl in c1 and c1[concl] != before:
+                    out.append(Bracket(conclusion=concl, variable=name, lo=x0, hi=x1,
+                                       before=before, held=(), players=tuple(players), tol=tol))
+    return out

@@ -1,0 +1,97 @@
+r"""Sampling and search on plain numbers: Latin hypercubes, shares, bisection of a step.
+
+* :func:`latin_hypercube`: ``n`` samples of a box, one per stratum of every dimension
+  (McKay, Beckman & Conover, 1979);
+* :func:`share`: the share :math:`\hat p` of samples in which a statement holds, with the
+  binomial standard error :math:`\sqrt{\hat p (1-\hat p)/n}` (conservative for
+  Latin-hypercube samples, Stein, 1987);
+* :func:`bisect_change`: where a step function changes, narrowed down by bisection.
+
+References
+----------
+McKay, M. D., Beckman, R. J. & Conover, W. J. (1979). A comparison of three methods for
+selecting values of input variables in the analysis of output from a computer code.
+*Technometrics* 21(2), 239-245.
+Stein, M. (1987). Large sample properties of simulations using Latin hypercube sampling.
+*Technometrics* 29(2), 143-151.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.errors import InputError
+
+FloatArray = np.ndarray
+
+
+def latin_hypercube(lows: Sequence[float], highs: Sequence[float], n: int,
+                    rng: np.random.Generator) -> FloatArray:
+    r"""``n`` Latin-hypercube samples of the box :math:`\prod_j [l_j, h_j]`.
+
+    Each dimension is cut into ``n`` equal strata; sample ``k`` of dimension ``j`` lies in
+    stratum :math:`\pi_j(k)` (an independent random permutation per dimension) at a uniform
+    position within it (McKay et al., 1979). Shape ``(n, d)``.
+    """
+    if n < 1:
+        msg = f"robustness samples: got {n}; expected at least 1"
+        raise InputError(msg)
+    lo, hi = np.asarray(lows, dtype=float), np.asarray(highs, dtype=float)
+    d = lo.size
+    strata = np.stack([rng.permutation(n) for _ in range(d)], axis=1) if d else \
+        np.empty((n, 0))
+    u = (strata + rng.random((n, d))) / n
+    return lo + u * (hi - lo)
+
+
+@dataclass(frozen=True)
+class Share:
+    """Share of samples in which a statement holds, with its standard error."""
+
+    statement: str
+    share: float
+    se: float
+    n: int
+
+
+def share(statement: str, flags: Sequence[bool]) -> Share:
+    r""":math:`\hat p` and :math:`\sqrt{\hat p(1-\hat p)/n}`."""
+    n = len(flags)
+    p = float(np.mean(flags)) if n else math.nan
+    return Share(statement=statement, share=p, se=math.sqrt(p * (1 - p) / n) if n else math.nan,
+                 n=n)
+
+
+def bisect_change(differs: Callable[[float], bool], lo: float, hi: float, *, tol: float,
+                  max_iter: int = 200) -> tuple[float, float]:
+    r"""Narrow down where a step function changes between ``lo`` and ``hi``.
+
+    Keeps ``differs(lo)`` false and ``differs(hi)`` true while halving, until
+    :math:`(hi - lo) / 2 \le tol` (or ``max_iter`` halvings); a step function's change is
+    then inside :math:`[lo, hi]`, and the error shrinks like :math:`(hi_0 - lo_0) / 2^k`.
+
+    Parameters
+    ----------
+    differs : whether the function at ``x`` differs from its value at the original ``lo``.
+    lo, hi : the bracket, ``lo < hi``.
+    tol : the half-width to reach.
+    max_iter : the most halvings.
+
+    Returns
+    -------
+    (lo, hi)
+        The narrowed bracket.
+    """
+    for _ in range(max_iter):
+        if (hi - lo) / 2 <= tol:
+            break
+        mid = (lo + hi) / 2
+        if differs(mid):
+            hi = mid
+        else:
+            lo = mid
+    return lo, hi
