@@ -352,7 +352,8 @@ def truce(source: Scenario | str | Path, *, delta: float | None = None,
           breach: str | None = None, runs: int = 20_000, seed: int = 0,
           all_pairs: bool = False) -> Report:
     """Truce stability, as ``tradesim truce`` (same options, same numbers)."""
-    from sim.commands import truce_report as tr
+    from sim.analyses import truce as tr
+    from sim.render.truce import render_table
 
     sc = _scenario(source)
     game = build_game(sc)
@@ -360,7 +361,7 @@ def truce(source: Scenario | str | Path, *, delta: float | None = None,
                     noise_perception=noise_perception, strategies=strategies,
                     punishment=punishment, breach=breach)
     data = tr.analyse(sc, game, s, runs=runs, seed=seed, all_pairs=all_pairs)
-    return Report("truce", data, tr.render_table(data))
+    return Report("truce", data, render_table(data))
 
 
 def bargain(source: Scenario | str | Path, *, disagreement: str | None = None,

@@ -1,6 +1,6 @@
 """Figures of the truce report (``tradesim truce`` and the truce section of ``tradesim run``).
 
-Each function takes the JSON-ready report of :func:`sim.commands.truce.analyse` and returns
+Each function takes the JSON-ready report of :func:`sim.analyses.truce.analyse` and returns
 PNG bytes, so the caller writes them atomically. matplotlib is imported inside the functions
 only (``tradesim --help`` stays fast), through :class:`matplotlib.figure.Figure`, which needs
 no pyplot state and no display.

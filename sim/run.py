@@ -94,7 +94,8 @@ def truce_section(scenario: Scenario, game: Game, options: RunOptions) -> Sectio
     """The truce section of ``tradesim run`` (``None`` for a scenario without ``[truce]``)."""
     if scenario.truce is None or len(game.players) != 2:
         return None
-    from sim.commands import truce_report as tr
+    from sim.analyses import truce as tr
+    from sim.render import truce as tr_text
 
     try:
         s = tr.settings(scenario, game,
@@ -116,8 +117,8 @@ def truce_section(scenario: Scenario, game: Game, options: RunOptions) -> Sectio
     from sim.plots_truce import FIGURES
 
     return Section(key="truce", title="Truce stability", data=report,
-                   summary=tr.summary_lines(scenario, report),
-                   console=tr.console_lines(report),
+                   summary=tr_text.summary_lines(scenario, report),
+                   console=tr_text.console_lines(report),
                    figures={name: drawer(name) for name in FIGURES})
 
 

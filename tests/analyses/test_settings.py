@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from sim.analyses import settings as resolve
+from sim.analyses import truce as tr
 from sim.commands import play as play_mod
-from sim.commands import truce_report as tr
 from sim.errors import InputError
 from sim.scenario import load_scenario
 from sim.scenario.build import build_game

@@ -171,7 +171,7 @@ def test_missing_truce_section(pd):
 
 
 def test_help_lists_the_whole_library_and_has_an_example():
-    from sim.commands.truce import STRATEGY_NAMES
+    from sim.cli.truce import STRATEGY_NAMES
     from sim.solvers.strategies import LIBRARY
 
     assert tuple(LIBRARY) == STRATEGY_NAMES

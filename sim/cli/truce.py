@@ -1,7 +1,8 @@
 """``tradesim truce FILE``: how stable is a scenario's truce, and what would make it hold?
 
-The typer command only: it parses options, calls :mod:`sim.commands.truce_report` (imported
-when the command runs, so ``tradesim --help`` stays fast), writes the figures and prints.
+The typer command only: it parses options, calls :mod:`sim.analyses.truce` and
+:mod:`sim.render.truce` (imported when the command runs, so ``tradesim --help`` stays fast),
+writes the figures and prints.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ def truce(
     if seed < 0:
         msg = f"--seed: expected a whole number >= 0, got {seed}"
         raise InputError(msg)
+    from sim.analyses.truce import analyse, settings
     from sim.cli.common import limits
-    from sim.commands.truce_report import analyse, render_table, settings
+    from sim.render.truce import render_table
     from sim.scenario import load_scenario
     from sim.scenario.build import build_game
 

@@ -1,0 +1,1 @@
+"""Results as text for people: tables, markdown, HTML. No files, no typer."""
