@@ -360,7 +360,10 @@ def truce(source: Scenario | str | Path, *, delta: float | None = None,
     s = tr.settings(sc, game, delta=delta, noise_implementation=noise_implementation,
                     noise_perception=noise_perception, strategies=strategies,
                     punishment=punishment, breach=breach)
-    data = tr.analyse(sc, game, s, runs=runs, seed=seed, all_pairs=all_pairs)
+    import numpy as np
+
+    data = tr.analyse(sc, game, s, runs=runs, seed=np.random.SeedSequence(seed),
+                      all_pairs=all_pairs)
     return Report("truce", data, render_table(data))
 
 

@@ -5,6 +5,23 @@ Each analysis contributes a :class:`Section`: its JSON for ``results.json``, lin
 :data:`SECTION_BUILDERS` lists them in order (the core game, truce, bargaining,
 sensitivity); an analysis that does not apply to a scenario (e.g. no ``[truce]`` table)
 returns ``None``. This module knows the analyses; they do not know it.
+
+Random streams (the one place that says how a run's seed is used): the run's seed is the
+root ``numpy.random.SeedSequence(seed)``; it spawns one child per entry of
+:data:`SECTION_BUILDERS`, by position, whether or not the section draws or applies:
+
+====  ===========  ===================================================================
+key   section      how the child is used
+====  ===========  ===================================================================
+(0,)  game         (draws nothing)
+(1,)  truce        child ``i`` of it simulates strategy pair ``i``
+(2,)  bargaining   (draws nothing)
+(3,)  sensitivity  child 0: the tornado's common seed; child 1: the Latin hypercube
+                   (its child 0 places the samples, child 1's child ``i`` is sample ``i``)
+====  ===========  ===================================================================
+
+So no two sections share a stream, and adding a section at the end changes no other.
+results.json records each section's ``seed`` and ``stream`` (the spawn key).
 """
 
 from __future__ import annotations
@@ -15,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sim import __version__
 from sim.analyses import settings as resolve
 from sim.errors import InputError, SolverError, TradesimError
@@ -23,6 +42,7 @@ from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
 from sim.limits import Limits
 from sim.results import analysis_json, dumps
 from sim.scenario import Scenario
+from sim.solvers.sampling import spawn
 
 Progress = Callable[[str, int, int], None]
 """``update(stage, done, total)``: reports how far a long section is."""
@@ -51,14 +71,16 @@ class Section:
     figures: dict[str, Callable[[Path], Path]] = field(default_factory=dict)
 
 
-SectionBuilder = Callable[[Scenario, Game, RunOptions], Section | None]
+SectionBuilder = Callable[[Scenario, Game, RunOptions, np.random.SeedSequence], Section | None]
+"""``build(scenario, game, options, seed)``: a section, or ``None`` when it does not apply."""
 
 
 def _builders() -> list[SectionBuilder]:
     return [core_section, truce_section, bargain_section, sensitivity_section]
 
 
-def core_section(scenario: Scenario, game: Game, options: RunOptions) -> Section:
+def core_section(scenario: Scenario, game: Game, options: RunOptions,
+                 seed: np.random.SeedSequence) -> Section:
     """The game section: equilibria, dominance, Pareto optimality, named profiles."""
     from dataclasses import replace
 
@@ -90,7 +112,8 @@ def core_section(scenario: Scenario, game: Game, options: RunOptions) -> Section
                    console=core_console(a, named), figures=figures)
 
 
-def truce_section(scenario: Scenario, game: Game, options: RunOptions) -> Section | None:
+def truce_section(scenario: Scenario, game: Game, options: RunOptions,
+                  seed: np.random.SeedSequence) -> Section | None:
     """The truce section of ``tradesim run`` (``None`` for a scenario without ``[truce]``)."""
     if scenario.truce is None or len(game.players) != 2:
         return None
@@ -100,7 +123,7 @@ def truce_section(scenario: Scenario, game: Game, options: RunOptions) -> Sectio
     try:
         s = tr.settings(scenario, game,
                         strategies=scenario.truce.strategies or tr.RUN_STRATEGIES)
-        report = tr.analyse(scenario, game, s, runs=tr.DEFAULT_RUNS, seed=options.seed,
+        report = tr.analyse(scenario, game, s, runs=tr.DEFAULT_RUNS, seed=seed,
                             max_run_periods=options.limits.max_run_periods)
     except (InputError, SolverError) as exc:  # the rest of the run still stands
         note = f"truce analysis not possible: {exc}"
@@ -122,7 +145,8 @@ def truce_section(scenario: Scenario, game: Game, options: RunOptions) -> Sectio
                    figures={name: drawer(name) for name in FIGURES})
 
 
-def bargain_section(scenario: Scenario, game: Game, options: RunOptions) -> Section | None:
+def bargain_section(scenario: Scenario, game: Game, options: RunOptions,
+                    seed: np.random.SeedSequence) -> Section | None:
     """The bargaining section of ``tradesim run`` (``None`` unless the game has two players).
 
     A file that sets no disagreement point on a game without a pure equilibrium falls back to
@@ -159,13 +183,12 @@ def bargain_section(scenario: Scenario, game: Game, options: RunOptions) -> Sect
 
 
 def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,
-                        ) -> Section | None:
+                        seed: np.random.SeedSequence) -> Section | None:
     """The sensitivity section of ``tradesim run`` (``None`` without assumptions)."""
     from sim.commands import sweep as sw
 
     if not scenario.assumptions or len(game.players) != 2:
         return None
-    seed = options.seed
     # serial by default: three short jobs, each shorter than a process pool's start-up
     workers = options.extra.get("workers", 1)
     bar, update = options.progress_bar()  # a bar on a terminal: seconds on London
@@ -206,9 +229,22 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 def run_sections(scenario: Scenario, game: Game, options: RunOptions) -> list[Section]:
+    """Every section that applies, in order; section ``k`` gets child ``k`` of the seed.
+
+    Parameters
+    ----------
+    scenario, game : the scenario and its game.
+    options : the run's options (seed, method, figures, limits).
+
+    Returns
+    -------
+    list of Section
+    """
+    builders = SECTION_BUILDERS()
+    streams = spawn(np.random.SeedSequence(options.seed), len(builders))
     sections = []
-    for build in SECTION_BUILDERS():
-        section = build(scenario, game, options)
+    for build, seed in zip(builders, streams, strict=True):
+        section = build(scenario, game, options, seed)
         if section is not None:
             sections.append(section)
     return sections

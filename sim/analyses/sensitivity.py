@@ -28,7 +28,7 @@ import numpy as np
 from sim.analyses.points import Context, Point, Task, run_task
 from sim.errors import InputError
 from sim.scenario import Scenario
-from sim.solvers.sampling import Share, bisect_change, latin_hypercube, share
+from sim.solvers.sampling import Share, bisect_change, latin_hypercube, share, spawn
 
 
 def conclusions(point: Point, players: Sequence[str]) -> dict[str, Hashable]:
@@ -208,15 +208,16 @@ def tornado(tasks: Sequence[Task], points: Sequence[Point], players: Sequence[st
                                at_high=outcome_values(points[k + 1], players)))
     return Tornado(base=base, bars=tuple(bars))
 
-def robustness_tasks(scenario: Scenario, n: int, seed: int) -> tuple[list[str], list[Task]]:
+def robustness_tasks(scenario: Scenario, n: int,
+                     seed: np.random.SeedSequence) -> tuple[list[str], list[Task]]:
     """Latin-hypercube tasks over every assumption with a range.
 
-    ``SeedSequence(seed).spawn(2)`` gives the design's stream and the parent of the tasks'
-    streams (task ``i`` gets child ``i``).
+    The two children of ``seed`` are the design's stream and the parent of the tasks'
+    streams (task ``i`` gets child ``i`` of it).
     """
     names = [k for k, q in scenario.assumptions.items()
              if q.range is not None and q.range[0] < q.range[1]]
-    design_seed, task_root = np.random.SeedSequence(seed).spawn(2)
+    design_seed, task_root = spawn(seed, 2)
     lows = [scenario.assumptions[k].range[0] for k in names]  # type: ignore[index]
     highs = [scenario.assumptions[k].range[1] for k in names]  # type: ignore[index]
     x = latin_hypercube(lows, highs, n, np.random.default_rng(design_seed))

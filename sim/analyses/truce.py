@@ -22,6 +22,7 @@ from sim.errors import InputError, ScenarioError, SolverError
 from sim.game import Game
 from sim.scenario import Scenario
 from sim.solvers import repeated as rp
+from sim.solvers.sampling import seed_record, spawn
 from sim.solvers.strategies import LIBRARY, parse_pair
 from sim.solvers.truce import (
     DEFAULT_MAX_RUN_PERIODS,
@@ -115,10 +116,15 @@ def settings(scenario: Scenario, game: Game, *, delta: float | None = None,
 
 
 def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_RUNS,
-            seed: int = 0, all_pairs: bool = False,
+            seed: np.random.SeedSequence | None = None, all_pairs: bool = False,
             progress: Callable[[int], None] | None = None,
             max_run_periods: int = DEFAULT_MAX_RUN_PERIODS) -> dict[str, Any]:
-    """The whole truce report as a JSON-ready dict (see ``docs/reference/cli.md``)."""
+    """The whole truce report as a JSON-ready dict (see ``docs/reference/cli.md``).
+
+    ``seed`` is the simulation's random source (default ``SeedSequence(0)``); strategy pair
+    ``i`` draws from its child ``i``.
+    """
+    seed = np.random.SeedSequence(0) if seed is None else seed
     payoffs = game.payoffs
     report: dict[str, Any] = {
         "scenario": scenario.name,
@@ -259,7 +265,8 @@ def _steps_json(game: Game, steps: Sequence[rp.Step]) -> list[dict[str, Any]]:
     return out
 
 
-def _simulate(game: Game, s: Settings, *, runs: int, seed: int, all_pairs: bool,
+def _simulate(game: Game, s: Settings, *, runs: int, seed: np.random.SeedSequence,
+              all_pairs: bool,
               progress: Callable[[int], None] | None,
               max_run_periods: int) -> dict[str, Any]:
     escalation = s.escalation if s.breach == "escalation" else None
@@ -268,7 +275,7 @@ def _simulate(game: Game, s: Settings, *, runs: int, seed: int, all_pairs: bool,
     pairs = [parse_pair(spec, default_k=k) for spec in s.strategies]
     if all_pairs:
         pairs = [(a[0], b[1]) for a in pairs for b in pairs]
-    streams = np.random.default_rng(np.random.SeedSequence(seed)).spawn(len(pairs))
+    streams = [np.random.default_rng(child) for child in spawn(seed, len(pairs))]
     out = []
     for n, (pair, rng) in enumerate(zip(pairs, streams, strict=True)):
         done = n * s.periods
@@ -279,7 +286,7 @@ def _simulate(game: Game, s: Settings, *, runs: int, seed: int, all_pairs: bool,
                              max_run_periods=max_run_periods)
         out.append(_survival_json(game, res, s))
     return {
-        "runs": runs, "seed": seed, "periods": s.periods,
+        "runs": runs, **seed_record(seed), "periods": s.periods,
         "noise_implementation": s.noise_implementation,
         "noise_perception": s.noise_perception, "breach_kind": s.breach,
         "breach": {p: game.lever_choice(i, small.breach[i]) for i, p in enumerate(game.players)},

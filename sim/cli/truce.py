@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 
 from sim.errors import InputError
@@ -86,7 +87,8 @@ def truce(
                  noise_perception=noise_perception, strategies=_split(strategies),
                  punishment=punishment, breach=breach)
     pairs = len(s.strategies) ** (2 if all_pairs else 1)
-    report = _with_progress(lambda tick: analyse(scenario, game, s, runs=runs, seed=seed,
+    root = np.random.SeedSequence(seed)
+    report = _with_progress(lambda tick: analyse(scenario, game, s, runs=runs, seed=root,
                                                  all_pairs=all_pairs, progress=tick,
                                                  max_run_periods=limit.max_run_periods),
                             total=pairs * s.periods, work=pairs * s.periods * runs)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 
 from sim import parallel
@@ -29,6 +30,7 @@ from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
 from sim.limits import Limits
 from sim.results import dumps, jsonable
 from sim.scenario import Scenario, load_scenario
+from sim.solvers.sampling import seed_record, spawn
 from sim.solvers.strategies import parse_pair
 
 DEFAULT_RUNS = 1000
@@ -449,17 +451,16 @@ RUN_RUNS = 1000
 """Monte Carlo runs per point for survival in the run's sensitivity section."""
 
 
-def sensitivity_report(scenario: Scenario, *, seed: int = 0, samples: int = RUN_SAMPLES,
+def sensitivity_report(scenario: Scenario, *, seed: np.random.SeedSequence,
+                       samples: int = RUN_SAMPLES,
                        runs: int = RUN_RUNS, workers: int | None = None,
                        progress: Progress | None = None,
                        limits: Limits | None = None) -> dict[str, Any]:
     """Tornado, tipping points within each assumption's range, and robustness shares.
 
-    Seeds: ``SeedSequence(seed).spawn(3)``: children 0 and 1 drive the Latin hypercube
-    (:func:`sv.robustness_tasks`), child 2 is the tornado's common seed.
+    Seeds: child 0 of ``seed`` is the tornado's common seed, child 1 drives the Latin
+    hypercube (:func:`sv.robustness_tasks`).
     """
-    import numpy as np
-
     players = scenario.player_names
     limits = limits or Limits()
     ctx = pt.context_for(scenario, pt.Settings(runs=runs, max_cells=limits.max_cells,
@@ -468,19 +469,20 @@ def sensitivity_report(scenario: Scenario, *, seed: int = 0, samples: int = RUN_
     def tick(stage: str, total: int) -> Callable[[int], None] | None:
         return None if progress is None else (lambda done: progress(stage, done, total))
 
-    t_tasks = sv.tornado_tasks(scenario, np.random.SeedSequence(seed).spawn(3)[2])
+    tornado_seed, robustness_seed = spawn(seed, 2)
+    t_tasks = sv.tornado_tasks(scenario, tornado_seed)
     t_points = parallel.run_tasks(pt.run_task, ctx, t_tasks, workers=workers,
                                   progress=tick("tornado", len(t_tasks)))
     tornado = sv.tornado(t_tasks, t_points, players)
     found = sv.range_brackets(scenario, t_tasks, t_points)
     tipping = parallel.run_tasks(sv.bisect_bracket, ctx, found, workers=workers,
                                  progress=tick("tipping points", len(found)))
-    names, r_tasks = sv.robustness_tasks(scenario, samples, seed)
+    names, r_tasks = sv.robustness_tasks(scenario, samples, robustness_seed)
     r_points = parallel.run_tasks(pt.run_task, ctx, r_tasks, workers=workers,
                                   progress=tick("robustness", len(r_tasks)))
     robust = sv.robustness(t_points[0], r_points, names, players)
     return _finite_or_none({
-        "seed": seed,
+        **seed_record(seed),
         "runs_per_point": runs,
         "base": tornado.base,
         "tornado": [{"name": b.name, "low": b.low, "high": b.high, "at_low": b.at_low,

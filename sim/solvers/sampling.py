@@ -66,6 +66,36 @@ def share(statement: str, flags: Sequence[bool]) -> Share:
                  n=n)
 
 
+def spawn(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """The first ``n`` children of ``seed``, the same on every call.
+
+    :meth:`numpy.random.SeedSequence.spawn` counts the children it has given out, so a
+    second call on the same object gives other streams; this spawns from a fresh copy.
+
+    Parameters
+    ----------
+    seed : the parent sequence.
+    n : how many children.
+
+    Returns
+    -------
+    list of SeedSequence
+        Children ``0 .. n-1`` (spawn keys ``seed.spawn_key + (i,)``).
+    """
+    fresh = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key,
+                                   pool_size=seed.pool_size)
+    return fresh.spawn(n)
+
+
+def seed_record(seed: np.random.SeedSequence) -> dict[str, object]:
+    """``{"seed": root entropy}`` plus ``"stream"`` (the spawn key) for a child sequence:
+    what a results file needs to reproduce the stream."""
+    out: dict[str, object] = {"seed": int(seed.entropy)}  # type: ignore[arg-type]
+    if seed.spawn_key:
+        out["stream"] = [int(k) for k in seed.spawn_key]
+    return out
+
+
 def bisect_change(differs: Callable[[float], bool], lo: float, hi: float, *, tol: float,
                   max_iter: int = 200) -> tuple[float, float]:
     r"""Narrow down where a step function changes between ``lo`` and ``hi``.

@@ -154,7 +154,7 @@ def test_latin_hypercube_hits_every_stratum_once():
 
 def test_robustness_share_is_exact_for_a_threshold_on_a_stratum_edge():
     # w ~ U[0, 1] in 100 strata: exactly the 63 strata above 0.37 put (yes, yes) in equilibrium
-    names, tasks = sv.robustness_tasks(GO, 100, seed=7)
+    names, tasks = sv.robustness_tasks(GO, 100, seed=np.random.SeedSequence(7))
     assert names == ["w"]
     ctx = pt.context_for(GO, NO_SIM)
     points = pt.serial(ctx, tasks)
