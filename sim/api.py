@@ -120,7 +120,7 @@ class Equilibria(Sequence[EquilibriumView]):
     """
 
     def __init__(self, game: Game, result: Any) -> None:
-        from sim.report import mixed_label
+        from sim.render.text import mixed_label
 
         self.game = game
         self.result = result
@@ -149,7 +149,7 @@ class Equilibria(Sequence[EquilibriumView]):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of ``tradesim solve --format json``."""
-        from sim.results import equilibria_json, jsonable
+        from sim.formats.json import equilibria_json, jsonable
 
         return jsonable(equilibria_json(self.game, self.result))
 
@@ -200,7 +200,7 @@ class Analysis:
     """The core analysis of ``tradesim run``: equilibria, pure equilibria, dominated
     strategies, iterated elimination, Pareto-optimal profiles, security levels.
 
-    ``analysis`` is the solvers' :class:`sim.analysis.Analysis`; ``equilibria`` an
+    ``analysis`` is the solvers' :class:`sim.analyses.core.Analysis`; ``equilibria`` an
     :class:`Equilibria`.
     """
 
@@ -222,12 +222,12 @@ class Analysis:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``core`` part of ``results.json``."""
-        from sim.results import analysis_json, jsonable
+        from sim.formats.json import analysis_json, jsonable
 
         return jsonable(analysis_json(self.analysis))
 
     def __str__(self) -> str:
-        from sim.report import core_console
+        from sim.render.text import core_console
 
         return "\n".join(core_console(self.analysis, self.named))
 
@@ -248,7 +248,7 @@ class Analysis:
 def analyse(source: Scenario | Game | str | Path, *, method: str = "auto",
             exact: bool = False) -> Analysis:
     """Every core solver on a game (what ``tradesim run`` prints first)."""
-    from sim.analysis import analyse as core
+    from sim.analyses.core import analyse as core
 
     game = load_game(source)
     named: dict[str, tuple[int, ...]] = {}

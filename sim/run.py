@@ -37,10 +37,10 @@ import numpy as np
 from sim import __version__
 from sim.analyses import settings as resolve
 from sim.errors import InputError, SolverError, TradesimError
+from sim.formats.json import analysis_json, dumps
 from sim.game import Game
 from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
 from sim.limits import Limits
-from sim.results import analysis_json, dumps
 from sim.scenario import Scenario
 from sim.solvers.sampling import spawn
 
@@ -84,9 +84,9 @@ def core_section(scenario: Scenario, game: Game, options: RunOptions,
     """The game section: equilibria, dominance, Pareto optimality, named profiles."""
     from dataclasses import replace
 
-    from sim.analysis import analyse
+    from sim.analyses.core import analyse
     from sim.formula_exact import exact_inputs, with_note
-    from sim.report import core_console, core_summary
+    from sim.render.text import core_console, core_summary
 
     exact_payoffs, note = exact_inputs(scenario) if options.exact else (None, "")
     a = analyse(game, method=options.method, exact=options.exact, exact_payoffs=exact_payoffs)
@@ -94,7 +94,7 @@ def core_section(scenario: Scenario, game: Game, options: RunOptions,
     named = resolve.named_indices(scenario, game)
     figures = {}
     if game.payoffs.shape[0] == 2:
-        from sim import plots
+        from sim.plots import core as plots
 
         figures = {
             "payoff_heatmap.png": lambda path: plots.payoff_heatmap(a, path),
@@ -132,12 +132,12 @@ def truce_section(scenario: Scenario, game: Game, options: RunOptions,
 
     def drawer(name: str) -> Callable[[Path], Path]:
         def draw(path: Path) -> Path:
-            from sim.plots_truce import FIGURES
+            from sim.plots.truce import FIGURES
 
             return atomic_write_bytes(path, FIGURES[name](report))
         return draw
 
-    from sim.plots_truce import FIGURES
+    from sim.plots.truce import FIGURES
 
     return Section(key="truce", title="Truce stability", data=report,
                    summary=tr_text.summary_lines(scenario, report),
@@ -172,7 +172,7 @@ def bargain_section(scenario: Scenario, game: Game, options: RunOptions,
         return Section(key="bargaining", title=title, data={"error": str(exc)},
                        summary=[f"Not available: {exc}"],
                        console=[f"bargaining: not available ({exc})"])
-    from sim.plots_bargain import figure_drawers
+    from sim.plots.bargain import figure_drawers
 
     console = bg.console_lines(report)
     if note:
@@ -207,7 +207,7 @@ def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,
         console.append(f"robustness: {s['statement']}: {s['share']:.0%} ± {s['se']:.0%}")
     figures = {}
     if options.figures:
-        from sim import plots_sweep as ps
+        from sim.plots import sweep as ps
 
         panels = [{"outcome": key, "base": report["base"][key],
                    "bars": [{"name": b["name"], "low": b["low"], "high": b["high"],
@@ -266,7 +266,7 @@ def results_document(scenario: Scenario, sections: list[Section],
 
 
 def summary_document(scenario: Scenario, sections: list[Section]) -> str:
-    from sim.report import inputs_markdown
+    from sim.render.text import inputs_markdown
 
     lines = [f"# {scenario.title}", ""]
     if scenario.description:
@@ -294,7 +294,7 @@ def write_results(scenario: Scenario, sections: list[Section], options: RunOptio
                     if progress:
                         progress(f"drawing {name}")
                     draw(figdir / name)
-        from sim.html_report import report_html
+        from sim.render.html import report_html
 
         atomic_write_text(stage / "report.html", report_html(
             scenario, sections, figures_dir=stage / "figures" if options.figures else None,

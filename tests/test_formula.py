@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim.errors import FormulaError
-from sim.formula import MAX_LENGTH, parse_formula
+from sim.scenario.formula import MAX_LENGTH, parse_formula
 
 
 def ev(text, **env):

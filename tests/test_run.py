@@ -55,7 +55,7 @@ def test_the_truce_and_sensitivity_streams_no_longer_collide():
 
 @pytest.mark.slow
 def test_run_records_each_sections_stream(tmp_path):
-    from sim.results import dumps
+    from sim.formats.json import dumps
 
     scenario = load_scenario(LONDON)
     game = build_game(scenario)

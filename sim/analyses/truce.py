@@ -5,7 +5,7 @@ resolver, :mod:`sim.analyses.settings`); :func:`analyse` turns them into one JSO
 report (critical discount factors under each punishment, the best sustainable profiles as
 the discount factor rises, the thresholds of the file's named profiles, and the noisy Monte
 Carlo survival of each strategy pair). Text: :mod:`sim.render.truce`; the command:
-:mod:`sim.cli.truce`; figures: :mod:`sim.plots_truce`.
+:mod:`sim.cli.truce`; figures: :mod:`sim.plots.truce`.
 """
 
 from __future__ import annotations

@@ -142,7 +142,7 @@ def run(
     if sc is None:
         raise fail(f"{scenario}: `run` takes a scenario file (.toml); use `solve` for .nfg")
     if figures:
-        from sim.plots import check_plot_size
+        from sim.plots.core import check_plot_size
 
         check_plot_size(game.shape, max_plot_strategies)
     options = RunOptions(seed=seed, method=method, figures=figures, command=command_line(),
@@ -183,9 +183,9 @@ def solve(
     Example: tradesim solve scenarios/classroom/battle-of-the-sexes.toml --format json
     """
     from sim.commands.progress import progress_bar
+    from sim.formats.json import dumps, equilibria_json
     from sim.formula_exact import exact_inputs, with_note
-    from sim.report import equilibria_status, equilibrium_lines
-    from sim.results import dumps, equilibria_json
+    from sim.render.text import equilibria_status, equilibrium_lines
     from sim.solvers.reduction import solve_reduced
 
     sc, game = load_any(file)
@@ -200,7 +200,7 @@ def solve(
         lever_sizes=[[len(lv) for lv in p] for p in game.levels] or None,
         lever_names=[name for p in game.levers for name in p]), note)
     if plot is not None:
-        from sim.commands.qre_plot import write_qre_plot
+        from sim.plots.qre import write_qre_plot
 
         write_qre_plot(game, plot)
     if format is OutputFormat.json:
@@ -264,7 +264,7 @@ def show(
 
     Example: tradesim show scenarios/london-2025.toml --rows 20
     """
-    from sim.report import show_text
+    from sim.render.text import show_text
 
     sc, game = load_any(file)
     typer.echo(show_text(sc, game, max_rows=rows), nl=False)

@@ -38,7 +38,7 @@ def export_text(game, fmt: ExportFormat, *, exact_payoffs=None, form: NfgForm = 
 
         return write_nfg(game, exact_payoffs=exact_payoffs, form=form.value, title=title)
     if fmt is ExportFormat.json:
-        from sim.results import dumps
+        from sim.formats.json import dumps
 
         return dumps({
             "game": game.name,
@@ -46,7 +46,7 @@ def export_text(game, fmt: ExportFormat, *, exact_payoffs=None, form: NfgForm = 
             "strategies": {p: list(s) for p, s in zip(game.players, game.strategies, strict=True)},
             "payoffs": {p: game.payoffs[i].tolist() for i, p in enumerate(game.players)},
         })
-    from sim.results import clean_float
+    from sim.formats.json import clean_float
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

@@ -94,7 +94,7 @@ def truce(
                             total=pairs * s.periods, work=pairs * s.periods * runs)
     if not no_figures:
         from sim.io import atomic_write_bytes
-        from sim.plots_truce import figures as draw
+        from sim.plots.truce import figures as draw
 
         outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
         report["figures"] = [str(atomic_write_bytes(outdir / name, png))

@@ -4,7 +4,7 @@ linking issues helps, and who should move first.
 :func:`settings` merges the scenario's ``[bargaining]`` (and ``[truce]`` timing) with the
 command-line options; :func:`analyse` returns one JSON-ready report; :func:`render_table`
 prints it; :func:`bargain` is the typer command; :func:`run_section` gives ``tradesim run``
-its bargaining section. Figures: :mod:`sim.plots_bargain`.
+its bargaining section. Figures: :mod:`sim.plots.bargain`.
 """
 
 from __future__ import annotations
@@ -743,7 +743,7 @@ def bargain(
     report = analyse(scenario, game, s)
     if not no_figures:
         from sim.io import atomic_write_bytes
-        from sim.plots_bargain import figures as draw
+        from sim.plots.bargain import figures as draw
 
         outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
         report["figures"] = [str(atomic_write_bytes(outdir / name, png))

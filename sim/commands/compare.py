@@ -21,9 +21,9 @@ import typer
 from sim import parallel
 from sim.analyses import points as pt
 from sim.errors import InputError
+from sim.formats.json import dumps, jsonable
 from sim.io import atomic_write_text, staged_directory
 from sim.limits import Limits
-from sim.results import dumps, jsonable
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.build import build_game
 from sim.solvers.strategies import parse_pair
@@ -137,7 +137,7 @@ def render_table(rows: list[dict[str, Any]]) -> str:
 
 
 def figure_jobs(rows: list[dict[str, Any]]) -> dict[str, Callable[[Path], Path]]:
-    from sim import plots_sweep as ps
+    from sim.plots import sweep as ps
 
     names = [r["title"] for r in rows]
     jobs: dict[str, Callable[[Path], Path]] = {}

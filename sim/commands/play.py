@@ -498,7 +498,7 @@ def _short(game: Any, side: int, strategy: int, st: Setup) -> str:
 
 
 def _mixed(game: Any, side: int, x: Any) -> str:
-    from sim.report import mixed_label
+    from sim.render.text import mixed_label
 
     return mixed_label(game, side, x)
 

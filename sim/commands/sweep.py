@@ -26,9 +26,9 @@ from sim.analyses import points as pt
 from sim.analyses import sensitivity as sv
 from sim.analyses import sweep as sg
 from sim.errors import InputError, LimitError
+from sim.formats.json import dumps, jsonable
 from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
 from sim.limits import Limits
-from sim.results import dumps, jsonable
 from sim.scenario import Scenario, load_scenario
 from sim.solvers.sampling import seed_record, spawn
 from sim.solvers.strategies import parse_pair
@@ -299,7 +299,7 @@ def parquet_bytes(table: Sequence[dict[str, Any]]) -> bytes | None:
 
 
 def figure_jobs(report: dict[str, Any]) -> dict[str, Callable[[Path], Path]]:
-    from sim import plots_sweep as ps
+    from sim.plots import sweep as ps
 
     table, players = report["points"], report["players"]
     names = [v["name"] for v in report["variables"]]
@@ -336,7 +336,7 @@ def write_outputs(report: dict[str, Any], target: Path, *, figures: bool = True)
 
 
 def short_sets(report: dict[str, Any]) -> dict[str, str]:
-    from sim.plots_sweep import short_set_labels
+    from sim.plots.sweep import short_set_labels
 
     labels = {s["equilibria"] for s in report.get("equilibrium_sets", ())}
     labels |= {str(t[k]) for t in report["tipping_points"] if t["conclusion"] == "equilibria"
@@ -346,7 +346,7 @@ def short_sets(report: dict[str, Any]) -> dict[str, str]:
 
 def tipping_text(t: dict[str, Any], short: dict[str, str]) -> str:
     """A tipping point in words, equilibrium sets and deals in their short form."""
-    from sim.plots_sweep import short_set_labels
+    from sim.plots.sweep import short_set_labels
 
     where = f"{t['variable']} > {t['value']:.6g} ± {t['tolerance']:.2g}"
     if t["conclusion"] == "equilibria":

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import FormulaError, ScenarioError, ScenarioErrors
-from sim.formula import Formula, parse_formula
 from sim.levers import continuous_levels, grid_points
+from sim.scenario.formula import Formula, parse_formula
 from sim.scenario_trade import (
     MarketError,
     TradeMarket,

@@ -105,7 +105,7 @@ def test_london_json_is_strict_and_table_answers_the_questions(london):
 
 
 def test_figures_are_png(london):
-    from sim.plots_bargain import figures
+    from sim.plots.bargain import figures
 
     _, _, r = london
     out = figures(r)

@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from sim.errors import FormulaError
-from sim.formula import parse_formula
+from sim.scenario.formula import parse_formula
 
 PER_CASE_CPU_SECONDS = 2.0
 FORBIDDEN_PREFIXES = (

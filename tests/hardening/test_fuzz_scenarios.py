@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from hardening import tomlw
 from sim.errors import LimitError, ScenarioError, ScenarioErrors
-from sim.report import inputs_markdown, show_text
+from sim.render.text import inputs_markdown, show_text
 from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 

@@ -4,7 +4,7 @@ Runs the installed command line twice in two different directories with the same
 arguments and compares every file written byte for byte: ``run`` (results.json,
 summary.md, figures) and ``sweep`` with one and with two worker processes (sweep.csv;
 sweep.json apart from the recorded command line, which names the worker count). Float
-printing is fixed by :func:`sim.results.dumps` (12 significant digits), checked on
+printing is fixed by :func:`sim.formats.json.dumps` (12 significant digits), checked on
 arbitrary floats.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.results import DIGITS, dumps
+from sim.formats.json import DIGITS, dumps
 
 ROOT = Path(__file__).resolve().parents[2]
 LONDON = ROOT / "scenarios" / "london-2025.toml"

@@ -59,7 +59,7 @@ def test_three_player_limit_is_a_nash_equilibrium():
 
 
 def test_plot_writes_a_png(tmp_path):
-    from sim.plots_qre import plot_qre_path
+    from sim.plots.qre import plot_qre_path
 
     out = plot_qre_path(logit_qre_path(AMP, lambda_max=50), ["Row", "Column"],
                         [["Top", "Bottom"], ["Left", "Right"]], tmp_path / "qre.png")

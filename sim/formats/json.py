@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis import Analysis
+from sim.analyses.core import Analysis
 from sim.game import Game
 from sim.solvers.equilibria import EquilibriumSet
 
@@ -93,7 +93,7 @@ def profile_json(game: Game, index: tuple[int, ...]) -> dict[str, Any]:
 
 
 def analysis_json(a: Analysis) -> dict[str, Any]:
-    """Everything :func:`sim.analysis.analyse` found, for ``results.json``."""
+    """Everything :func:`sim.analyses.core.analyse` found, for ``results.json``."""
     g = a.game
     return {
         "equilibria": equilibria_json(g, a.equilibria),

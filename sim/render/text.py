@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis import Analysis
+from sim.analyses.core import Analysis
 from sim.game import Game
 from sim.scenario import Scenario, formula_inputs
 from sim.solvers.equilibria import EquilibriumSet

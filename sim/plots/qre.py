@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.game import Game
 from sim.solvers.qre import QREPath
 
 
@@ -41,3 +42,16 @@ def plot_qre_path(path: QREPath, players: Sequence[str], strategies: Sequence[Se
     fig.savefig(out, dpi=120)
     plt.close(fig)
     return out
+
+
+def write_qre_plot(game: Game, out: Path) -> Path:
+    """Trace the principal branch and write its plot (PNG) atomically to ``out``."""
+    import tempfile
+
+    from sim.io import atomic_write_bytes
+    from sim.solvers.qre import logit_qre_path
+
+    path = logit_qre_path(game.payoffs)
+    with tempfile.TemporaryDirectory() as tmp:
+        png = plot_qre_path(path, game.players, game.strategies, Path(tmp) / "qre.png")
+        return atomic_write_bytes(out, png.read_bytes())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis import Analysis
+from sim.analyses.core import Analysis
 from sim.errors import LimitError
 from sim.io import atomic_write_bytes
 

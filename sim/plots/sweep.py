@@ -1,7 +1,7 @@
 """Figures of sensitivity sweeps, tornadoes and scenario comparisons.
 
-matplotlib is imported only inside the functions (through :func:`sim.plots._pyplot`); each
-function draws one PNG with :func:`sim.plots.save`. Inputs are plain lists and dicts (the
+matplotlib is imported only inside the functions (through :func:`sim.plots.core._pyplot`); each
+function draws one PNG with :func:`sim.plots.core.save`. Inputs are plain lists and dicts (the
 rows that ``tradesim sweep`` writes), so the figures can be redrawn from ``sweep.json``.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.plots import _pyplot, save
+from sim.plots.core import _pyplot, save
 
 MAX_LEGEND = 12
 """Most equilibrium sets named in a region map's legend (the rest are "other sets")."""
