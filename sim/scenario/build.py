@@ -16,7 +16,8 @@ import numpy as np
 
 from sim.errors import LimitError, ScenarioError, ScenarioErrors
 from sim.game import FloatArray, Game, strategy_labels
-from sim.scenario.validate import Scenario, find_line
+from sim.scenario.lines import find_line
+from sim.scenario.model import Scenario
 
 DEFAULT_MAX_CELLS = 20_000_000
 """Default limit on payoff cells (players x profiles) a game may have."""

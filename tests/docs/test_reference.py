@@ -9,7 +9,7 @@ from docblocks import DOCS
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.scenario import validate as sc
+from sim.scenario import checks as sc
 
 CLI = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
 FORMAT = (DOCS / "reference" / "scenario-format.md").read_text(encoding="utf-8")

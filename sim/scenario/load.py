@@ -1,0 +1,111 @@
+"""Reading a scenario file: size and encoding checks, TOML, then the validator.
+
+:func:`load_scenario` collects *every* problem of a file and raises one
+:class:`~sim.errors.ScenarioErrors` naming the file, key path, line and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ScenarioError, ScenarioErrors
+from sim.levers import grid_points
+from sim.scenario.model import Scenario
+from sim.scenario.validate import Validator
+
+MAX_FILE_BYTES = 2_000_000
+"""Largest scenario file read, in bytes."""
+
+
+def load_scenario(path: str | Path, *, grid: int | None = None) -> Scenario:
+    """Read and validate a scenario file; raise :class:`ScenarioErrors` listing every problem.
+
+    Continuous levers (``range = [lo, hi]``) are discretised for the finite-game analyses
+    into ``grid`` evenly spaced values plus the file's named levels; ``grid`` defaults to
+    the command line's ``tradesim --grid N`` or :data:`sim.levers.DEFAULT_GRID`.
+    """
+    path = Path(path)
+    return loads_scenario(read_text(path), path, grid=grid)
+
+
+def loads_scenario(text: str, path: Path, *, grid: int | None = None) -> Scenario:
+    """Validate a scenario given as text (e.g. an upload); ``path`` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise ScenarioErrors(
+            [ScenarioError(path, "", line, f"is not valid TOML ({_toml_reason(exc)})")]
+        ) from None
+    except ValueError as exc:  # e.g. an integer literal of more than 4300 digits
+        raise ScenarioErrors(
+            [ScenarioError(path, "", None, f"is not valid TOML ({exc})")]
+        ) from None
+    except RecursionError:  # tomllib recurses once per level of nested tables/arrays
+        raise ScenarioErrors(
+            [ScenarioError(path, "", None, "nests tables or arrays too deeply; expected a "
+                           "scenario (a few levels of tables)")]
+        ) from None
+    return parse_scenario(data, path=path, text=text, grid=grid)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file with one-line errors for every way that can fail."""
+
+    def fail(what: str) -> ScenarioErrors:
+        return ScenarioErrors([ScenarioError(path, "", None, what)])
+
+    if not path.exists():
+        msg = "no such file"
+        raise fail(msg)
+    if path.is_dir():
+        msg = "is a directory, expected a file"
+        raise fail(msg)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            msg = f"is {size} bytes; the limit is {MAX_FILE_BYTES}"
+            raise fail(msg)
+        raw = path.read_bytes()
+    except PermissionError:
+        msg = "cannot be read (permission denied)"
+        raise fail(msg) from None
+    except OSError as exc:
+        msg = f"cannot be read ({exc.strerror})"
+        raise fail(msg) from None
+    if not raw.strip():
+        msg = "is empty, expected a scenario"
+        raise fail(msg)
+    if b"\x00" in raw:
+        msg = "is a binary file, expected UTF-8 text"
+        raise fail(msg)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"is not UTF-8 text (byte {exc.start})"
+        raise fail(msg) from None
+
+
+def _toml_error_line(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def _toml_reason(exc: Exception) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "syntax error"
+
+
+def parse_scenario(
+    data: Mapping[str, Any], *, path: Path | None = None, text: str = "",
+    grid: int | None = None,
+) -> Scenario:
+    """Validate an already-parsed TOML document (``dict``) into a :class:`Scenario`."""
+    v = Validator(path, text, grid_points(grid))
+    scenario = v.scenario(data)
+    v.raise_if_any()
+    assert scenario is not None  # raise_if_any returned, so there were no errors
+    return scenario
