@@ -71,6 +71,10 @@ class Section:
     figures: dict[str, Callable[[Path], Path]] = field(default_factory=dict)
 
 
+RESULTS_SCHEMA = 1
+"""Version of results.json's layout (docs/reference/results-json.md): up by one when a key is
+renamed or removed or a value changes meaning."""
+
 SectionBuilder = Callable[[Scenario, Game, RunOptions, np.random.SeedSequence], Section | None]
 """``build(scenario, game, options, seed)``: a section, or ``None`` when it does not apply."""
 
@@ -253,6 +257,7 @@ def run_sections(scenario: Scenario, game: Game, options: RunOptions) -> list[Se
 def results_document(scenario: Scenario, sections: list[Section],
                      options: RunOptions) -> dict[str, Any]:
     doc: dict[str, Any] = {
+        "schema": RESULTS_SCHEMA,
         "tool": "tradesim",
         "version": __version__,
         "scenario": {"name": scenario.name, "title": scenario.title,

@@ -54,6 +54,7 @@ def test_run_writes_results(tmp_path):
     out = tmp_path / "t"
     doc = json.loads((out / "results.json").read_text())
     assert doc["scenario"]["name"] == "t"
+    assert doc["schema"] == 1  # docs/reference/results-json.md
     assert doc["seed"] == 0
     (eq,) = doc["game"]["equilibria"]["equilibria"]
     assert eq["strategies"]["US"] == [0, 0, 1, 0]  # tariff=low, chips=strict
