@@ -10,9 +10,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+from games import bimatrix_games
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 import sim.solvers.equilibria as eqm
 from sim.solvers import exact as exact_arith
@@ -21,12 +21,8 @@ from sim.solvers.pure import pure_nash
 from sim.solvers.verify import is_nash, is_nash_exact
 
 
-@st.composite
-def bimatrix(draw, max_size=4, values=(0, 3)):
-    m = draw(st.integers(1, max_size))
-    n = draw(st.integers(1, max_size))
-    lo, hi = values
-    return draw(arrays(np.int64, (2, m, n), elements=st.integers(lo, hi))).astype(float)
+def bimatrix(max_size=4, values=(0, 3)):
+    return bimatrix_games(max_size=max_size, values=values)
 
 
 def exact_set(result):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from games import bimatrix_games
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from sim.solvers.equilibria import solve
 from sim.solvers.lemke_howson import _start, follow, lemke_howson_all
@@ -50,10 +49,8 @@ def test_solve_with_lemke_howson_is_marked_incomplete():
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.integers(1, 5).flatmap(lambda m: st.integers(1, 5).flatmap(
-    lambda n: arrays(np.int64, (2, m, n), elements=st.integers(0, 3)))))
+@given(bimatrix_games(max_size=5))
 def test_lemke_howson_finds_only_equilibria_and_at_least_one(payoffs):
-    payoffs = payoffs.astype(float)
     found = lemke_howson_all(payoffs[0], payoffs[1])
     assert found.equilibria
     for x, y in found.equilibria:

@@ -3,9 +3,8 @@
 import itertools
 
 import numpy as np
+from games import bimatrix_games
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from sim.solvers.pure import pure_nash
 
@@ -56,7 +55,6 @@ def _brute_force(payoffs):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 4), st.integers(1, 4), st.data())
-def test_scan_matches_definition(m, n, data):
-    A = data.draw(arrays(np.int64, (2, m, n), elements=st.integers(-3, 3)))
-    assert pure_nash(A.astype(float)) == _brute_force(A)
+@given(bimatrix_games(max_size=4, values=(-3, 3)))
+def test_scan_matches_definition(A):
+    assert pure_nash(A) == _brute_force(A)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from games import payoff_matrices
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from sim.solvers.vertex_enumeration import (
     batched_solve,
@@ -39,10 +38,9 @@ def test_von_stengel_polytope_has_five_vertices():
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.integers(1, 5).flatmap(lambda m: st.integers(1, 5).flatmap(
-    lambda n: arrays(np.int64, (m, n), elements=st.integers(0, 3)))))
+@given(payoff_matrices(max_size=5))
 def test_pivoting_finds_the_same_vertices_as_brute_force(M):
-    M = normalise(M.astype(float))
+    M = normalise(M)
     assert as_set(polytope_vertices(M)) == as_set(polytope_vertices_by_bases(M))
 
 
