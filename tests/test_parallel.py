@@ -15,7 +15,7 @@ from sim.errors import InputError
 from sim.parallel import check_workers, run_tasks, task_seeds
 from sim.scenario import parse_scenario
 
-# the prisoner's dilemma of tests/solvers/test_sensitivity.py: temptation t, noise slip
+# the prisoner's dilemma of tests/analyses/test_sensitivity.py: temptation t, noise slip
 PD_TOML = (Path(__file__).parent / "data" / "pd-temptation.toml").read_text()
 PD = parse_scenario(tomllib.loads(PD_TOML), text=PD_TOML)
 SETTINGS = pt.Settings(runs=300)

@@ -9,7 +9,7 @@ from sim.errors import LimitError, ScenarioErrors
 from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 GOOD = """\
 [scenario]

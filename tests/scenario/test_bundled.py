@@ -29,7 +29,7 @@ from sim.solvers.pure import pure_nash
 from sim.solvers.repeated import period_discount, thresholds
 from sim.solvers.trade_policy import optimal_tariff
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 ALL_FILES = sorted(SCENARIOS.rglob("*.toml"))
 LONDON = SCENARIOS / "london-2025.toml"

@@ -10,7 +10,7 @@ from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 from sim.solvers.equilibria import solve
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_tariff_chicken_is_chicken_with_the_closed_form_mixed_equilibrium():

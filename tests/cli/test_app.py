@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).resolve().parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 
