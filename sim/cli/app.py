@@ -25,10 +25,10 @@ from sim.cli.common import (
     with_option_hint,
 )
 from sim.cli.export import export as export_command
+from sim.cli.play import play as play_command
 from sim.cli.truce import truce as truce_command
 from sim.commands.bargain import bargain
 from sim.commands.compare import compare as compare_command
-from sim.commands.play import play as play_command
 from sim.commands.sweep import sweep as sweep_command
 from sim.errors import ScenarioErrors, TradesimError, printable
 

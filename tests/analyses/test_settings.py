@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from sim.analyses import play as play_mod
 from sim.analyses import settings as resolve
 from sim.analyses import truce as tr
-from sim.commands import play as play_mod
 from sim.errors import InputError
 from sim.scenario import load_scenario
 from sim.scenario.build import build_game
@@ -25,7 +25,7 @@ def test_play_defaults_to_the_periods_the_truce_report_simulates(path):
     """`play` once hard-coded its own default (10 rounds) where `truce` counted 13."""
     scenario = load_scenario(path)
     s = tr.settings(scenario, build_game(scenario))
-    assert play_mod.setup(path, None).rounds == s.periods
+    assert play_mod.setup(scenario, build_game(scenario), None).rounds == s.periods
 
 
 def test_the_default_truce_is_ninety_days_of_weeks():
@@ -35,7 +35,8 @@ def test_the_default_truce_is_ninety_days_of_weeks():
 
 
 def test_without_a_truce_play_keeps_its_own_default():
-    assert play_mod.setup(CHICKEN, None).rounds == play_mod.DEFAULT_ROUNDS
+    scenario = load_scenario(CHICKEN)
+    assert play_mod.setup(scenario, build_game(scenario), None).rounds == play_mod.DEFAULT_ROUNDS
 
 
 def test_discount_order_option_then_file_then_fallback_then_error():

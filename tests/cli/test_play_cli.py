@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.commands import play as play_mod
+from sim.cli import play as play_mod
 
 ROOT = Path(__file__).resolve().parents[2]
 PD = str(ROOT / "scenarios/classroom/prisoners-dilemma.toml")

@@ -1,4 +1,5 @@
-"""``tradesim play FILE``: play the truce round by round in the terminal.
+"""``tradesim play FILE``: play the truce round by round in the terminal (the typer command;
+the engine is :mod:`sim.analyses.play`).
 
 A student takes one side (``--as US``) against a strategy from the truce library
 (:mod:`sim.solvers.strategies`: ``--against tit-for-tat``), or two students share a terminal
@@ -13,188 +14,40 @@ comply breaches instead; with *perception noise* π a compliant move is seen by 
 as a breach. Each round draws four uniforms from one stream (so the same seed gives the same
 noise whatever the moves), and a stochastic library strategy gets its own stream.
 
-:class:`Match` is the engine (no input or output); :func:`play` is the typer command: it reads
+:class:`~sim.analyses.play.Match` is the engine; :func:`play` is the typer command: it reads
 moves from standard input (one per line, so games can be scripted), prints each round and at
 the end compares the score with playing the truce and the stage equilibria every round.
 """
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from sim.analyses.play import BREACH, COMPLY, Match, Setup, describe, move_help, parse_move, setup
 from sim.errors import InputError
-
-DEFAULT_ROUNDS = 10
-"""Rounds when the file's ``[truce]`` gives no length (else the truce's number of periods)."""
-MAX_ROUNDS = 1000
-
-COMPLY, BREACH = "comply", "breach"
 
 
 class EndOfInput(Exception):
     """Standard input ended before the game did."""
 
 
-# --------------------------------------------------------------------------- engine
 
 
-@dataclass(frozen=True)
-class Move:
-    """What one side did in one round (strategy indices into the stage game)."""
 
-    meant: int
-    played: int
-    complied: bool  # played the truce strategy
-    seen_as_comply: bool  # what the other side perceived
-    slipped: bool  # meant to comply, implementation noise made it a breach
-
-
-@dataclass(frozen=True)
-class Round:
-    number: int
-    moves: tuple[Move, Move]
-    payoffs: tuple[float, float]
-
-
-@dataclass
-class Match:
-    """A repeated truce game between two sides, each human or a library strategy.
-
-    Parameters
-    ----------
-    payoffs : stage-game payoffs, shape ``(2, m, n)``.
-    truce : the truce profile ``(i, j)``.
-    breach : each side's breach strategy (what a library strategy plays when it breaches).
-    strategies : per side, a library strategy or ``None`` for a human.
-    rng : the random source; spawns the noise stream and one stream per library strategy.
-    """
-
-    payoffs: Any
-    truce: tuple[int, int]
-    breach: tuple[int, int]
-    strategies: tuple[Any, Any]
-    rng: Any
-    noise_implementation: float = 0.0
-    noise_perception: float = 0.0
-    rounds: list[Round] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        import numpy as np
-
-        from sim.solvers.truce import TruceGame
-
-        arr = np.asarray(self.payoffs, dtype=float)
-        rows, cols = [self.truce[0], self.breach[0]], [self.truce[1], self.breach[1]]
-        small = TruceGame(payoffs=arr[:, rows][:, :, cols], truce=self.truce, breach=self.breach)
-        self._noise, *streams = self.rng.spawn(3)
-        self._sides = [None if s is None else s.for_game(small.own(i))
-                       for i, s in enumerate(self.strategies)]
-        self._streams = [r if s is not None and s.classifier["stochastic"] else None
-                         for s, r in zip(self._sides, streams, strict=True)]
-        self._states = [None if s is None else s.start(1) for s in self._sides]
-
-    def intended(self, side: int) -> int:
-        """The strategy a library side means to play this round."""
-        s = self._sides[side]
-        if s is None:
-            msg = f"side {side} is played by a person"
-            raise InputError(msg)
-        comply = bool(s.intend(self._states[side], self._streams[side])[0])
-        return self.truce[side] if comply else self.breach[side]
-
-    def play(self, meant: tuple[int, int]) -> Round:
-        """Play one round in which the sides mean to play ``meant``; return what happened."""
-        import numpy as np
-
-        u = self._noise.random(4)
-        played = [self.breach[i] if meant[i] == self.truce[i]
-                  and u[i] < self.noise_implementation else meant[i] for i in (0, 1)]
-        complied = [played[i] == self.truce[i] for i in (0, 1)]
-        seen = [complied[i] and not u[2 + i] < self.noise_perception for i in (0, 1)]
-        for i, s in enumerate(self._sides):
-            if s is not None and s.classifier["memory_depth"] != 0:
-                s.update(self._states[i], np.array([complied[i]]), np.array([seen[1 - i]]))
-        moves = tuple(Move(meant=meant[i], played=played[i], complied=complied[i],
-                           seen_as_comply=seen[i], slipped=played[i] != meant[i])
-                      for i in (0, 1))
-        pay = tuple(float(self.payoffs[i][played[0], played[1]]) for i in (0, 1))
-        r = Round(number=len(self.rounds) + 1, moves=moves, payoffs=pay)  # type: ignore[arg-type]
-        self.rounds.append(r)
-        return r
-
-    def totals(self) -> tuple[float, float]:
-        return (math.fsum(r.payoffs[0] for r in self.rounds),
-                math.fsum(r.payoffs[1] for r in self.rounds))
 
 
 # --------------------------------------------------------------------------- moves
 
 
-def parse_move(text: str, game: Any, side: int, truce: tuple[int, int],
-               breach: tuple[int, int]) -> int | None:
-    """The strategy index a typed move names, or ``None`` when it names none."""
-    t = " ".join(text.strip().lower().split())
-    strategies = [s.lower() for s in game.strategies[side]]
-    if t in strategies:
-        return strategies.index(t)
-    if t == COMPLY:
-        return truce[side]
-    if t == BREACH:
-        return breach[side]
-    if game.levers[side] == ("strategy",):
-        return None
-    choice = game.lever_choice(side, truce[side])
-    levers = {lv.lower(): lv for lv in game.levers[side]}
-    for part in t.split(","):
-        lever, _, level = (x.strip() for x in part.partition("="))
-        if not level:  # a bare level name, if exactly one of the side's levers has it
-            owners = [lv for k, lv in enumerate(game.levers[side])
-                      if lever in {x.lower() for x in game.levels[side][k]}]
-            if len(owners) != 1:
-                return None
-            lever, level = owners[0].lower(), lever
-        if lever not in levers:
-            return None
-        k = game.levers[side].index(levers[lever])
-        levels = {lv.lower(): lv for lv in game.levels[side][k]}
-        if level not in levels:
-            return None
-        choice[levers[lever]] = levels[level]
-    player = game.players[side]
-    other = game.players[1 - side]
-    index = game.profile_index({player: choice,
-                                other: game.lever_choice(1 - side, truce[1 - side])})
-    return index[side]
 
 
-def move_help(game: Any, side: int, truce: tuple[int, int], breach: tuple[int, int]) -> str:
-    """The valid moves, in words, for prompts and error messages."""
-    if game.levers[side] == ("strategy",):
-        names = list(game.strategies[side])
-        aliases = [f"{n} = {game.strategies[side][s]}"
-                   for n, s in ((COMPLY, truce[side]), (BREACH, breach[side])) if n not in names]
-        return ", ".join(names) + (f" (or {', '.join(aliases)})" if aliases else "")
-    choice = game.lever_choice(side, truce[side])
-    lever = game.levers[side][0]
-    level = next(lv for lv in game.levels[side][0] if lv != choice[lever])
-    return (f"comply, breach, or lever=level changes to the truce, e.g. '{lever}={level}' "
-            f"or just '{level}' (levers: {', '.join(game.levers[side])})")
 
 
-def describe(game: Any, side: int, strategy: int, truce: tuple[int, int],
-             breach: tuple[int, int]) -> str:
-    """``comply`` / ``breach``, or the strategy name, with the levels by lever."""
-    if game.levers[side] == ("strategy",):
-        return game.strategies[side][strategy]
-    kind = COMPLY if strategy == truce[side] else BREACH
-    return f"{kind}: {game.strategies[side][strategy]}"
 
 
 # --------------------------------------------------------------------------- input
@@ -240,53 +93,8 @@ class Moves:
 # --------------------------------------------------------------------------- the game
 
 
-@dataclass(frozen=True)
-class Setup:
-    scenario: Any
-    game: Any
-    truce: tuple[int, int]
-    breach: tuple[int, int]
-    rounds: int
 
 
-def setup(file: Path, rounds: int | None) -> Setup:
-    """Load the scenario, its truce profile and each side's breach strategy."""
-    from sim.analyses import settings as resolve
-    from sim.cli.common import limits
-    from sim.scenario import load_scenario
-    from sim.scenario.build import build_game
-    from sim.solvers import repeated as rp
-
-    scenario = load_scenario(file)
-    game = build_game(scenario, max_cells=limits().max_cells)
-    if len(game.players) != 2:
-        msg = f"{file}: play needs a two-player game, this one has {len(game.players)} players"
-        raise InputError(msg)
-    body = scenario.truce
-    truce = resolve.profile_index(scenario, game, body.profile if body else None)
-    if truce is None:
-        joint = game.payoffs[0] + game.payoffs[1]
-        flat = int(joint.argmax())
-        truce = (flat // joint.shape[1], flat % joint.shape[1])
-    escalation = resolve.profile_index(scenario, game, body.escalation if body else None)
-    if escalation is not None and escalation != truce:
-        breach = (escalation[0] if escalation[0] != truce[0] else rp.best_deviation(
-            game.payoffs, truce, 0)[0], escalation[1] if escalation[1] != truce[1]
-            else rp.best_deviation(game.payoffs, truce, 1)[0])
-    else:
-        breach = (rp.best_deviation(game.payoffs, truce, 0)[0],
-                  rp.best_deviation(game.payoffs, truce, 1)[0])
-    for i in (0, 1):  # a side with no gainful deviation still needs a breach to play
-        if breach[i] == truce[i] and game.shape[i] > 1:
-            own = game.payoffs[i][:, truce[1]] if i == 0 else game.payoffs[i][truce[0], :]
-            order = [int(k) for k in own.argsort()[::-1] if int(k) != truce[i]]
-            breach = (order[0], breach[1]) if i == 0 else (breach[0], order[0])
-    if rounds is None:  # the truce's periods, as `tradesim truce` counts them
-        rounds = resolve.truce_clock(scenario).periods if body else DEFAULT_ROUNDS
-    if isinstance(rounds, bool) or not 1 <= rounds <= MAX_ROUNDS:
-        msg = f"--rounds: expected a whole number from 1 to {MAX_ROUNDS}, got {rounds}"
-        raise InputError(msg)
-    return Setup(scenario=scenario, game=game, truce=truce, breach=breach, rounds=rounds)
 
 
 def _side(game: Any, name: str) -> int:
@@ -348,7 +156,12 @@ def play(
         msg = "expected --as PLAYER and --against STRATEGY (or --two-player)"
         raise InputError(msg)
     opponent = None if two_player else make_strategy(against or "")
-    st = setup(file, rounds)
+    from sim.cli.common import limits
+    from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
+
+    scenario = load_scenario(file)
+    st = setup(scenario, build_game(scenario, max_cells=limits().max_cells), rounds)
     game = st.game
     human = (0, 1) if two_player else (_side(game, as_ or ""),)
     strategies = tuple(None if i in human else opponent for i in (0, 1))
