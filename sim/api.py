@@ -398,7 +398,8 @@ def compare(sources: Sequence[Scenario | str | Path], *, runs: int = 5000,
             strategies: str = "grim", seed: int = 0) -> Report:
     """Several scenarios side by side, as ``tradesim compare`` (same seeds, same numbers)."""
     from sim import parallel
-    from sim.commands import compare as cp
+    from sim.analyses import compare as cp
+    from sim.render.compare import render_table
 
     scenarios = [_scenario(s) for s in sources]
     seeds = parallel.task_seeds(seed, len(scenarios))
@@ -406,4 +407,4 @@ def compare(sources: Sequence[Scenario | str | Path], *, runs: int = 5000,
             for sc, ss in zip(scenarios, seeds, strict=True)]
     public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     data = {"seed": seed, "runs": runs, "strategies": strategies, "scenarios": public}
-    return Report("compare", data, cp.render_table(rows))
+    return Report("compare", data, render_table(rows))

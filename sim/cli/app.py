@@ -24,11 +24,11 @@ from sim.cli.common import (
     terminate_cleanly,
     with_option_hint,
 )
+from sim.cli.compare import compare as compare_command
 from sim.cli.export import export as export_command
 from sim.cli.play import play as play_command
 from sim.cli.truce import truce as truce_command
 from sim.commands.bargain import bargain
-from sim.commands.compare import compare as compare_command
 from sim.commands.sweep import sweep as sweep_command
 from sim.errors import ScenarioErrors, TradesimError, printable
 

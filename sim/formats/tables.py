@@ -1,0 +1,33 @@
+"""Tables as CSV: one row per scenario of ``tradesim compare``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.formats.json import jsonable
+
+
+def compare_csv(rows: list[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    fields = ["scenario", "title", "player_1", "player_2", "n_equilibria", "n_pure",
+              "payoff_1", "payoff_2", "delta", "delta_star", "binding", "sustainable",
+              "survival", "survival_se", "deal_1", "deal_2", "deal_profiles"]
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    for r in jsonable(rows):
+        p = r["players"] + [None, None]
+        pay = [r["payoffs"].get(x) for x in p[:2]]
+        t, d = r["truce"] or {}, r["deal"] or {}
+        deal = [(d.get("payoffs") or {}).get(x) for x in p[:2]]
+        w.writerow({k: "" if v is None else v for k, v in {
+            "scenario": r["scenario"], "title": r["title"], "player_1": p[0],
+            "player_2": p[1], "n_equilibria": r["n_equilibria"], "n_pure": r["n_pure"],
+            "payoff_1": pay[0], "payoff_2": pay[1], "delta": t.get("delta"),
+            "delta_star": t.get("delta_star"), "binding": t.get("binding"),
+            "sustainable": t.get("sustainable"), "survival": t.get("survival"),
+            "survival_se": t.get("survival_se"), "deal_1": deal[0], "deal_2": deal[1],
+            "deal_profiles": d.get("profiles")}.items()})
+    return buf.getvalue()
