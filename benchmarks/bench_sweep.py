@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from sim.analyses import points as pt
+from sim.analyses import sweep as cs
 from sim.analyses import sweep as sg
-from sim.commands import sweep as cs
 from sim.parallel import available_cores, run_tasks, task_seeds
 from sim.scenario import load_scenario
 

@@ -386,12 +386,13 @@ def sweep(source: Scenario | str | Path, vary: Sequence[str], *, seed: int = 0,
           workers: int | None = 1) -> Report:
     """Sensitivity sweep and tipping points, as ``tradesim sweep`` (``vary`` holds the
     ``NAME=LO:HI:N`` specs; one local process unless ``workers`` says otherwise)."""
-    from sim.commands import sweep as sw
+    from sim.analyses import sweep as sw
+    from sim.render.sweep import render_table
 
     p = sw.plan(_scenario(source), list(vary), seed=seed, workers=workers, runs=runs,
                 strategies=strategies, tol=tol)
     data = sw.run_sweep(p)
-    return Report("sweep", data, sw.render_table(data))
+    return Report("sweep", data, render_table(data))
 
 
 def compare(sources: Sequence[Scenario | str | Path], *, runs: int = 5000,

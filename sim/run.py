@@ -189,7 +189,8 @@ def bargain_section(scenario: Scenario, game: Game, options: RunOptions,
 def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,
                         seed: np.random.SeedSequence) -> Section | None:
     """The sensitivity section of ``tradesim run`` (``None`` without assumptions)."""
-    from sim.commands import sweep as sw
+    from sim.analyses import sensitivity as sv
+    from sim.render import sweep as sw
 
     if not scenario.assumptions or len(game.players) != 2:
         return None
@@ -198,10 +199,10 @@ def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,
     bar, update = options.progress_bar()  # a bar on a terminal: seconds on London
     if bar is not None:
         with bar:
-            report = sw.sensitivity_report(scenario, seed=seed, workers=workers,
+            report = sv.sensitivity_report(scenario, seed=seed, workers=workers,
                                            progress=update, limits=options.limits)
     else:
-        report = sw.sensitivity_report(scenario, seed=seed, workers=workers,
+        report = sv.sensitivity_report(scenario, seed=seed, workers=workers,
                                        limits=options.limits)
     console = []
     short = sw.short_sets(report)

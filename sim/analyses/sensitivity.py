@@ -25,10 +25,19 @@ from typing import Any
 
 import numpy as np
 
-from sim.analyses.points import Context, Point, Task, run_task
+from sim import parallel
+from sim.analyses.points import Context, Point, Settings, Task, context_for, run_task
 from sim.errors import InputError
+from sim.limits import Limits
 from sim.scenario import Scenario
-from sim.solvers.sampling import Share, bisect_change, latin_hypercube, share, spawn
+from sim.solvers.sampling import (
+    Share,
+    bisect_change,
+    latin_hypercube,
+    seed_record,
+    share,
+    spawn,
+)
 
 
 def conclusions(point: Point, players: Sequence[str]) -> dict[str, Hashable]:
@@ -291,3 +300,82 @@ def range_brackets(scenario: Scenario, tasks: Sequence[Task], points: Sequence[P
                     out.append(Bracket(conclusion=concl, variable=name, lo=x0, hi=x1,
                                        before=before, held=(), players=tuple(players), tol=tol))
     return out
+
+
+# --------------------------------------------------------------------------- tradesim run
+
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``."""
+
+
+def tipping_json(t: TippingPoint) -> dict[str, Any]:
+    """A tipping point as JSON (``tolerance`` is the half-width of its interval)."""
+    return {"conclusion": t.conclusion, "variable": t.variable, "value": t.value,
+            "tolerance": t.tol, "before": t.before, "after": t.after, "text": t.text,
+            "at": dict(t.at)}
+
+
+RUN_SAMPLES = 64
+"""Latin-hypercube samples of the robustness check in ``tradesim run``."""
+
+RUN_RUNS = 1000
+"""Monte Carlo runs per point for survival in the run's sensitivity section."""
+
+
+def sensitivity_report(scenario: Scenario, *, seed: np.random.SeedSequence,
+                       samples: int = RUN_SAMPLES,
+                       runs: int = RUN_RUNS, workers: int | None = None,
+                       progress: Progress | None = None,
+                       limits: Limits | None = None) -> dict[str, Any]:
+    """Tornado, tipping points within each assumption's range, and robustness shares.
+
+    Seeds: child 0 of ``seed`` is the tornado's common seed, child 1 drives the Latin
+    hypercube (:func:`robustness_tasks`).
+    """
+    players = scenario.player_names
+    limits = limits or Limits()
+    ctx = context_for(scenario, Settings(runs=runs, max_cells=limits.max_cells,
+                                               max_run_periods=limits.max_run_periods))
+
+    def tick(stage: str, total: int) -> Callable[[int], None] | None:
+        return None if progress is None else (lambda done: progress(stage, done, total))
+
+    tornado_seed, robustness_seed = spawn(seed, 2)
+    t_tasks = tornado_tasks(scenario, tornado_seed)
+    t_points = parallel.run_tasks(run_task, ctx, t_tasks, workers=workers,
+                                  progress=tick("tornado", len(t_tasks)))
+    bars = tornado(t_tasks, t_points, players)
+    found = range_brackets(scenario, t_tasks, t_points)
+    tipping = parallel.run_tasks(bisect_bracket, ctx, found, workers=workers,
+                                 progress=tick("tipping points", len(found)))
+    names, r_tasks = robustness_tasks(scenario, samples, robustness_seed)
+    r_points = parallel.run_tasks(run_task, ctx, r_tasks, workers=workers,
+                                  progress=tick("robustness", len(r_tasks)))
+    robust = robustness(t_points[0], r_points, names, players)
+    return _finite_or_none({
+        **seed_record(seed),
+        "runs_per_point": runs,
+        "base": bars.base,
+        "tornado": [{"name": b.name, "low": b.low, "high": b.high, "at_low": b.at_low,
+                     "at_high": b.at_high} for b in bars.bars],
+        "tipping_points": [tipping_json(t) for t in
+                           sorted(tipping, key=lambda t: (t.variable, t.value, t.conclusion))],
+        "robustness": {
+            "samples": robust.samples, "variables": list(robust.variables),
+            "method": "Latin hypercube over every assumption's range",
+            "shares": [{"statement": s.statement, "share": s.share, "se": s.se}
+                       for s in robust.shares],
+            "survival_mean": robust.survival_mean, "survival_se": robust.survival_se,
+        },
+    })
+
+def _finite_or_none(obj: Any) -> Any:
+    """JSON has no NaN or infinity: ``None`` stands for an undefined number."""
+    if isinstance(obj, dict):
+        return {k: _finite_or_none(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite_or_none(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj

@@ -27,9 +27,9 @@ from sim.cli.common import (
 from sim.cli.compare import compare as compare_command
 from sim.cli.export import export as export_command
 from sim.cli.play import play as play_command
+from sim.cli.sweep import sweep as sweep_command
 from sim.cli.truce import truce as truce_command
 from sim.commands.bargain import bargain
-from sim.commands.sweep import sweep as sweep_command
 from sim.errors import ScenarioErrors, TradesimError, printable
 
 

@@ -1,7 +1,11 @@
-"""Tables as CSV: one row per scenario of ``tradesim compare``."""
+"""Tables as CSV (and Parquet when pyarrow is installed): ``tradesim compare``'s rows and
+``tradesim sweep``'s points."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
 from typing import Any
 
 from sim.formats.json import jsonable
@@ -30,4 +34,25 @@ def compare_csv(rows: list[dict[str, Any]]) -> str:
             "sustainable": t.get("sustainable"), "survival": t.get("survival"),
             "survival_se": t.get("survival_se"), "deal_1": deal[0], "deal_2": deal[1],
             "deal_profiles": d.get("profiles")}.items()})
+    return buf.getvalue()
+
+
+def sweep_csv(table: Sequence[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    if table:
+        w = csv.DictWriter(buf, fieldnames=list(table[0]), lineterminator="\n")
+        w.writeheader()
+        for r in jsonable(list(table)):
+            w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return buf.getvalue()
+
+def sweep_parquet(table: Sequence[dict[str, Any]]) -> bytes | None:
+    """The table as Parquet, or ``None`` when pyarrow is not installed."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return None
+    buf = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(jsonable(list(table))), buf)
     return buf.getvalue()

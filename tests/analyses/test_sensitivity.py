@@ -11,8 +11,8 @@ import pytest
 
 from sim.analyses import points as pt
 from sim.analyses import sensitivity as sv
+from sim.analyses import sweep as cs
 from sim.analyses import sweep as sg
-from sim.commands import sweep as cs
 from sim.errors import InputError, LimitError
 from sim.parallel import task_seeds
 from sim.scenario import parse_scenario

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from sim.analyses.sweep import parse_vary
 from sim.cli import app
-from sim.commands.sweep import parse_vary
 from sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
