@@ -154,7 +154,7 @@ class Equilibria(Sequence[EquilibriumView]):
         return jsonable(equilibria_json(self.game, self.result))
 
     def _status(self) -> str:
-        from sim.report import equilibria_status
+        from sim.render.text import equilibria_status
 
         return equilibria_status(self.game.name, self.result)
 

@@ -4,7 +4,7 @@ Builds a :class:`~sim.solvers.continuous.ContinuousGame` from a scenario (contin
 as intervals, discrete levers as finite sets), then finds its verified pure equilibria,
 Pareto frontier, best-response curves and the most cooperative self-enforcing levels as the
 discount factor rises (Nash reversion as the punishment). Text and JSON views are here too;
-the figure is in :mod:`sim.plots_continuous`.
+the figure is in :mod:`sim.plots.continuous`.
 """
 
 from __future__ import annotations

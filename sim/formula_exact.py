@@ -1,6 +1,6 @@
 r"""A scenario's payoffs in rational arithmetic, for ``solve --exact``.
 
-The float evaluator (:mod:`sim.formula`) computes ``0.1 * 3`` as ``0.30000000000000004``,
+The float evaluator (:mod:`sim.scenario.formula`) computes ``0.1 * 3`` as ``0.30000000000000004``,
 so a formula that should tie with ``0.3`` does not, and an exact solver fed those floats
 can lose an equilibrium that rests on the tie. Here the same checked formulas are
 evaluated again with :class:`fractions.Fraction`:
@@ -188,7 +188,7 @@ _FUNCS: dict[str, Callable[..., ObjArray]] = {
 
 
 class _Evaluator:
-    """Walks a formula's syntax tree (already checked by :func:`sim.formula.parse_formula`)."""
+    """Walks a formula's syntax tree (already checked by :func:`sim.scenario.formula.parse_formula`)."""
 
     def __init__(self, source: str, env: Mapping[str, ObjArray]) -> None:
         self.source = source

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.errors import ScenarioErrors
-from sim.game import build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 from sim.solvers.trade_policy import Market, market_outcome
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.formula_exact import evaluate_exact, exact_inputs, exact_payoffs
-from sim.game import build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").rglob("*.toml"))

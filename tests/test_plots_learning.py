@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.plots_learning import plot_phase_2x2, plot_time_paths
+from sim.plots.learning import plot_phase_2x2, plot_time_paths
 from sim.solvers import learning
 
 

@@ -326,7 +326,7 @@ def continuous(
     Example: tradesim continuous scenarios/london-2025-continuous.toml --plot br.png
     """
     from sim.continuous_analysis import DEFAULT_DELTAS, analyse, report_json, report_lines
-    from sim.results import dumps
+    from sim.formats.json import dumps
     from sim.scenario import load_scenario
 
     if not 3 <= search_grid <= 401:
@@ -339,7 +339,7 @@ def continuous(
     report = analyse(load_scenario(file), grid=search_grid, seed=seed, starts=starts,
                      deltas=tuple(delta) if delta else DEFAULT_DELTAS)
     if plot is not None:
-        from sim.plots_continuous import best_response_plot
+        from sim.plots.continuous import best_response_plot
 
         if best_response_plot(report, plot) is None:
             typer.echo("note: no plot: it needs two players with a continuous lever each",

@@ -15,7 +15,7 @@ from typing import Any
 from sim.errors import ScenarioError, ScenarioErrors
 from sim.scenario.formula import Formula
 from sim.scenario.lines import find_line
-from sim.scenario_trade import MarketError, TradeMarket, trade_terms
+from sim.scenario.trade import MarketError, TradeMarket, trade_terms
 
 Profile = dict[str, dict[str, str]]
 """A pure profile by name: ``{player: {lever: level}}``."""

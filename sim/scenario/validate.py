@@ -51,7 +51,7 @@ from sim.scenario.model import (
     Source,
 )
 from sim.scenario.sections import SectionChecks
-from sim.scenario_trade import TradeMarket, parse_trade, trade_names
+from sim.scenario.trade import TradeMarket, parse_trade, trade_names
 
 
 class Validator(SectionChecks):

@@ -41,7 +41,9 @@ from typing import Any
 
 import numpy as np
 
+from sim.analyses.settings import profile_index
 from sim.errors import InputError
+from sim.scenario import BargainingSpec
 from sim.serve.setup import MoveError, Pair, Settings
 
 WHOLE = "truce"
@@ -336,11 +338,11 @@ def classroom(scenario: Any, game: Any, s: Settings) -> Classroom:
     pi = float(s.noise_perception if s.noise_perception is not None
                else numbers.get("noise_perception", 0.1))
     issues: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    body = scenario.bargaining or {}
-    if body.get("issues") and game.levers[0] != ("strategy",):
+    body = scenario.bargaining or BargainingSpec()
+    if body.issues and game.levers[0] != ("strategy",):
         from sim.solvers.linkage import resolve_issues
 
-        issues = tuple((x.name, x.levers) for x in resolve_issues(game, body["issues"]))
+        issues = tuple((x.name, x.levers) for x in resolve_issues(game, body.issues))
     room = Classroom(scenario=scenario, game=game, settings=s, truce=truce, breach=breach,
                      continuation=cont, continuation_source=source, noise_perception=pi,
                      issues=issues)
@@ -362,13 +364,6 @@ def nash_product_profile(space: Any, d: np.ndarray) -> tuple[int, int] | None:
     return space.profile(int(np.argmax(score)))
 
 
-def _index(scenario: Any, game: Any, ref: Any) -> tuple[int, int] | None:
-    if ref is None:
-        return None
-    index = game.profile_index(scenario.profiles[ref] if isinstance(ref, str) else ref)
-    return int(index[0]), int(index[1])
-
-
 def _truce_and_breach(scenario: Any, game: Any
                       ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     """The ``[truce]`` profile and each side's breach: its ``escalation`` levels, else its
@@ -376,11 +371,11 @@ def _truce_and_breach(scenario: Any, game: Any
     deviation breaches with its best other strategy, so that it has a breach to play."""
     from sim.solvers.truce import truce_game
 
-    body = scenario.truce or {}
-    truce = _index(scenario, game, body.get("profile"))
+    body = scenario.truce
+    truce = profile_index(scenario, game, body.profile if body else None)
     if truce is None:
         return None, None
-    escalation = _index(scenario, game, body.get("escalation"))
+    escalation = profile_index(scenario, game, body.escalation if body else None)
     breach = list(truce_game(game.payoffs, truce, escalation).breach)
     for i in (0, 1):
         if breach[i] == truce[i] and game.shape[i] > 1:
@@ -396,10 +391,10 @@ def disagreement(scenario: Any, game: Any) -> np.ndarray:
     from sim.errors import SolverError
     from sim.solvers import bargaining as bg
 
-    body = scenario.bargaining or {}
-    spec = body.get("disagreement") or "nash"
-    profiles = {n: _index(scenario, game, p) for n, p in scenario.profiles.items()}
-    refs = body.get("outside_options") or {}
+    body = scenario.bargaining or BargainingSpec()
+    spec = body.disagreement or "nash"
+    profiles = {n: profile_index(scenario, game, n) for n in scenario.profiles}
+    refs = body.outside_options
     options = tuple(None if p not in refs else scenario.value(refs[p]) for p in game.players)
     try:
         base = bg.disagreement_point(game.A, game.B, spec, profiles=profiles)

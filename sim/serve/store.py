@@ -128,8 +128,8 @@ class Store(Bargaining):
         from pathlib import PurePath
 
         from sim.errors import LimitError
-        from sim.game import build_game
         from sim.scenario import loads_scenario
+        from sim.scenario.build import build_game
 
         s = setup.settings(raw_settings)
         scenario = loads_scenario(text, Path(PurePath(name).name or "upload.toml"))
@@ -164,8 +164,8 @@ class Store(Bargaining):
     def room(self, game: sqlite3.Row) -> Classroom:
         gid = int(game["id"])
         if gid not in self._rooms:
-            from sim.game import build_game
             from sim.scenario import loads_scenario
+            from sim.scenario.build import build_game
 
             s = setup.Settings(**json.loads(game["settings"]))
             sc = loads_scenario(game["text"], Path(f"{game['scenario']}.toml"))

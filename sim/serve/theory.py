@@ -78,8 +78,8 @@ def predictions(room: Classroom) -> dict[str, Any]:
 
 
 def _punishment(room: Classroom) -> str | tuple[int, int]:
-    body = room.scenario.truce or {}
-    pun = body.get("punishment") or "nash"
+    body = room.scenario.truce
+    pun = (body.punishment if body else None) or "nash"
     if pun in {"nash", "minmax"}:
         return pun
     return tuple(room.game.profile_index(room.scenario.profiles[pun]))  # type: ignore[return-value]

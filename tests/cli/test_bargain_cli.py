@@ -319,9 +319,9 @@ def test_a_lottery_is_never_called_a_profile():
     assert "the Nash deal is this profile" not in table
     assert "the Nash deal is a lottery:" in table
     assert "(a lottery over 2 outcomes)" in table
-    from sim.commands.bargain import _console_lines
+    from sim.commands.bargain import console_lines
 
-    console = "\n".join(_console_lines(r))
+    console = "\n".join(console_lines(r))
     assert "Nash deal: US 1.700, China 2.833 (a lottery: 76.7% swap + 23.3% US: strict | " \
            "China: released)" in console
     assert "an unnamed profile" not in console

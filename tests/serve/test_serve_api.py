@@ -243,8 +243,8 @@ def test_a_student_sees_only_their_own_seat(client, store):
 
 
 def test_a_round_closes_when_everyone_moved_and_payoffs_follow_the_game(client, store):
-    from sim.game import build_game
     from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
 
     g, tokens = _started(client, store, treat_noise=False)
     game = build_game(load_scenario(SCENARIOS / "london-2025.toml"))

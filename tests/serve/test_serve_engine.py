@@ -7,8 +7,8 @@ import pytest
 from conftest import SCENARIOS
 
 from sim.errors import InputError
-from sim.game import build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 from sim.serve import engine, setup, theory
 from sim.serve.setup import Pair
 from sim.solvers.truce import grim_survival

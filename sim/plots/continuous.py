@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.continuous_analysis import ContinuousReport
-from sim.plots import _pyplot, save
+from sim.plots.core import _pyplot, save
 
 
 def best_response_plot(r: ContinuousReport, path: Path) -> Path | None:

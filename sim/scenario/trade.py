@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import FormulaError
-from sim.formula import Formula
+from sim.scenario.formula import Formula
 from sim.solvers.trade_policy import FORMS, Market, market_outcome
 
 OUTPUTS = ("cs", "revenue", "ps", "quantity", "imports", "world_price")
