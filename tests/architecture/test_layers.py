@@ -46,7 +46,6 @@ ALLOWED: frozenset[str] = frozenset(
         "cycle: sim.cli.app",
         "cycle: sim.commands.bargain",
         "cycle: sim.run",
-        # rule 2: the core depends on the file format
         # rule 3: results JSON still knows the core analysis' dataclass (rule 6 makes it generic)
         "layer: sim.formats.json imports sim.analyses",
         "layer: sim.formats.json imports sim.analyses.core",
