@@ -371,14 +371,15 @@ def bargain(source: Scenario | str | Path, *, disagreement: str | None = None,
             delta: Sequence[str] | None = None, first: str | None = None,
             tie_rule: str = "favour-other") -> Report:
     """Bargaining, linkage and move order, as ``tradesim bargain``."""
-    from sim.commands import bargain as bg
+    from sim.analyses import bargain as bg
+    from sim.render.bargain import render_table
 
     sc = _scenario(source)
     game = build_game(sc)
     s = bg.settings(sc, game, disagreement=disagreement, delta=delta, first=first,
                     tie_rule=tie_rule)
     data = bg.analyse(sc, game, s)
-    return Report("bargain", data, bg.render_table(data))
+    return Report("bargain", data, render_table(data))
 
 
 def sweep(source: Scenario | str | Path, vary: Sequence[str], *, seed: int = 0,

@@ -157,7 +157,8 @@ def bargain_section(scenario: Scenario, game: Game, options: RunOptions,
     the minmax point (said in the section); any other problem becomes a one-line note in the
     section instead of stopping the run.
     """
-    from sim.commands import bargain as bg
+    from sim.analyses import bargain as bg
+    from sim.render import bargain as bg_text
 
     if len(game.players) != 2:
         return None
@@ -178,10 +179,10 @@ def bargain_section(scenario: Scenario, game: Game, options: RunOptions,
                        console=[f"bargaining: not available ({exc})"])
     from sim.plots.bargain import figure_drawers
 
-    console = bg.console_lines(report)
+    console = bg_text.console_lines(report)
     if note:
         report["note"] = note
-    summary = ([note, ""] if note else []) + bg.render_markdown(report)
+    summary = ([note, ""] if note else []) + bg_text.render_markdown(report)
     return Section(key="bargaining", title=title, data=report, summary=summary,
                    console=console, figures=figure_drawers(report))
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from sim.cli.bargain import bargain
 from sim.cli.common import (
     _state,
     command_line,
@@ -29,7 +30,6 @@ from sim.cli.export import export as export_command
 from sim.cli.play import play as play_command
 from sim.cli.sweep import sweep as sweep_command
 from sim.cli.truce import truce as truce_command
-from sim.commands.bargain import bargain
 from sim.errors import ScenarioErrors, TradesimError, printable
 
 
@@ -182,7 +182,7 @@ def solve(
 
     Example: tradesim solve scenarios/classroom/battle-of-the-sexes.toml --format json
     """
-    from sim.commands.progress import progress_bar
+    from sim.cli.progress import progress_bar
     from sim.formats.json import dumps, equilibria_json
     from sim.formula_exact import exact_inputs, with_note
     from sim.render.text import equilibria_status, equilibrium_lines

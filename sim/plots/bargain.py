@@ -1,6 +1,6 @@
 """Figures of the bargaining report. matplotlib is imported only inside these functions.
 
-Each figure is drawn from the JSON-ready report of :func:`sim.commands.bargain.analyse`
+Each figure is drawn from the JSON-ready report of :func:`sim.analyses.bargain.analyse`
 (Agg backend, fixed size and DPI, no timestamp in the PNG metadata) so that the same report
 gives the same bytes and no display is needed.
 """

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.commands.bargain import analyse, render_table, settings
+from sim.analyses.bargain import analyse, settings
 from sim.errors import InputError, ScenarioErrors
+from sim.render.bargain import render_table
 from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 from sim.solvers import bargaining as bg
@@ -319,7 +320,7 @@ def test_a_lottery_is_never_called_a_profile():
     assert "the Nash deal is this profile" not in table
     assert "the Nash deal is a lottery:" in table
     assert "(a lottery over 2 outcomes)" in table
-    from sim.commands.bargain import console_lines
+    from sim.render.bargain import console_lines
 
     console = "\n".join(console_lines(r))
     assert "Nash deal: US 1.700, China 2.833 (a lottery: 76.7% swap + 23.3% US: strict | " \

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.commands.progress import progress_line
+from sim.cli.progress import progress_line
 from sim.solvers import enumeration as en
 from sim.solvers.equilibria import solve
 from sim.solvers.reverse_search import root, walk

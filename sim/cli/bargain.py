@@ -1,0 +1,65 @@
+"""``tradesim bargain FILE``: the typer command (analysis in :mod:`sim.analyses.bargain`,
+text in :mod:`sim.render.bargain`, figures in :mod:`sim.plots.bargain`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.analyses.bargain import analyse, settings
+from sim.errors import InputError
+from sim.render.bargain import render_table
+
+
+def bargain(
+    file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
+    disagreement: Annotated[str | None, typer.Option(
+        "--disagreement", help="nash, minmax or a profile name; overrides the file.")] = None,
+    delta: Annotated[list[str] | None, typer.Option(
+        "--delta", help="Per-round discount factor in (0, 1) for both players, or "
+                        "PLAYER=VALUE (repeatable); default: the [truce] timing.")] = None,
+    first: Annotated[str | None, typer.Option(
+        "--first", help="Who proposes first in alternating offers [default: move_order[0] "
+                        "or the first player].")] = None,
+    tie_rule: Annotated[str, typer.Option(
+        "--tie-rule", help="Ties in sequential play: favour-other, harm-other or first.")] =
+        "favour-other",
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    figures: Annotated[Path | None, typer.Option(
+        "--figures", help="Directory for the figures [default: results/<name>/figures].")] =
+        None,
+    no_figures: Annotated[bool, typer.Option("--no-figures", help="Draw no figures.")] = False,
+) -> None:
+    """Pareto frontier, bargaining solutions, Rubinstein split, outside options, issue
+    linkage and move order.
+
+    Example: tradesim bargain scenarios/london-2025.toml --disagreement nash --delta China=0.8
+    """
+    if fmt not in {"table", "json"}:
+        msg = f"--format: got '{fmt}'; expected table or json"
+        raise InputError(msg)
+    from sim.cli.common import limits
+    from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
+
+    scenario = load_scenario(file)
+    game = build_game(scenario, max_cells=limits().max_cells)
+    s = settings(scenario, game, disagreement=disagreement, delta=delta, first=first,
+                 tie_rule=tie_rule)
+    report = analyse(scenario, game, s)
+    if not no_figures:
+        from sim.io import atomic_write_bytes
+        from sim.plots.bargain import figures as draw
+
+        outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
+        report["figures"] = [str(atomic_write_bytes(outdir / name, png))
+                             for name, png in draw(report).items()]
+    if fmt == "json":
+        typer.echo(json.dumps(report, indent=2, allow_nan=False))
+    else:
+        typer.echo(render_table(report))
+        if report.get("figures"):
+            typer.echo("Figures: " + ", ".join(report["figures"]))
