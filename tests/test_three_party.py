@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.game import build_game
 from sim.scenario import load_scenario
+from sim.scenario.build import build_game
 from sim.solvers.reduction import solve_reduced
 
 PATH = Path(__file__).resolve().parents[1] / "scenarios" / "three-party-2025.toml"

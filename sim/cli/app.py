@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from sim.cli.bargain import bargain
 from sim.cli.common import (
+    INTERRUPTED,
     _state,
     command_line,
     fail,
