@@ -8,6 +8,10 @@ the CPU build of torch it needs): the same noisy prisoner's dilemma match-ups (T
 P=1, S=0; implementation noise on both sides; same number of matches and turns), timed in
 this run with both tools (target: at least 200x).
 
+Part 3: the truce model (``sim.solvers.truce_model``) with shocks, deliberate breaches on
+four issues per side, two-way noise, a public signal with a trigger and finite punishments
+(target: at least 30 million run-periods per second too).
+
 Noise differs slightly in kind: Axelrod's ``noise`` flips any action, ours turns a meant
 compliance into a breach only; the work per turn is the same.
 """
@@ -20,6 +24,8 @@ import tracemalloc
 
 import numpy as np
 
+from sim.solvers import truce_model as tm
+from sim.solvers import truce_sampler as ts
 from sim.solvers.strategies import make_strategy
 from sim.solvers.truce import simulate_truce, truce_game
 
@@ -60,6 +66,34 @@ def axelrod_seconds(axl, name: str, matches: int, turns: int, noise: float) -> f
     return time.perf_counter() - start
 
 
+def model_sides(samples: int = 2048, issues: int = 4, seed: int = 0) -> tuple[tm.Side, tm.Side]:
+    """Two sides with ``issues`` breach options each, gains shocked per sample, accusations
+    both ways and a public signal on the first issue; punished for 2 and 3 periods."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for length in (2, 3):
+        gains = rng.uniform(-1.0, 2.0, (samples, issues))
+        coop = rng.uniform(0.0, 1.0, (samples, issues + 1, issues + 1))
+        coop[:, 1:, 0] = coop[:, :1, 0] + gains
+        signal = np.r_[0.03, 0.6, np.zeros(issues - 1)]
+        perceive = np.r_[0.05, np.full(issues, 0.7)]
+        out.append(tm.Side(
+            issues=tuple(f"issue{k}" for k in range(issues)), gains=gains, coop=coop,
+            punished=np.zeros(samples), punishing=np.ones(samples),
+            collapse=np.full(samples, -1.0), fallback=np.full(samples, -1.0),
+            loss=np.full(issues, 1.2), perceive=perceive, signal=signal, slip=1,
+            noise_comply=0.05, noise_breach=0.1, length=length))
+    return out[0], out[1]
+
+
+def model_seconds(runs: int, periods: int, seed: int = 0) -> float:
+    sides = model_sides()
+    start = time.perf_counter()
+    ts.simulate(sides, periods=periods, runs=runs, rng=np.random.default_rng(seed),
+                delta=0.95)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=100_000)
@@ -86,6 +120,11 @@ def main() -> None:
     print(f"Peak memory does not grow with the horizon: ctft at {10 * args.periods} periods "
           f"peaks at {longer:.1f} MB (a runs x periods boolean history alone would be "
           f"{work / 2**20:.0f} MB at {args.periods} periods)")
+    sec = best_of(args.repeat, model_seconds, args.runs, args.periods)
+    rate = work / sec / 1e6
+    print(f"\nPart 3: the truce model, {args.runs:,} runs x {args.periods} periods, shocks, "
+          "4 issues a side, two-way noise, a public signal")
+    print(f"{'model':<10} {sec:8.3f} {rate:16.1f} {'ok' if rate >= 30 else 'MISS':>9}")
     if args.no_axelrod:
         return
     try:

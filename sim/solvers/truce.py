@@ -12,8 +12,9 @@ second ``b`` (0 = comply, 1 = breach).
 with probability :math:`\varepsilon` (independently per side and period). *Perception noise*
 :math:`\pi`: a compliant move is seen by the other side as a breach with probability
 :math:`\pi` (a false accusation). Strategies see their own move as played and the other's
-as perceived. A breach is never seen as compliance and a meant breach never comes out as
-compliance.
+as perceived. The reverse errors are optional: a meant breach comes out as compliance with
+probability :math:`\varepsilon_B` and a breach is seen as compliance with probability
+:math:`\mu` (both 0 by default).
 
 **What "broken" means.** The truce is *unbroken at the end of period t* if neither side
 actually breached in periods 1..t (a false accusation alone does not break it, but the
@@ -155,6 +156,8 @@ def simulate_truce(
     delta: float = 1.0,
     progress: Callable[[int], None] | None = None,
     max_run_periods: int = DEFAULT_MAX_RUN_PERIODS,
+    noise_breach: float = 0.0,
+    noise_miss: float = 0.0,
 ) -> TruceSurvival:
     """Play ``runs`` independent noisy truces of ``periods`` periods, all at once.
 
@@ -168,9 +171,13 @@ def simulate_truce(
     progress : called with the number of periods done after each period (for a progress
         bar at the command line).
     max_run_periods : most ``(runs + 1000) x periods``, checked first (:class:`LimitError`).
+    noise_breach, noise_miss : the reverse errors: a meant breach comes out as compliance
+        (:math:`\\varepsilon_B`), a breach is seen as compliance (:math:`\\mu`).
     """
     eps = check_noise(noise_implementation, "implementation noise")
     pi = check_noise(noise_perception, "perception noise")
+    eps_b = check_noise(noise_breach, "implementation noise on breaches")
+    mu = check_noise(noise_miss, "perception noise on breaches")
     _check_sizes(periods, runs, delta, max_run_periods)
     noise, rng1, rng2 = rng.spawn(3)
     sides = [s.for_game(game.own(i)) for i, s in enumerate(strategies)]
@@ -188,13 +195,7 @@ def simulate_truce(
     for t in range(periods):
         a = sides[0].intend(states[0], streams[0])
         b = sides[1].intend(states[1], streams[1])
-        a, b = a.copy(), b.copy()  # fresh: a strategy's state must never alias the other's
-        if eps > 0.0:
-            _slip(noise, eps, a, b)
-        seen_a, seen_b = a, b
-        if pi > 0.0:
-            seen_a, seen_b = a.copy(), b.copy()
-            _slip(noise, pi, seen_a, seen_b)
+        a, b, seen_a, seen_b = _noisy(noise, a, b, (eps, eps_b, pi, mu))
         both = a & b
         broken_before = runs - int(np.count_nonzero(alive))
         if broken_before:
@@ -221,6 +222,37 @@ def _payoffs_by_code(game: TruceGame) -> FloatArray:
     """``lut[i, code]``: player i's payoff at outcome code 2*first_complies + second_complies."""
     return np.array([[game.payoffs[i, 1, 1], game.payoffs[i, 1, 0],
                       game.payoffs[i, 0, 1], game.payoffs[i, 0, 0]] for i in (0, 1)])
+
+
+def _noisy(rng: np.random.Generator, a: BoolArray, b: BoolArray,
+           noise: tuple[float, float, float, float],
+           ) -> tuple[BoolArray, BoolArray, BoolArray, BoolArray]:
+    """Moves as played and as seen, from the meant moves ``a``, ``b`` (fresh copies: a
+    strategy's state must never alias the other's) and ``(eps, eps_b, pi, mu)``."""
+    eps, eps_b, pi, mu = noise
+    a, b = a.copy(), b.copy()
+    if eps > 0.0 or eps_b > 0.0:
+        _flip(rng, eps, eps_b, a, b)
+    if pi == 0.0 and mu == 0.0:
+        return a, b, a, b
+    seen_a, seen_b = a.copy(), b.copy()
+    _flip(rng, pi, mu, seen_a, seen_b)
+    return a, b, seen_a, seen_b
+
+
+def _flip(rng: np.random.Generator, p: float, q: float, first: BoolArray,
+          second: BoolArray) -> None:
+    """Turn each ``True`` into ``False`` with probability ``p`` and each ``False`` into
+    ``True`` with probability ``q``, independently, in place (two-way noise)."""
+    if q > 0.0:
+        back = (~first, ~second)  # True where a breach may turn into compliance
+        _slip(rng, q, *back)
+        was = (~first, ~second)
+    if p > 0.0:
+        _slip(rng, p, first, second)
+    if q > 0.0:
+        first |= was[0] & ~back[0]
+        second |= was[1] & ~back[1]
 
 
 GEOMETRIC_BELOW = 0.2

@@ -115,6 +115,72 @@ def test_memory_one_pairs_agree_with_the_exact_markov_chain(pair, rule):
     within_4_se(res.payoffs, pay, res.payoffs_se)
 
 
+def two_way_exact(rule, noise: tuple[float, float, float, float], periods: int,
+                  delta: float) -> tuple[float, np.ndarray]:
+    """Exact mutual-compliance share and discounted payoffs of a symmetric memory-one pair
+    under two-way noise ``(eps, eps_b, pi, mu)``: a meant compliance slips w.p. eps, a meant
+    breach comes out as compliance w.p. eps_b, compliance is seen as a breach w.p. pi and a
+    breach as compliance w.p. mu. The state is what each side played and what it saw of
+    the other last period (16 states); each side applies ``rule(own, seen)``."""
+    eps, eps_b, pi, mu = noise
+
+    def act(intend: float) -> float:  # P(actual compliance)
+        return intend * (1 - eps) + (1 - intend) * eps_b
+
+    def see(actual: int) -> float:  # P(seen as compliance)
+        return 1 - pi if actual else mu
+
+    states = {(1, 1, 1, 1): 1.0}  # (a, seen b by A, b, seen a by B): period 1 starts clean
+    share, pay, w = 0.0, np.zeros(2), 1.0
+    for t in range(periods):
+        new: dict[tuple[int, int, int, int], float] = {}
+        for (a0, sb, b0, sa), p in states.items():
+            ia = 1.0 if t == 0 else rule(a0, sb)
+            ib = 1.0 if t == 0 else rule(b0, sa)
+            for a in (1, 0):
+                pa = act(ia) if a else 1 - act(ia)
+                for b in (1, 0):
+                    pb = act(ib) if b else 1 - act(ib)
+                    q = p * pa * pb
+                    if q == 0:
+                        continue
+                    share += q * (a and b) / periods
+                    pay += w * q * PD[:, 1 - a, 1 - b]
+                    for x in (1, 0):  # what A saw of b
+                        px = see(b) if x else 1 - see(b)
+                        for y in (1, 0):  # what B saw of a
+                            py = see(a) if y else 1 - see(a)
+                            key = (a, x, b, y)
+                            new[key] = new.get(key, 0.0) + q * px * py
+        states = new
+        w *= delta
+    return share, pay * (1 - delta) / (1 - delta**periods)
+
+
+@pytest.mark.parametrize(("pair", "rule"), [
+    ("tft", lambda own, seen: float(seen)),
+    ("wsls", lambda own, seen: float(own == seen)),
+    ("gtft:0.3", lambda own, seen: 1.0 if seen else 0.3),
+    ("comply", lambda own, seen: 1.0),
+])
+def test_two_way_noise_agrees_with_the_exact_markov_chain(pair, rule):
+    noise, periods, delta = (0.05, 0.2, 0.1, 0.3), 20, 0.95
+    res = tr.simulate_truce(GAME, S.parse_pair(pair), periods=periods, runs=40_000,
+                            rng=np.random.default_rng(5), noise_implementation=noise[0],
+                            noise_breach=noise[1], noise_perception=noise[2],
+                            noise_miss=noise[3], delta=delta)
+    share, pay = two_way_exact(rule, noise, periods, delta)
+    within_4_se(res.mutual_compliance, share, res.mutual_compliance_se)
+    within_4_se(res.payoffs, pay, res.payoffs_se)
+
+
+def test_tft_recovers_when_noise_runs_both_ways():
+    res = tr.simulate_truce(GAME, S.parse_pair("tft"), periods=40, runs=20_000,
+                            rng=np.random.default_rng(2), noise_implementation=0.05,
+                            noise_miss=0.2)
+    assert res.recovery > 0.0  # a missed breach ends the echo
+
+
 def test_contrite_tft_recovers_from_implementation_errors_and_tft_does_not():
     ctft, tft = run("ctft", eps=0.05, periods=40), run("tft", eps=0.05, periods=40)
     assert ctft.recovery > 0.5
