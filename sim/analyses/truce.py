@@ -152,7 +152,26 @@ def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_
     report["named_profiles"] = _named_json(scenario, game, s.delta)
     report["simulation"] = _simulate(game, s, runs=runs, seed=seed, all_pairs=all_pairs,
                                      progress=progress, max_run_periods=max_run_periods)
+    report["model"] = model_report(scenario, game, s, runs=runs, seed=seed)
     return report
+
+
+MODEL_STREAM = 2**31 - 15
+"""Spawn key of the truce model's random stream, apart from the strategy pairs' streams."""
+
+
+def model_report(scenario: Scenario, game: Game, s: Settings, *, runs: int,
+                 seed: np.random.SeedSequence) -> dict[str, Any]:
+    """The truce model's design and outcomes (:mod:`sim.analyses.truce_model`)."""
+    from sim.analyses import truce_model as am
+    from sim.analyses.truce_json import to_json
+
+    ms = am.model_settings(scenario, game, truce=s.truce, escalation=s.escalation,
+                           delta=s.delta if s.delta_source == "--delta" else None,
+                           noise_implementation=s.noise_implementation,
+                           noise_perception=s.noise_perception)
+    seq = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, MODEL_STREAM))
+    return to_json(am.analyse(scenario, game, ms, runs=runs, seed=seq), game)
 
 
 def _punishments(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:

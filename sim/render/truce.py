@@ -52,8 +52,14 @@ def render_table(report: Mapping[str, Any]) -> str:
         lines.append("Named profiles, delta* with Nash reversion: " + "; ".join(
             f"{n} {_fmt(v['delta_star'])}" for n, v in report["named_profiles"].items()) + ".")
     lines += ["", *_sustainable_lines(report["best_sustainable"]), "",
-              *_simulation_lines(report)]
+              *_model_lines(report), *_simulation_lines(report)]
     return "\n".join(lines)
+
+
+def _model_lines(report: Mapping[str, Any]) -> list[str]:
+    from sim.render.truce_model import model_lines
+
+    return [*model_lines(report), ""] if report.get("model") else []
 
 
 _PUNISHMENT_NAMES = {
@@ -137,6 +143,10 @@ def summary_lines(scenario: Scenario, report: Mapping[str, Any]) -> list[str]:
     verdict = "sustainable" if t["sustainable"] else "not sustainable"
     lines += ["", (f"Binding side: **{t['binding']}** (δ* = {_fmt(t['delta_star'])}); at "
                   f"δ = {time['delta']:.4f} the truce is **{verdict}** under grim trigger."), ""]
+    if report.get("model"):
+        from sim.render.truce_model import summary_lines as model_summary
+
+        lines += model_summary(report)
     lines += [(f"Survival to day {time['length_days']:g} ({sim['runs']:,} runs, seed "
               f"{sim['seed']}; a breach is the {sim['breach_kind']} levels):"), "",
               "| strategies | P(intact at expiry) | ± s.e. | mutual compliance | recovery |",
@@ -155,6 +165,10 @@ def console_lines(report: Mapping[str, Any]) -> list[str]:
     lines = [f"delta* {p}: {_fmt(row['delta_star'])}" for p, row in t["players"].items()]
     verdict = "yes" if t["sustainable"] else "no"
     lines.append(f"binding: {t['binding']}; sustainable at delta = {time['delta']:.4f}: {verdict}")
+    if report.get("model"):
+        from sim.render.truce_model import console_lines as model_console
+
+        lines += model_console(report)
     for pair in report["simulation"]["pairs"]:
         e = pair["expiry"]
         lines.append(f"P(intact at day {time['length_days']:g}) {pair['label']}: "

@@ -14,6 +14,7 @@ from typing import Any
 
 from sim.errors import ScenarioError, ScenarioErrors
 from sim.scenario.lines import BARE_KEY, LineIndex
+from sim.scenario.truce_model import MODEL_KEYS
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -53,6 +54,7 @@ TRUCE_KEYS = {
     "punishment_periods",
     "escalation",
     "strategies",
+    *MODEL_KEYS,
 }
 BARGAINING_KEYS = {"disagreement", "outside_options", "issues", "move_order"}
 _PROBABILITY_KEYS = {"renewal_probability", "noise_implementation", "noise_perception"}

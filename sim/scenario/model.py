@@ -45,6 +45,7 @@ class TruceSpec:
     punishment_periods: int | None = None
     escalation: ProfileRef | None = None
     strategies: tuple[str, ...] = ()
+    model: dict[str, Any] = field(default_factory=dict)  # the truce model's keys (#15)
 
 
 @dataclass(frozen=True)

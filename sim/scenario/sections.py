@@ -15,6 +15,7 @@ from sim.scenario.checks import (
     _typename,
 )
 from sim.scenario.model import BargainingSpec, Lever, Player, Profile, Quantity, TruceSpec
+from sim.scenario.truce_model import validate as validate_truce_model
 
 
 class SectionChecks(Checks):
@@ -218,6 +219,9 @@ class SectionChecks(Checks):
             out["punishment_periods"] = k
         if "strategies" in body:
             out["strategies"] = self.strings(body, "strategies", "truce")
+        model: dict[str, Any] = {}
+        validate_truce_model(self, body, model, players, profiles, quantities)
+        out["model"] = model
         return None if self.errors else TruceSpec(**out)
 
     def bargaining(
@@ -255,13 +259,14 @@ class SectionChecks(Checks):
             out["move_order"] = order
         return None if self.errors else BargainingSpec(**out)
 
-    def issues(self, raw: Any, levers: set[str]) -> dict[str, tuple[str, ...]]:
-        table = self.table(raw, "bargaining.issues")
+    def issues(self, raw: Any, levers: set[str],
+               where: str = "bargaining.issues") -> dict[str, tuple[str, ...]]:
+        table = self.table(raw, where)
         owner: dict[str, str] = {}
         out = {}
         for issue in table:
-            key = f"bargaining.issues.{issue}"
-            names = self.strings(table, issue, "bargaining.issues")
+            key = f"{where}.{issue}"
+            names = self.strings(table, issue, where)
             for lv in names:
                 if lv not in levers:
                     self.err(key, f"names unknown lever '{lv}'")
