@@ -26,7 +26,7 @@ def compare_one(scenario: Scenario, *, runs: int, strategies: str,
     game = build_game(scenario, max_cells=limits.max_cells)
     settings = pt.Settings(runs=runs, strategies=strategies, max_cells=limits.max_cells,
                            max_run_periods=limits.max_run_periods)
-    point = pt.evaluate(scenario, {}, settings, np.random.default_rng(seed))
+    point = pt.evaluate(scenario, {}, settings, seed=seed)  # the pair's own stream
     players = list(game.players)
     t, d = point.truce, point.deal
     row: dict[str, Any] = {

@@ -48,7 +48,7 @@ from sim.solvers import repeated as rp
 from sim.solvers.pareto import pareto_mask
 from sim.solvers.reduction import solve_reduced
 from sim.solvers.strategies import parse_pair
-from sim.solvers.truce import DEFAULT_MAX_RUN_PERIODS, simulate_truce, truce_game
+from sim.solvers.truce import DEFAULT_MAX_RUN_PERIODS, pair_seed, simulate_truce, truce_game
 
 FloatArray = np.ndarray
 
@@ -180,9 +180,11 @@ def equilibrium_label(game: Game, strategies: Sequence[FloatArray], *, tol: floa
     return "mixed " + " | ".join(parts)
 
 def evaluate(scenario: Scenario, overrides: Mapping[str, float], settings: Settings,
-             rng: np.random.Generator | None = None) -> Point:
-    """All conclusions at one point; the truce survival is simulated only when ``rng`` is
-    given (and ``settings.runs > 0``)."""
+             rng: np.random.Generator | None = None, *,
+             seed: np.random.SeedSequence | None = None) -> Point:
+    """All conclusions at one point; the truce survival is simulated only when ``rng`` or
+    ``seed`` is given (and ``settings.runs > 0``). With ``seed`` the strategy pair draws its
+    own stream (:func:`sim.solvers.truce.pair_seed`), as ``tradesim truce --seed`` does."""
     game = build_game(scenario, overrides, max_cells=settings.max_cells)
     eqs = solve_reduced(game.payoffs, method=settings.method, tol=settings.tol)
     labels = sorted({equilibrium_label(game, e.strategies) for e in eqs.equilibria})
@@ -196,7 +198,7 @@ def evaluate(scenario: Scenario, overrides: Mapping[str, float], settings: Setti
     notes = []
     if len(game.players) == 2:
         try:
-            truce = _truce(scenario, game, overrides, settings, rng)
+            truce = _truce(scenario, game, overrides, settings, rng, seed)
         except (SolverError, InputError) as exc:
             notes.append(f"truce: {exc}")
         try:
@@ -216,7 +218,8 @@ def _value(scenario: Scenario, ref: Any, overrides: Mapping[str, float]) -> floa
     return scenario.value(ref, overrides)
 
 def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], settings: Settings,
-           rng: np.random.Generator | None) -> Truce | None:
+           rng: np.random.Generator | None,
+           seed: np.random.SeedSequence | None = None) -> Truce | None:
     body = scenario.truce
     if body is None:
         return None
@@ -239,10 +242,12 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
     periods = rp.periods_in(length, period)
     survival = se = None
     curve: tuple[float, ...] = ()
-    if rng is not None and settings.runs > 0:
+    if (rng is not None or seed is not None) and settings.runs > 0:
         small = truce_game(game.payoffs, truce, escalation)
         k = body.punishment_periods or 3
         pair = parse_pair(settings.strategies, default_k=k)
+        if rng is None:
+            rng = np.random.default_rng(pair_seed(seed, pair))
         res = simulate_truce(small, pair, periods=periods, runs=settings.runs, rng=rng,
                              noise_implementation=float(np.clip(
                                  numbers.get("noise_implementation", 0.0), 0, 1)),

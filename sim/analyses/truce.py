@@ -22,12 +22,13 @@ from sim.errors import InputError, ScenarioError, SolverError
 from sim.game import Game
 from sim.scenario import Scenario
 from sim.solvers import repeated as rp
-from sim.solvers.sampling import seed_record, spawn
+from sim.solvers.sampling import seed_record
 from sim.solvers.strategies import LIBRARY, parse_pair
 from sim.solvers.truce import (
     DEFAULT_MAX_RUN_PERIODS,
     TruceSurvival,
     check_noise,
+    pair_seed,
     simulate_truce,
     truce_game,
 )
@@ -294,9 +295,9 @@ def _simulate(game: Game, s: Settings, *, runs: int, seed: np.random.SeedSequenc
     pairs = [parse_pair(spec, default_k=k) for spec in s.strategies]
     if all_pairs:
         pairs = [(a[0], b[1]) for a in pairs for b in pairs]
-    streams = [np.random.default_rng(child) for child in spawn(seed, len(pairs))]
     out = []
-    for n, (pair, rng) in enumerate(zip(pairs, streams, strict=True)):
+    for n, pair in enumerate(pairs):
+        rng = np.random.default_rng(pair_seed(seed, pair))
         done = n * s.periods
         tick = None if progress is None else (lambda t, done=done: progress(done + t))
         res = simulate_truce(small, pair, periods=s.periods, runs=runs, rng=rng,

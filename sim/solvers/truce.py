@@ -144,6 +144,35 @@ def check_noise(value: float, name: str) -> float:
     return float(value)
 
 
+STREAM_TAG = 0x54525543
+"""First word of every pair's spawn key ("TRUC"): keeps them apart from ``spawn()``'s
+``(i,)`` keys."""
+
+
+def _key_words(text: str) -> tuple[int, ...]:
+    """``text`` as 32-bit words, its byte length first (so ``("ab", "c")`` and
+    ``("a", "bc")`` differ): a stable key, unlike :func:`hash`, across runs and machines."""
+    data = text.encode("utf-8")
+    padded = data + b"\0" * (-len(data) % 4)
+    return (len(data), *(int.from_bytes(padded[i:i + 4], "little")
+                         for i in range(0, len(padded), 4)))
+
+
+def pair_seed(seed: int | np.random.SeedSequence,
+              strategies: tuple[Strategy, Strategy]) -> np.random.SeedSequence:
+    """The random stream of one strategy pair, keyed by the pair's labels.
+
+    Only the seed's entropy (the number the user gave) is used, not its spawn key, so a
+    pair draws the same numbers whether ``truce``, a section of ``run`` (a child of the run
+    seed) or ``compare`` (a child per scenario) asks: its survival depends only on the game,
+    the pair and the seed, never on which other pairs or scenarios are simulated or in what
+    order. The tag keeps these keys apart from ``spawn()``'s ``(i,)`` keys.
+    """
+    base = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    key = (STREAM_TAG, *_key_words(strategies[0].label), *_key_words(strategies[1].label))
+    return np.random.SeedSequence(base.entropy, spawn_key=key, pool_size=base.pool_size)
+
+
 def simulate_truce(
     game: TruceGame,
     strategies: tuple[Strategy, Strategy],

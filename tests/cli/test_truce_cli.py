@@ -298,3 +298,46 @@ def test_run_writes_the_truce_section(tmp_path):
     assert "| implementation noise | 0.02 | `slip`, assumption (range 0..0.1) |" in summary
     for name in ("truce_delta_star.png", "truce_sustainable.png", "truce_survival.png"):
         assert (out / "figures" / name).exists()
+
+
+def _pairs(out: str) -> dict[str, float]:
+    return {p["label"]: p["expiry"]["probability"]
+            for p in json.loads(out)["simulation"]["pairs"]}
+
+
+def test_a_pairs_numbers_do_not_depend_on_the_other_pairs(pd):
+    """grim/grim used to get the stream of its position in the list (0.486 in `run`, 0.472
+    in `truce` on London): now its stream is keyed by the pair's names."""
+    common = (str(pd), "--format", "json", "--runs", "3000", "--no-figures", "--seed", "3",
+              "--noise-impl", "0.05")
+    alone = _pairs(invoke(*common, "--strategies", "grim")[1])
+    among = _pairs(invoke(*common, "--strategies", "tft,wsls,grim")[1])
+    backwards = _pairs(invoke(*common, "--strategies", "grim,wsls,tft")[1])
+    assert alone["grim / grim"] == among["grim / grim"] == backwards["grim / grim"]
+    assert among == backwards
+    assert among["tft / tft"] != among["wsls / wsls"]
+
+
+def test_run_compare_and_truce_agree_on_a_pair(tmp_path):
+    """`run` simulates its own list of pairs, `truce --strategies grim` one pair and
+    `compare` one pair: grim / grim gets the same numbers from all three."""
+    import numpy as np
+
+    from sim.analyses.compare import compare_one
+    from sim.scenario import load_scenario
+
+    london = Path(__file__).resolve().parents[2] / "scenarios" / "london-2025.toml"
+    result = CliRunner().invoke(_app(), ["run", str(london), "--out", str(tmp_path),
+                                         "--no-figures", "--seed", "0"])
+    assert result.exit_code == 0, result.output
+    sim = json.loads((tmp_path / "london-2025" / "results.json").read_text())["truce"][
+        "simulation"]
+    ran = {p["label"]: p["expiry"]["probability"] for p in sim["pairs"]}
+    assert len(ran) > 1
+    code, out, _ = invoke(str(london), "--format", "json", "--runs", str(sim["runs"]),
+                          "--no-figures", "--strategies", "grim", "--seed", "0")
+    assert code == 0, out
+    assert _pairs(out)["grim / grim"] == ran["grim / grim"]
+    row = compare_one(load_scenario(london), runs=sim["runs"], strategies="grim",
+                      seed=np.random.SeedSequence(0).spawn(3)[2])  # any child of seed 0
+    assert row["truce"]["survival"] == ran["grim / grim"]
