@@ -109,3 +109,12 @@ def test_solve_exact_on_london_says_it_is_not_exactly_representable():
                                  "--exact"])
     assert r.exit_code == 0, r.output
     assert "not exactly representable: the [trade] markets" in r.stdout
+
+
+def test_solve_exact_prints_fractions():
+    bos = ROOT / "scenarios" / "classroom" / "battle-of-the-sexes.toml"
+    r = CliRunner().invoke(app, ["solve", str(bos), "--exact"])
+    assert r.exit_code == 0, r.output
+    assert ("Row plays 2/3×[opera] + 1/3×[football]; Column plays 1/3×[opera] + "
+            "2/3×[football] — payoffs: Row 2/3, Column 2/3") in r.stdout
+    assert "0.6667" not in r.stdout

@@ -6,6 +6,9 @@ assumption (with its range), or the payoff formula of a player, whose inputs are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from fractions import Fraction
+
 import numpy as np
 
 from sim.analyses.core import Analysis
@@ -45,13 +48,27 @@ def payoff_origin(scenario: Scenario, player: str) -> str:
     return f"{player}'s payoff = formula [payoffs.{player}] using {used}"
 
 
+def exact_mixed_label(game: Game, player: int, x: Sequence[Fraction]) -> str:
+    """:func:`mixed_label` with exact probabilities: ``2/3×[opera] + 1/3×[football]``."""
+    support = [k for k, v in enumerate(x) if v != 0]
+    if len(support) == 1:
+        return game.strategies[player][support[0]]
+    return " + ".join(f"{x[k]}×[{game.strategies[player][k]}]" for k in support)
+
+
 def equilibrium_lines(g: Game, eqs: EquilibriumSet) -> list[str]:
-    """One numbered line per equilibrium: what each player plays and the payoffs."""
+    """One numbered line per equilibrium: what each player plays and the payoffs, as
+    fractions when the equilibrium was computed exactly (``--exact``)."""
     out = []
     for k, eq in enumerate(eqs.equilibria, start=1):
-        plays = "; ".join(f"{p} plays {mixed_label(g, i, x)}"
-                          for i, (p, x) in enumerate(zip(g.players, eq.strategies, strict=True)))
-        pays = ", ".join(f"{p} {fmt(v)}" for p, v in zip(g.players, eq.payoffs, strict=True))
+        if eq.exact_strategies is not None and eq.exact_payoffs is not None:
+            labels = [exact_mixed_label(g, i, x) for i, x in enumerate(eq.exact_strategies)]
+            values = [str(v) for v in eq.exact_payoffs]
+        else:
+            labels = [mixed_label(g, i, x) for i, x in enumerate(eq.strategies)]
+            values = [fmt(v) for v in eq.payoffs]
+        plays = "; ".join(f"{p} plays {lab}" for p, lab in zip(g.players, labels, strict=True))
+        pays = ", ".join(f"{p} {v}" for p, v in zip(g.players, values, strict=True))
         out.append(f"{k}. {plays} — payoffs: {pays}")
     return out
 
