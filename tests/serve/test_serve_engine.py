@@ -201,6 +201,12 @@ def test_predictions_match_the_solvers():
 
 def test_every_activity_uses_the_scenarios_disagreement_point():
     """tradesim bargain's point: [bargaining] disagreement raised by the outside options."""
+    from sim.analyses import bargain as ab
+
+    sc = load_scenario(SCENARIOS / "london-2025.toml")
+    game = build_game(sc)
+    point = ab.analyse(sc, game, ab.settings(sc, game))["disagreement"]["point"]
+    expected = [point[p] for p in game.players]
     for activity in ("truce", "oneshot", "bargain"):
         assert theory.predictions(room(activity=activity))["disagreement"] == pytest.approx(
-            [2.2, -1.2])
+            expected)
