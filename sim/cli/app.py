@@ -68,13 +68,27 @@ def _show_usage_error(exc: Any, file: Any = None) -> None:
     typer.echo(f"error: {printable(exc.format_message())}{hint}", err=True)
 
 
+def _metavar_is_enough() -> None:
+    """Typer prints an argument's Python type beside it (``FILE <list[Path]>``); an argument
+    with a metavar already says what to type, so its type is left out."""
+    from typer.core import TyperArgument
+
+    plain = TyperArgument.display_type_rich
+    if not getattr(plain, "tradesim", False):
+        TyperArgument.display_type_rich = lambda self, ctx: (  # type: ignore[method-assign]
+            None if self.metavar else plain(self, ctx))
+        TyperArgument.display_type_rich.tradesim = True  # type: ignore[attr-defined]
+
+
+_metavar_is_enough()
+
 app = typer.Typer(
     cls=_Group,
     name="tradesim",
     help="Game-theoretic negotiation simulator: scenario files → equilibria, truce stability, "
     "bargaining.\n\nExample: tradesim run scenarios/london-2025.toml",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -226,7 +240,7 @@ def _stop_if_interrupted(eqs: Any) -> None:
 @app.command()
 @guarded
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", metavar="FILE")],
 ) -> None:
     """Check scenario files; print every problem, one line each.
 

@@ -19,7 +19,7 @@ def bargain(
     disagreement: Annotated[str | None, typer.Option(
         "--disagreement", help="nash, minmax or a profile name; overrides the file.")] = None,
     delta: Annotated[list[str] | None, typer.Option(
-        "--delta", help="Per-round discount factor in (0, 1) for both players, or "
+        "--delta", metavar="D|PLAYER=D", help="Per-round discount factor in (0, 1) for both players, or "
                         "PLAYER=VALUE (repeatable); default: the [truce] timing.")] = None,
     first: Annotated[str | None, typer.Option(
         "--first", help="Who proposes first in alternating offers [default: move_order[0] "

@@ -83,7 +83,8 @@ def figure_jobs(rows: list[dict[str, Any]]) -> dict[str, Callable[[Path], Path]]
 
 
 def compare(
-    files: Annotated[list[Path], typer.Argument(help="Two or more scenario files (TOML).")],
+    files: Annotated[list[Path], typer.Argument(help="Two or more scenario files (TOML).",
+                                                metavar="FILE")],
     runs: Annotated[int, typer.Option(
         help="Monte Carlo runs for each truce's survival.")] = DEFAULT_RUNS,
     strategies: Annotated[str, typer.Option(

@@ -88,7 +88,7 @@ def write_outputs(report: dict[str, Any], target: Path, *, figures: bool = True)
 def sweep(
     file: Annotated[Path, typer.Argument(help="Scenario file (TOML).")],
     vary: Annotated[list[str] | None, typer.Option(
-        "--vary", help="NAME=LO:HI:N, NAME=LO:HI or NAME (the assumption's own range, "
+        "--vary", metavar="NAME=LO:HI:N", help="NAME=LO:HI:N, NAME=LO:HI or NAME (the assumption's own range, "
         f"{sg.DEFAULT_POINTS} points); once for a line, twice for a map.")] = None,
     workers: Annotated[int | None, typer.Option(
         help="Local worker processes (default: all cores; 1: serial).")] = None,

@@ -45,7 +45,7 @@ def truce(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same numbers).")] =
         0,
     strategies: Annotated[list[str] | None, typer.Option(
-        "--strategies", help="Comma-separated pairs: NAME (both sides) or NAME/NAME; names: "
+        "--strategies", metavar="PAIR,PAIR...", help="Comma-separated pairs: NAME (both sides) or NAME/NAME; names: "
                              + ", ".join(STRATEGY_NAMES) + "; gtft:G and limited:K take a "
                              "parameter.")] = None,
     all_pairs: Annotated[bool, typer.Option(

@@ -212,3 +212,17 @@ def test_solve_counts_in_words_and_says_what_it_did_not_check():
     doc = json.loads(r.stdout)
     assert doc["degenerate"] is None
     assert "enumeration limit" not in doc["message"]
+
+
+@pytest.mark.parametrize("command", ["run", "solve", "validate", "show", "truce", "bargain",
+                                     "play", "sweep", "compare", "export"])
+def test_help_shows_no_python_type_names(command):
+    r = CliRunner().invoke(app, [command, "--help"], terminal_width=100)
+    assert r.exit_code == 0, r.output
+    assert "list[" not in r.output
+
+
+def test_shell_completion_is_offered():
+    r = CliRunner().invoke(app, ["--help"])
+    assert "--install-completion" in r.output
+    assert "--show-completion" in r.output
