@@ -20,7 +20,7 @@ from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").rglob("*.toml"))
+SCENARIOS = sorted(p for p in (ROOT / "scenarios").rglob("*.toml") if "timelines" not in p.parts)
 
 TIE = """
 [scenario]

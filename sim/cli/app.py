@@ -366,6 +366,32 @@ def continuous(
         typer.echo(line)
 
 
+@app.command()
+@guarded
+def timeline(
+    file: Annotated[Path, typer.Argument(help="Timeline file (TOML) with dated stages.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Analyse each stage of a timeline and score its predictions for the next stage.
+
+    Example: tradesim timeline scenarios/timelines/us-china-2025.toml --format json
+    """
+    if fmt not in {"table", "json"}:
+        msg = f"--format: got '{fmt}'; expected table or json"
+        raise fail(msg)
+    import json
+
+    from sim.timeline import load_timeline
+    from sim.timeline_analysis import analyse_timeline
+    from sim.timeline_render import render_table, to_json
+
+    result = analyse_timeline(load_timeline(file))
+    if fmt == "json":
+        typer.echo(json.dumps(to_json(result), indent=2, allow_nan=False))
+    else:
+        typer.echo(render_table(result), nl=False)
+
+
 app.command("truce")(guarded(truce_command))
 app.command("bargain")(guarded(bargain))
 app.command("play")(guarded(play_command))

@@ -45,7 +45,7 @@ MAX_CELLS = 200_000  # keep each example's game small; larger ones must give Lim
 
 
 def bundled_scenarios() -> list[Path]:
-    bundled = sorted((ROOT / "scenarios").rglob("*.toml"))
+    bundled = sorted(p for p in (ROOT / "scenarios").rglob("*.toml") if "timelines" not in p.parts)
     return bundled or sorted((ROOT / "tests" / "data").glob("*.toml"))
 
 

@@ -31,7 +31,7 @@ from sim.solvers.trade_policy import optimal_tariff
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
-ALL_FILES = sorted(SCENARIOS.rglob("*.toml"))
+ALL_FILES = sorted(p for p in SCENARIOS.rglob("*.toml") if "timelines" not in p.parts)
 LONDON = SCENARIOS / "london-2025.toml"
 LONDON_CONTINUOUS = SCENARIOS / "london-2025-continuous.toml"
 GENEVA = SCENARIOS / "geneva-truce-2025.toml"

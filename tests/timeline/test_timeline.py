@@ -1,0 +1,266 @@
+"""Timelines: stage changes, per-stage answers of a textbook game, hazard, backtest scores.
+
+The base game is a 2x2 game in lever form with payoffs T (temptation), R (reward),
+P (punishment), S (sucker): with T < R mutual compliance is a Nash equilibrium (a stag
+hunt); with T = 5 > R = 3 > P = 1 > S = 0 it is a prisoner's dilemma (Axelrod, 1984) in
+which it is not, and grim trigger sustains it iff delta >= (T - R)/(T - P) = 1/2.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.errors import ScenarioErrors
+from sim.timeline import apply_changes, load_timeline
+from sim.timeline_analysis import (
+    analyse_timeline,
+    brier,
+    effective_discount,
+    laplace,
+    log_score,
+)
+
+BASE = """
+[scenario]
+name = "pd-levers"
+title = "Comply or breach, in lever form"
+
+[sources.axelrod-1984]
+outlet = "Basic Books"
+date = "1984"
+title = "The Evolution of Cooperation"
+
+[assumptions]
+T = { value = 2, range = [0, 6], why = "temptation" }
+R = { value = 3, range = [0, 6], why = "reward" }
+P = { value = 1, range = [0, 6], why = "punishment" }
+S = { value = 0, range = [0, 6], why = "sucker" }
+delta = { value = 0.6, range = [0.1, 0.99], why = "patience per period" }
+eps = { value = 0.1, range = [0, 0.2], why = "implementation noise" }
+
+[players.US.levers.us_move]
+levels = { comply = 0, breach = 1 }
+
+[players.China.levers.cn_move]
+levels = { comply = 0, breach = 1 }
+
+[payoffs]
+US = "(1 - us_move) * (1 - cn_move) * R + (1 - us_move) * cn_move * S + us_move * (1 - cn_move) * T + us_move * cn_move * P"
+China = "(1 - us_move) * (1 - cn_move) * R + (1 - cn_move) * us_move * S + cn_move * (1 - us_move) * T + us_move * cn_move * P"
+
+[profiles.truce]
+US = "comply"
+China = "comply"
+
+[truce]
+profile = "truce"
+discount = "delta"
+period_days = 7
+noise_implementation = "eps"
+"""
+
+TIMELINE = """
+[timeline]
+name = "pd-timeline"
+title = "A stag hunt that turns into a prisoner's dilemma"
+base = "base.toml"
+
+[stages.one]
+date = 2025-01-01
+recorded = { US = "comply", China = "comply" }
+recorded_sources = ["axelrod-1984"]
+
+[stages.two]
+date = 2025-01-15
+assumptions = { T = { value = 5, range = [0, 6], why = "temptation rises" } }
+recorded = { US = "comply", China = "comply" }
+recorded_sources = ["axelrod-1984"]
+
+[stages.three]
+date = 2025-01-29
+hazard = { cn_move = { comply = 0.2 } }
+recorded = { US = "breach", China = "?" }
+recorded_sources = ["axelrod-1984"]
+"""
+
+
+def write(tmp_path: Path, timeline: str = TIMELINE, base: str = BASE) -> Path:
+    (tmp_path / "base.toml").write_text(base)
+    path = tmp_path / "timeline.toml"
+    path.write_text(timeline)
+    return path
+
+
+@pytest.fixture
+def result(tmp_path: Path):
+    return analyse_timeline(load_timeline(write(tmp_path)))
+
+
+def test_a_payoff_change_ends_the_equilibrium_at_the_known_stage(result) -> None:
+    one, two, three = result.stages
+    assert one.status.equilibrium == "yes"  # T=2 < R=3: a stag hunt
+    assert two.status.equilibrium == "no"  # T=5: a prisoner's dilemma
+    assert "assumption T: 2 -> 5" in two.changed
+    assert "recorded profile equilibrium: yes -> no" in two.changed
+    assert two.equilibria[0].strategies == {"US": {"us_move=breach": 1.0},
+                                             "China": {"cn_move=breach": 1.0}}
+    assert two.status.pareto == "yes"
+    assert three.status.known is False  # China's move was not reported
+
+
+def test_grim_trigger_threshold_is_the_textbook_one(result) -> None:
+    two = result.stages[1]
+    assert two.truce.delta_star == pytest.approx((5 - 3) / (5 - 1))
+    assert two.status.self_enforcing == "yes"  # 0.6 >= 0.5
+    assert result.stages[0].truce.delta_star == 0.0  # no gain from breaching when T < R
+
+
+def test_hazard_multiplies_the_discount_factor_by_one_minus_h(result) -> None:
+    three = result.stages[2]
+    assert three.truce.delta_effective == pytest.approx(0.6 * (1 - 0.2))
+    assert three.truce.hazard_factor == pytest.approx(0.8)
+    assert not three.truce.sustainable  # 0.48 < 0.5, while 0.6 alone would sustain it
+    assert "hazard cn_move=comply: 0 -> 0.2" in three.changed
+    assert "truce sustainable: yes -> no" in three.changed
+    assert effective_discount(0.9, [0.1, 0.5]) == pytest.approx(0.9 * 0.9 * 0.5)
+
+
+def test_brier_and_log_scores_by_hand(result) -> None:
+    one, two, three = result.stages
+    # 14 days of 7-day periods: n = 2, grim survival (1 - 0.1)^(2n) = 0.9^4
+    assert one.prediction.probability == pytest.approx(0.9**4)
+    assert one.prediction.outcome is True
+    assert one.prediction.brier == pytest.approx((1 - 0.6561) ** 2)
+    assert one.prediction.log == pytest.approx(math.log(0.6561))
+    assert one.prediction.baseline == 0.5
+    assert two.prediction.outcome is False  # the US breached
+    assert two.prediction.baseline == pytest.approx(2 / 3)  # Laplace after 1 repeat in 1
+    assert two.prediction.brier == pytest.approx(0.6561**2)
+    assert two.prediction.brier_baseline == pytest.approx((2 / 3) ** 2)
+    assert three.prediction is None
+    assert result.score.scored == 2
+    assert result.score.brier == pytest.approx(((1 - 0.6561) ** 2 + 0.6561**2) / 2)
+    assert result.score.brier_baseline == pytest.approx((0.25 + 4 / 9) / 2)
+    assert result.score.log_baseline == pytest.approx((math.log(0.5) + math.log(1 / 3)) / 2)
+
+
+def test_score_functions() -> None:
+    assert brier(0.7, True) == pytest.approx(0.09)
+    assert brier(0.7, False) == pytest.approx(0.49)
+    assert log_score(0.0, True) == pytest.approx(math.log(1e-3))
+    assert laplace(0, 0) == 0.5
+    assert laplace(3, 4) == pytest.approx(4 / 6)
+
+
+def test_apply_changes_is_pure_and_strips_removed_levers() -> None:
+    data = {"players": {"US": {"levers": {"a": {"levels": {"x": 0, "y": 1}},
+                                          "b": {"levels": {"z": 0}}}}},
+            "profiles": {"p": {"US": {"a": "x", "b": "z"}}}}
+    out = apply_changes(data, {"remove_levers": ["b"], "levels": {"a": {"w": 2}}})
+    assert out["players"]["US"]["levers"] == {"a": {"levels": {"x": 0, "y": 1, "w": 2}}}
+    assert out["profiles"]["p"] == {"US": {"a": "x"}}
+    assert "b" in data["players"]["US"]["levers"]  # the input is untouched
+
+
+def test_a_stage_can_name_a_scenario_file(tmp_path: Path) -> None:
+    (tmp_path / "pd.toml").write_text(BASE.replace("value = 2,", "value = 5,"))
+    path = write(tmp_path, TIMELINE.replace(
+        "[stages.two]\ndate = 2025-01-15\n", '[stages.two]\ndate = 2025-01-15\nscenario = "pd.toml"\n'
+    ).replace("assumptions = { T = { value = 5, range = [0, 6], why = \"temptation rises\" } }\n", ""))
+    two = analyse_timeline(load_timeline(path)).stages[1]
+    assert two.status.equilibrium == "no"
+    assert "assumption T: 2 -> 5" in two.changed
+
+
+def _errors(tmp_path: Path, timeline: str) -> list[str]:
+    with pytest.raises(ScenarioErrors) as info:
+        load_timeline(write(tmp_path, timeline))
+    return [e.one_line() for e in info.value.errors]
+
+
+def test_unknown_lever_in_a_recorded_profile(tmp_path: Path) -> None:
+    bad = TIMELINE.replace('recorded = { US = "breach", China = "?" }',
+                           'recorded = { US = { tariff = "high" }, China = "?" }')
+    (line,) = _errors(tmp_path, bad)
+    number = bad.splitlines().index('recorded = { US = { tariff = "high" }, China = "?" }') + 1
+    assert line.startswith(f"{tmp_path / 'timeline.toml'}:{number}: [stages.three.recorded.US"
+                           ".tariff] 'tariff' is not a lever of US")
+
+
+def test_dates_out_of_order(tmp_path: Path) -> None:
+    bad = TIMELINE.replace("date = 2025-01-29", "date = 2025-01-10")
+    (line,) = _errors(tmp_path, bad)
+    number = bad.splitlines().index("date = 2025-01-10") + 1
+    assert f"timeline.toml:{number}: [stages.three.date] 2025-01-10 is before" in line
+
+
+def test_removing_a_lever_the_truce_uses(tmp_path: Path) -> None:
+    bad = TIMELINE.replace('hazard = { cn_move = { comply = 0.2 } }', 'remove_levers = ["cn_move"]')
+    lines = _errors(tmp_path, bad)
+    number = bad.splitlines().index('remove_levers = ["cn_move"]') + 1
+    assert f"timeline.toml:{number}: [stages.three.remove_levers] removes 'cn_move', which " \
+           "the truce profile uses" in lines[0]
+
+
+def test_a_stage_scenario_that_breaks_a_rule_names_the_stage(tmp_path: Path) -> None:
+    bad = TIMELINE.replace('hazard = { cn_move = { comply = 0.2 } }',
+                           'payoffs = { US = "us_move + nowhere" }')
+    (line,) = _errors(tmp_path, bad)
+    assert "[stages.three] after this stage's changes, [payoffs.US]" in line
+
+
+def test_cli_json_and_table(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(app, ["timeline", str(path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [s["key"] for s in data["stages"]] == ["one", "two", "three"]
+    assert data["stages"][1]["status"]["equilibrium"] == "no"
+    assert data["score"]["scored"] == 2
+    table = runner.invoke(app, ["timeline", str(path)])
+    assert table.exit_code == 0
+    assert "Backtest over 2 scored stage(s)" in table.stdout
+
+
+def test_cli_bad_timeline_is_one_line_exit_2(tmp_path: Path) -> None:
+    bad = TIMELINE.replace("date = 2025-01-29", "date = 2025-01-10")
+    res = CliRunner().invoke(app, ["timeline", str(write(tmp_path, bad))])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+BUNDLED = Path(__file__).resolve().parents[2] / "scenarios" / "timelines" / "us-china-2025.toml"
+
+
+def test_the_bundled_timeline_runs_and_reports_every_stage() -> None:
+    res = CliRunner().invoke(app, ["timeline", str(BUNDLED), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [s["date"] for s in data["stages"]] == ["2025-04-15", "2025-05-12", "2025-06-09"]
+    for stage in data["stages"]:
+        assert stage["equilibria"]
+        assert set(stage["status"]) >= {"equilibrium", "self_enforcing", "pareto"}
+        assert stage["truce"]["delta_star"] is not None
+        assert stage["recorded_sources"]
+    assert data["stages"][1]["truce"]["deadline"] == "2025-08-12"
+    assert data["stages"][0]["prediction"]["brier"] is not None
+    assert data["stages"][2]["truce"]["hazard_factor"] == pytest.approx(1 - 0.05)
+    assert data["score"]["scored"] == 2
+
+
+def test_the_bundled_timeline_cites_its_hazards() -> None:
+    timeline = load_timeline(BUNDLED)
+    london = timeline.stages[-1]
+    assert london.hazard == {("us_tariff", "geneva"): 0.05}
+    q = london.scenario.assumptions["geneva_lapse_hazard"]
+    assert q.range == (0.0, 0.2)
+    assert q.sources == ("ap-0611",)
+    assert "hazard = { us_tariff = { geneva = \"geneva_lapse_hazard\" } }" in timeline.text
