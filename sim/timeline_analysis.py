@@ -104,6 +104,10 @@ class StageAnalysis:
     deal_payoffs: dict[str, float] | None
     changed: tuple[str, ...]
     prediction: Prediction | None
+    expected: str | None = None  # the profile the model expects: the truce if sustained,
+    # else the pure equilibrium with the largest total payoff (first on ties)
+    recorded_values: dict[str, float | None] | None = None  # lever -> value (None: unknown)
+    expected_values: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -400,6 +404,7 @@ def _stage(stage: Stage, nxt: Stage | None, prev: Stage | None,
     eqs = an.equilibria.equilibria
     views = _eq_views(game, eqs)
     deal = _deal(game, an.pareto, [np.asarray(e.payoffs) for e in eqs])
+    expected = _expected(game, an.pure, truce, truce_index)
     prediction = None
     if nxt is not None:
         prediction = _predict(game, stage, nxt, [e.strategies for e in eqs], truce,
@@ -413,7 +418,37 @@ def _stage(stage: Stage, nxt: Stage | None, prev: Stage | None,
             p: float(game.payoffs[(i, *deal)]) for i, p in enumerate(game.players)}),
         changed=_changes(prev, stage, prev_a, tuple(_eq_key(v) for v in views), status, truce),
         prediction=prediction,
+        expected=_label(game, expected) if expected is not None else None,
+        recorded_values=_values(stage.scenario, stage.recorded),
+        expected_values=(None if expected is None else _index_values(stage.scenario, game,
+                                                                     expected)),
     )
+
+
+def _expected(game: Game, pure: Sequence[tuple[int, ...]], truce: TruceView | None,
+              truce_index: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    if truce is not None and truce.sustainable and truce_index is not None:
+        return truce_index
+    if not pure:
+        return None
+    totals = [float(game.payoffs[(slice(None), *idx)].sum()) for idx in pure]
+    return pure[int(np.argmax(totals))]
+
+
+def _values(scenario: Scenario, profile: Mapping[str, Mapping[str, str]]
+            ) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for choice in profile.values():
+        for lever, level in choice.items():
+            lv = scenario.lever(lever)
+            out[lever] = None if level == UNKNOWN else lv.values[lv.levels.index(level)]
+    return out
+
+
+def _index_values(scenario: Scenario, game: Game, index: Sequence[int]) -> dict[str, float]:
+    profile = {p: game.lever_choice(i, s) for i, (p, s) in enumerate(
+        zip(game.players, index, strict=True))}
+    return {k: float(v) for k, v in _values(scenario, profile).items() if v is not None}
 
 
 def _predict(game: Game, stage: Stage, nxt: Stage, eq_strategies: Sequence,

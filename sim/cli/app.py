@@ -371,6 +371,8 @@ def continuous(
 def timeline(
     file: Annotated[Path, typer.Argument(help="Timeline file (TOML) with dated stages.")],
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    figure: Annotated[Path | None, typer.Option(
+        "--figure", help="Write the timeline figure (PNG) to this path.")] = None,
 ) -> None:
     """Analyse each stage of a timeline and score its predictions for the next stage.
 
@@ -386,6 +388,11 @@ def timeline(
     from sim.timeline_render import render_table, to_json
 
     result = analyse_timeline(load_timeline(file))
+    if figure is not None:
+        from sim.io import atomic_write_bytes
+        from sim.plots_timeline import timeline_figure
+
+        atomic_write_bytes(figure, timeline_figure(result))
     if fmt == "json":
         typer.echo(json.dumps(to_json(result), indent=2, allow_nan=False))
     else:

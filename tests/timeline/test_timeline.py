@@ -264,3 +264,22 @@ def test_the_bundled_timeline_cites_its_hazards() -> None:
     assert q.range == (0.0, 0.2)
     assert q.sources == ("ap-0611",)
     assert "hazard = { us_tariff = { geneva = \"geneva_lapse_hazard\" } }" in timeline.text
+
+
+def test_the_figure_is_a_png_and_the_same_bytes_twice(tmp_path: Path, result) -> None:
+    from sim.plots_timeline import timeline_figure
+
+    png = timeline_figure(result)
+    assert png.startswith(b"\x89PNG")
+    assert timeline_figure(result) == png
+    out = tmp_path / "figs" / "timeline.png"
+    res = CliRunner().invoke(app, ["timeline", str(BUNDLED), "--figure", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_expected_profile_is_the_truce_when_sustained(result) -> None:
+    one, _, three = result.stages
+    assert one.expected == "US: us_move=comply | China: cn_move=comply"
+    assert three.expected == "US: us_move=breach | China: cn_move=breach"  # 0.48 < 0.5
+    assert three.recorded_values == {"us_move": 1.0, "cn_move": None}
