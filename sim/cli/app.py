@@ -30,6 +30,7 @@ from sim.cli.compare import compare as compare_command
 from sim.cli.export import export as export_command
 from sim.cli.play import play as play_command
 from sim.cli.sweep import sweep as sweep_command
+from sim.cli.timeline import timeline as timeline_command
 from sim.cli.truce import truce as truce_command
 from sim.errors import ScenarioErrors, TradesimError, printable
 
@@ -366,45 +367,13 @@ def continuous(
         typer.echo(line)
 
 
-@app.command()
-@guarded
-def timeline(
-    file: Annotated[Path, typer.Argument(help="Timeline file (TOML) with dated stages.")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    figure: Annotated[Path | None, typer.Option(
-        "--figure", help="Write the timeline figure (PNG) to this path.")] = None,
-) -> None:
-    """Analyse each stage of a timeline and score its predictions for the next stage.
-
-    Example: tradesim timeline scenarios/timelines/us-china-2025.toml --format json
-    """
-    if fmt not in {"table", "json"}:
-        msg = f"--format: got '{fmt}'; expected table or json"
-        raise fail(msg)
-    import json
-
-    from sim.timeline import load_timeline
-    from sim.timeline_analysis import analyse_timeline
-    from sim.timeline_render import render_table, to_json
-
-    result = analyse_timeline(load_timeline(file))
-    if figure is not None:
-        from sim.io import atomic_write_bytes
-        from sim.plots_timeline import timeline_figure
-
-        atomic_write_bytes(figure, timeline_figure(result))
-    if fmt == "json":
-        typer.echo(json.dumps(to_json(result), indent=2, allow_nan=False))
-    else:
-        typer.echo(render_table(result), nl=False)
-
-
 app.command("truce")(guarded(truce_command))
 app.command("bargain")(guarded(bargain))
 app.command("play")(guarded(play_command))
 app.command("sweep")(guarded(sweep_command))
 app.command("compare")(guarded(compare_command))
 app.command("export")(guarded(export_command))
+app.command("timeline")(guarded(timeline_command))
 
 
 def main() -> None:

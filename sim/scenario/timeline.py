@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError, ScenarioErrors
-from sim.scenario import Scenario, find_line, parse_scenario, read_text
+from sim.scenario.lines import find_line
+from sim.scenario.load import parse_scenario, read_text
+from sim.scenario.model import Scenario
 
 UNKNOWN = "?"
 """A recorded lever whose level the sources do not give."""

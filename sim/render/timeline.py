@@ -1,6 +1,6 @@
-"""A timeline's analysis (:mod:`sim.timeline_analysis`) as text and as JSON.
+"""A timeline's analysis (:mod:`sim.analyses.timeline`) as text and as JSON.
 
-Used by ``tradesim timeline FILE`` (:mod:`sim.cli`).
+Used by ``tradesim timeline FILE`` (:mod:`sim.cli.timeline`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The timeline figure: recorded against expected lever levels, δ* against δ, predictions.
 
-Takes a :class:`sim.timeline_analysis.TimelineAnalysis` and returns PNG bytes (the caller
+Takes a :class:`sim.analyses.timeline.TimelineAnalysis` and returns PNG bytes (the caller
 writes them atomically). matplotlib is imported inside the function, through
 :class:`matplotlib.figure.Figure` (no pyplot state, no display).
 """

@@ -35,12 +35,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis import analyse
-from sim.game import Game, build_game
-from sim.scenario import Scenario
+from sim.analyses.core import analyse
+from sim.game import Game
+from sim.scenario.build import build_game
+from sim.scenario.model import Scenario
+from sim.scenario.timeline import UNKNOWN, Stage, Timeline
 from sim.solvers import repeated as rp
 from sim.solvers.truce import grim_survival
-from sim.timeline import UNKNOWN, Stage, Timeline
 
 CLIP = 1e-3
 """Probabilities are clipped to [CLIP, 1 - CLIP] before the log score."""
@@ -184,9 +185,9 @@ def _label(game: Game, index: Sequence[int]) -> str:
 
 
 def _truce_index(scenario: Scenario, game: Game) -> tuple[int, ...] | None:
-    if not scenario.truce or "profile" not in scenario.truce:
+    if scenario.truce is None or scenario.truce.profile is None:
         return None
-    ref = scenario.truce["profile"]
+    ref = scenario.truce.profile
     profile = scenario.profiles[ref] if isinstance(ref, str) else ref
     return game.profile_index(profile)
 

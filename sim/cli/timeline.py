@@ -1,0 +1,45 @@
+"""``tradesim timeline FILE``: a negotiation's dated stages analysed, and the backtest score.
+
+The typer command only: it parses options, calls :mod:`sim.scenario.timeline`,
+:mod:`sim.analyses.timeline`, :mod:`sim.render.timeline` and :mod:`sim.plots.timeline`
+(imported when it runs, so ``tradesim --help`` stays fast) and prints a table or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.errors import InputError
+
+
+def timeline(
+    file: Annotated[Path, typer.Argument(help="Timeline file (TOML) with dated stages.")],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    figure: Annotated[Path | None, typer.Option(
+        "--figure", help="Write the timeline figure (PNG) to this path.")] = None,
+) -> None:
+    """Analyse each stage of a timeline and score its predictions for the next stage.
+
+    Example: tradesim timeline scenarios/timelines/us-china-2025.toml --format json
+    """
+    if fmt not in {"table", "json"}:
+        msg = f"--format: got '{fmt}'; expected table or json"
+        raise InputError(msg)
+    from sim.analyses.timeline import analyse_timeline
+    from sim.render.timeline import render_table, to_json
+    from sim.scenario.timeline import load_timeline
+
+    result = analyse_timeline(load_timeline(file))
+    if figure is not None:
+        from sim.io import atomic_write_bytes
+        from sim.plots.timeline import timeline_figure
+
+        atomic_write_bytes(figure, timeline_figure(result))
+    if fmt == "json":
+        typer.echo(json.dumps(to_json(result), indent=2, allow_nan=False))
+    else:
+        typer.echo(render_table(result), nl=False)
