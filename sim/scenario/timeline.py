@@ -142,7 +142,8 @@ def apply_changes(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[s
     entries by name; ``levers`` adds or replaces levers (``{player: {lever: body}}``);
     ``levels`` adds levels to existing levers (``{lever: {level: value}}``);
     ``remove_levers`` and ``remove_levels`` (``{lever: [level, ...]}``) take them away, and
-    from the named profiles too; ``truce`` replaces keys of ``[truce]``.
+    from the named profiles (and ``[truce.monitoring]``) too; ``truce`` replaces keys of
+    ``[truce]``.
     """
     out = copy.deepcopy(dict(data))
     for section in ("facts", "assumptions", "terms", "payoffs", "profiles"):
@@ -159,6 +160,9 @@ def apply_changes(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[s
         for p in players.values():
             p.get("levers", {}).pop(lever, None)
         _strip_profiles(out, lambda lv, _lvl, name=lever: lv == name)
+        monitoring = out.get("truce", {}).get("monitoring")
+        if isinstance(monitoring, dict):  # [truce.monitoring.<lever>] watches a lever
+            monitoring.pop(lever, None)
     for lever, levels in changes.get("remove_levels", {}).items():
         body = _lever_body(out, lever)
         if body is not None:
