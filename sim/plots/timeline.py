@@ -50,8 +50,13 @@ def timeline_figure(result: Any) -> bytes:
     ax = axes[len(levers)]
     truces = [(d, s.truce) for d, s in zip(dates, stages, strict=True) if s.truce is not None]
     if truces:
-        ax.plot([d for d, _ in truces], [_fin(t.delta_star) for _, t in truces], marker="o",
-                label="δ* of the truce")
+        finite = [(d, t.delta_star) for d, t in truces if math.isfinite(t.delta_star)]
+        never = [d for d, t in truces if not math.isfinite(t.delta_star)]
+        if finite:
+            ax.plot(*zip(*finite, strict=True), marker="o", label="δ* of the truce")
+        if never:
+            ax.plot(never, [1.0] * len(never), ls="", marker="^", color="C3",
+                    label="δ* = never: no δ < 1 sustains the truce")
         ax.plot([d for d, _ in truces], [t.delta_effective for _, t in truces], marker="s",
                 ls="--", label="δ × (1 − h), effective")
         ax.set_ylim(0, 1.05)
@@ -78,6 +83,3 @@ def timeline_figure(result: Any) -> bytes:
         label.set_horizontalalignment("right")
     return _png(fig)
 
-
-def _fin(x: float) -> float:
-    return x if math.isfinite(x) else 1.0
