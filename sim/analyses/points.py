@@ -134,6 +134,7 @@ class Truce:
     survival_se: float | None = None
     period_days: float = rp.DEFAULT_PERIOD_DAYS
     curve: tuple[float, ...] = ()  # P(unbroken) after 0..periods periods (simulated)
+    model: dict[str, Any] | None = None  # the truce model's outcomes (exact), see truce_model
 
 @dataclass(frozen=True)
 class Deal:
@@ -259,7 +260,19 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
     return Truce(delta=float(delta), delta_star=star,
                  delta_star_players=(float(stars[0]), float(stars[1])), binding=binding,
                  sustainable=bool(delta >= star), periods=periods, survival=survival,
-                 survival_se=se, period_days=float(period), curve=curve)
+                 survival_se=se, period_days=float(period), curve=curve,
+                 model=_model(scenario, game, overrides, truce, escalation))
+
+
+def _model(scenario: Scenario, game: Game, overrides: Mapping[str, float],
+           truce: Any, escalation: Any) -> dict[str, Any] | None:
+    """The truce model's outcomes at this point (exact; ``None`` where it cannot run)."""
+    from sim.analyses.truce_model import point_outcomes
+
+    try:
+        return point_outcomes(scenario, game, overrides, truce, escalation)
+    except (InputError, SolverError):
+        return None
 
 def _payoff_space(A: FloatArray, B: FloatArray, *, tol: float) -> bg.PayoffSpace:
     """:func:`bargaining.payoff_space` without the lists of Pareto and frontier profiles,

@@ -158,6 +158,10 @@ def bisect_bracket(ctx: Context, b: Bracket) -> TippingPoint:
     found = tipping_points(conclude, b.variable, [b.lo, b.hi], [lo_c, hi_c], tol=b.tol)
     return replace(found[0], at=b.held)
 
+MODEL_OUTCOMES = ("no_slip", "dispute", "collapse", "renewed", "disputes_per_year")
+"""The truce model's outcomes a tornado can show (:attr:`Truce.model`)."""
+
+
 def outcome_values(point: Point, players: Sequence[str]) -> dict[str, float]:
     """The numeric outcomes a tornado can show (NaN where undefined)."""
     out = {f"payoff:{p}": (point.payoffs[i] if i < len(point.payoffs) else math.nan)
@@ -166,6 +170,9 @@ def outcome_values(point: Point, players: Sequence[str]) -> dict[str, float]:
     out["delta_star"] = t.delta_star if t is not None and math.isfinite(t.delta_star) \
         else math.nan
     out["survival"] = t.survival if t is not None and t.survival is not None else math.nan
+    m = t.model if t is not None else None
+    for key in MODEL_OUTCOMES:
+        out[key] = m[key] if m is not None and m.get(key) is not None else math.nan
     if point.deal is not None and point.deal.payoffs is not None:
         for i, p in enumerate(players):
             out[f"deal:{p}"] = point.deal.payoffs[i]

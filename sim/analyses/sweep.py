@@ -319,6 +319,8 @@ def rows(points: Sequence[pt.Point], players: Sequence[str],
         r["sustainable"] = t.sustainable if t else None
         r["survival"] = t.survival if t else None
         r["survival_se"] = t.survival_se if t else None
+        for key in ("no_slip", "dispute", "collapse", "renewed", "disputes_per_year"):
+            r[key] = t.model.get(key) if t and t.model else None
         d = point.deal
         for i, pl in enumerate(players):
             r[f"deal_{pl}"] = d.payoffs[i] if d and d.payoffs else None
