@@ -252,11 +252,12 @@ def _ask(st: Setup, side: int, moves: Moves, n: int, *, hidden: bool) -> int:
         if index is not None:
             return index
         expected = move_help(game, side, st.truce, st.breach)
+        # a hidden move is never echoed, not even a misspelt one: it would give it away
+        shown = " (not echoed: moves are hidden)" if hidden else f" '{text.strip()}'"
         if not moves.interactive:
-            msg = (f"round {n}: unknown move '{text.strip()}' for {player}; expected one of: "
-                   f"{expected}")
+            msg = f"round {n}: unknown move{shown} for {player}; expected one of: {expected}"
             raise InputError(msg)
-        typer.echo(f"  unknown move '{text.strip()}'; expected one of: {expected}")
+        typer.echo(f"  unknown move{shown}; expected one of: {expected}")
 
 
 def _summary(st: Setup, match: Match, human: tuple[int, ...]) -> None:

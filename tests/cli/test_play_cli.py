@@ -189,3 +189,24 @@ def test_a_bare_level_name_sets_the_lever_that_has_it():
     assert r.exit_code == 0, r.output
     assert "US     breach: us_tariff=escalate" in r.stdout
     assert "Score after 1 round: US 2, China -3." in r.stdout
+
+
+def test_a_misspelt_hidden_move_is_not_echoed():
+    # with two players sharing the terminal the other side must not learn the move from the
+    # error, even when it is misspelt ('cmply' gives away that Row meant to comply)
+    r = run([PD, "--two-player", "--rounds", "1"], "cmply\ncomply\n")
+    assert r.exit_code == 2
+    assert "cmply" not in r.output
+    assert r.stderr.strip() == ("error: round 1: unknown move (not echoed: moves are hidden) "
+                                "for US; expected one of: comply, breach")
+
+
+def test_a_misspelt_hidden_move_at_a_terminal_is_not_echoed(monkeypatch):
+    typed = iter(["cmply", "comply", "breach"])
+    monkeypatch.setattr(play_mod.Moves, "__init__", _interactive_init)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+    r = run([PD, "--two-player", "--rounds", "1"], "")
+    assert r.exit_code == 0, r.output
+    assert "cmply" not in r.output
+    assert "unknown move (not echoed: moves are hidden); expected one of: comply, breach" \
+        in r.stdout
