@@ -24,9 +24,12 @@ def tipping_text(t: dict[str, Any], short: dict[str, str]) -> str:
         return (f"the equilibrium set changes from [{short[t['before']]}] to "
                 f"[{short[t['after']]}] when {where}")
     if t["conclusion"] == "nash_deal":
-        deals = [str(t["before"]).replace(" + ", " ; "), str(t["after"]).replace(" + ", " ; ")]
+        lottery = "a lottery of "
+        raw = [str(t["before"]), str(t["after"])]
+        deals = [r.removeprefix(lottery).replace(" + ", " ; ") for r in raw]
         s = short_set_labels(deals)
-        before, after = (s[d].replace(" ; ", " + ") for d in deals)
+        before, after = ((lottery if r.startswith(lottery) else "")
+                         + s[d].replace(" ; ", " + ") for r, d in zip(raw, deals, strict=True))
         return f"the Nash bargaining deal changes from [{before}] to [{after}] when {where}"
     return str(t["text"])
 
