@@ -39,10 +39,11 @@ from sim.analyses import settings as resolve
 from sim.errors import InputError, SolverError, TradesimError
 from sim.formats.json import analysis_json, dumps
 from sim.game import Game
-from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
+from sim.io import atomic_write_bytes, atomic_write_text
 from sim.limits import Limits
 from sim.scenario import Scenario
 from sim.solvers.sampling import spawn
+from sim.staging import staged_directory
 
 Progress = Callable[[str, int, int], None]
 """``update(stage, done, total)``: reports how far a long section is."""
@@ -288,8 +289,7 @@ def write_results(scenario: Scenario, sections: list[Section], options: RunOptio
                   out_dir: Path, *, progress: Callable[[str], None] | None = None) -> Path:
     """Write results.json, summary.md, figures and report.html into ``out_dir``, atomically
     as a whole."""
-    with staged_directory(out_dir, marker="results.json",
-                          known=("summary.md", "figures", "report.html")) as stage:
+    with staged_directory(out_dir) as stage:
         atomic_write_text(stage / "results.json",
                           dumps(results_document(scenario, sections, options)))
         atomic_write_text(stage / "summary.md", summary_document(scenario, sections))

@@ -95,7 +95,6 @@ app = typer.Typer(
 )
 
 DEFAULT_SCENARIO = Path("scenarios/london-2025.toml")
-RESULTS_FILES = ("summary.md", "report.html", "figures")  # besides results.json
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -161,14 +160,14 @@ def run(
         from sim.plots.core import check_plot_size
 
         check_plot_size(game.shape, max_plot_strategies)
+    target = out / sc.name
+    from sim.staging import check_replaceable
+
+    check_replaceable(target)  # before the work
     options = RunOptions(seed=seed, method=method, figures=figures, command=command_line(),
                          progress_bar=progress_bar, limits=limits())
     typer.echo(f"{sc.title}: {' vs '.join(game.players)}, "
                f"{' x '.join(str(k) for k in game.shape)} strategies", err=True)
-    target = out / sc.name
-    from sim.io import check_replaceable
-
-    check_replaceable(target, marker="results.json", known=RESULTS_FILES)  # before the work
     sections = run_sections(sc, game, options)
     write_results(sc, sections, options, target,
                   progress=lambda msg: typer.echo(f"  {msg}", err=True))
@@ -204,6 +203,10 @@ def solve(
     from sim.render.text import equilibria_status, equilibrium_lines
     from sim.solvers.reduction import solve_reduced
 
+    if plot is not None:
+        from sim.io import check_output_file
+
+        check_output_file(plot)  # before the work
     sc, game = load_any(file)
     exact_payoffs, note = exact_inputs(sc) if exact else (None, "")
     if exact and file.suffix.lower() == ".nfg":

@@ -46,17 +46,20 @@ def bargain(
     from sim.scenario.build import build_game
 
     scenario = load_scenario(file)
+    outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
+    if not no_figures:
+        from sim.io import check_output_dir
+
+        check_output_dir(outdir)  # before the work
     game = build_game(scenario, max_cells=limits().max_cells)
     s = settings(scenario, game, disagreement=disagreement, delta=delta, first=first,
                  tie_rule=tie_rule)
     report = analyse(scenario, game, s)
     if not no_figures:
-        from sim.io import atomic_write_bytes
         from sim.plots.bargain import figures as draw
+        from sim.staging import write_files
 
-        outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
-        report["figures"] = [str(atomic_write_bytes(outdir / name, png))
-                             for name, png in draw(report).items()]
+        report["figures"] = [str(p) for p in write_files(outdir, draw(report))]
     if fmt == "json":
         typer.echo(json.dumps(report, indent=2, allow_nan=False))
     else:

@@ -22,11 +22,12 @@ from sim.analyses.compare import DEFAULT_RUNS, task
 from sim.errors import InputError
 from sim.formats.json import dumps, jsonable
 from sim.formats.tables import compare_csv
-from sim.io import atomic_write_text, staged_directory
+from sim.io import atomic_write_text
 from sim.render.compare import render_table
 from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 from sim.solvers.strategies import parse_pair
+from sim.staging import check_replaceable, staged_directory
 
 MAX_SCENARIOS = 12
 
@@ -123,6 +124,8 @@ def compare(
 
     for s in scenarios:
         build_game(s, max_cells=limits().max_cells)
+    target = out / ("compare-" + "-".join(names))[:120]
+    check_replaceable(target)  # before the work
     seeds = parallel.task_seeds(seed, len(files))
     items = [(str(f), ss) for f, ss in zip(files, seeds, strict=True)]
     ctx = ("", runs, strategies, limits())
@@ -135,7 +138,6 @@ def compare(
     else:
         rows = parallel.run_tasks(task, ctx, items, workers=workers,
                                   min_parallel=4)
-    target = out / ("compare-" + "-".join(names))[:120]
     public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     doc = {"seed": seed, "runs": runs, "strategies": strategies, "scenarios": public}
     written = ["compare.json", "compare.csv"]

@@ -62,7 +62,8 @@ def export(
     file: Annotated[Path, typer.Argument(help="Scenario (.toml) or Gambit game (.nfg).")],
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")]
     = ExportFormat.nfg,
-    out: Annotated[Path | None, typer.Option(help="File to write (default: standard output).")]
+    out: Annotated[Path | None, typer.Option(
+        help="File to write: a new path or a regular file; - or nothing: standard output.")]
     = None,
     form: Annotated[NfgForm, typer.Option(help="nfg only: outcome form (keeps strategy "
                                           "labels) or compact payoff form.")] = NfgForm.outcome,
@@ -72,7 +73,11 @@ def export(
     Example: tradesim export scenarios/classroom/battle-of-the-sexes.toml --format nfg --out bos.nfg
     """
     from sim.cli.common import load_any
+    from sim.io import STDOUT, check_output_file, write_output
 
+    to_file = out is not None and str(out) != STDOUT
+    if to_file:
+        check_output_file(out)  # before the work: never a FIFO, device or directory
     scenario, game = load_any(file)
     exact_payoffs = None
     title = getattr(scenario, "title", None)
@@ -82,10 +87,7 @@ def export(
         nfg = load_nfg(file)
         exact_payoffs, title = nfg.exact_payoffs, nfg.title
     text = export_text(game, format, exact_payoffs=exact_payoffs, form=form, title=title)
-    if out is None:
+    if not to_file:
         typer.echo(text, nl=False)
         return
-    from sim.io import atomic_write_text
-
-    atomic_write_text(out, text)
-    typer.echo(f"Wrote {out}", err=True)
+    typer.echo(f"Wrote {write_output(out, text)}", err=True)

@@ -23,9 +23,10 @@ from sim.analyses.sweep import DEFAULT_RUNS, REL_TOL, plan, run_sweep
 from sim.errors import InputError
 from sim.formats.json import dumps, jsonable
 from sim.formats.tables import sweep_csv, sweep_parquet
-from sim.io import atomic_write_bytes, atomic_write_text, staged_directory
+from sim.io import atomic_write_bytes, atomic_write_text
 from sim.render.sweep import render_table
 from sim.scenario import load_scenario
+from sim.staging import check_replaceable, staged_directory
 
 # --------------------------------------------------------------------------- options
 
@@ -120,13 +121,14 @@ def sweep(
 
     p = plan(scenario, vary or [], seed=seed, workers=workers, scheduler=scheduler, runs=runs,
              strategies=strategies, tol=tol, max_points=max_points, limits=limits())
+    target = out / f"{scenario.name}-sweep-{'-'.join(a.name for a in p.axes)}"
+    check_replaceable(target)  # before the work
     bar, update = progress_bar() if p.points > 10 else (None, None)
     if bar is not None:
         with bar:
             report = run_sweep(p, progress=update)
     else:
         report = run_sweep(p)
-    target = out / f"{scenario.name}-sweep-{'-'.join(a.name for a in p.axes)}"
     report["command"] = command_line()
     written = write_outputs(report, target, figures=figures)
     if fmt == "json":

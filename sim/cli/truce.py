@@ -82,6 +82,11 @@ def truce(
 
     limit = limits()
     scenario = load_scenario(file)
+    outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
+    if not no_figures:
+        from sim.io import check_output_dir
+
+        check_output_dir(outdir)  # before the work
     game = build_game(scenario, max_cells=limit.max_cells)
     s = settings(scenario, game, delta=delta, noise_implementation=noise_impl,
                  noise_perception=noise_perception, strategies=_split(strategies),
@@ -93,12 +98,10 @@ def truce(
                                                  max_run_periods=limit.max_run_periods),
                             total=pairs * s.periods, work=pairs * s.periods * runs)
     if not no_figures:
-        from sim.io import atomic_write_bytes
         from sim.plots.truce import figures as draw
+        from sim.staging import write_files
 
-        outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
-        report["figures"] = [str(atomic_write_bytes(outdir / name, png))
-                             for name, png in draw(report).items()]
+        report["figures"] = [str(p) for p in write_files(outdir, draw(report))]
     if fmt == "json":
         typer.echo(json.dumps(report, indent=2))
     else:

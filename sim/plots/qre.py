@@ -48,10 +48,10 @@ def write_qre_plot(game: Game, out: Path) -> Path:
     """Trace the principal branch and write its plot (PNG) atomically to ``out``."""
     import tempfile
 
-    from sim.io import atomic_write_bytes
+    from sim.io import write_output
     from sim.solvers.qre import logit_qre_path
 
     path = logit_qre_path(game.payoffs)
     with tempfile.TemporaryDirectory() as tmp:
         png = plot_qre_path(path, game.players, game.strategies, Path(tmp) / "qre.png")
-        return atomic_write_bytes(out, png.read_bytes())
+        return Path(write_output(out, png.read_bytes()))

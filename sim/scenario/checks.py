@@ -18,6 +18,11 @@ from sim.scenario.truce_model import MODEL_KEYS
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_SCENARIO_NAME = 64
+"""Longest ``[scenario] name``: it names the results directory ``results/<name>/``."""
+MAX_NAME = 64
+"""Longest name of a player, lever, fact, assumption or term (they name output folders
+and columns)."""
 
 
 _TOP_KEYS = {

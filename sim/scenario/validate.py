@@ -38,6 +38,8 @@ from sim.scenario.checks import (
     _SCENARIO_KEYS,
     _SOURCE_KEYS,
     _TOP_KEYS,
+    MAX_NAME,
+    MAX_SCENARIO_NAME,
     NAME_RE,
     SLUG_RE,
     _typename,
@@ -62,11 +64,7 @@ class Validator(SectionChecks):
         self.unknown(data, _TOP_KEYS, "")
         head = self.table(data.get("scenario", {}), "scenario")
         self.unknown(head, _SCENARIO_KEYS, "scenario")
-        name = self.string(head, "name", "scenario", required=True)
-        if name and not SLUG_RE.match(name):
-            self.err(
-                "scenario.name", "expected a short name of lower-case letters, digits, '-', '_'"
-            )
+        name = self.scenario_name(head)
         sources = self.sources(data.get("sources", {}))
         facts = self.facts(data.get("facts", {}), sources)
         assumptions = self.assumptions(data.get("assumptions", {}), sources)
@@ -219,12 +217,25 @@ class Validator(SectionChecks):
             return None
         return (lo, hi)
 
+    def scenario_name(self, head: Mapping[str, Any]) -> str:
+        """``[scenario] name``: a non-empty bounded slug, since it names ``results/<name>/``."""
+        name = self.string(head, "name", "scenario", required=True)
+        if isinstance(head.get("name"), str) and (
+            not SLUG_RE.match(name) or len(name) > MAX_SCENARIO_NAME
+        ):
+            self.err(
+                "scenario.name",
+                f"expected a name of 1 to {MAX_SCENARIO_NAME} lower-case letters, digits, "
+                f"'.', '-' and '_', starting with a letter or digit; got {name[:80]!r}",
+            )
+        return name
+
     def check_name(self, name: str, key: str) -> bool:
-        if not NAME_RE.match(name):
+        if not NAME_RE.match(name) or len(name) > MAX_NAME:
             self.err(
                 key,
-                f"'{name}' is not a usable name; expected letters, digits and '_', "
-                "starting with a letter",
+                f"'{name[:80]}' is not a usable name; expected 1 to {MAX_NAME} letters, "
+                "digits and '_', starting with a letter",
             )
             return False
         return True

@@ -7,11 +7,12 @@ right as it starts writing figures into the staging directory. After each round 
 results directory must be byte-identical to a reference run of A or of B, and to the one
 that was there before or the one being written. Rounds: ``TRADESIM_KILL_ROUNDS``
 (default 8). The unit tests below check the same guarantee of
-:func:`sim.io.staged_directory` directly, also for the two-rename fallback.
+:func:`sim.staging.staged_directory` directly, also for the two-rename fallback.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import io
+from sim import io, staging
 from sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +47,11 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file under ``directory`` by relative path (an empty dict if it is missing)."""
     if not directory.exists():
         return {}
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and p.name != staging.MANIFEST
+    }
 
 
 def leftovers(out: Path) -> list[str]:
@@ -165,27 +169,27 @@ def fill(stage: Path, tag: str) -> None:
 @pytest.fixture(params=["exchange", "two renames"])
 def swap_mode(request, monkeypatch):
     if request.param == "two renames":
-        monkeypatch.setattr(io, "_libc", None)
-    elif not io.EXCHANGE_AVAILABLE:
+        monkeypatch.setattr(staging, "_libc", None)
+    elif not staging.EXCHANGE_AVAILABLE:
         pytest.skip("renameat2(RENAME_EXCHANGE) is not available on this system")
     return request.param
 
 
 def test_staged_directory_replaces_whole_or_not_at_all(tmp_path, swap_mode):
     target = tmp_path / "res"
-    with io.staged_directory(target, marker="results.json") as stage:
+    with staging.staged_directory(target) as stage:
         fill(stage, "one")
     assert snapshot(target) == {"results.json": b"one", "figures/f.txt": b"one"}
 
     def interrupted_run() -> None:
-        with io.staged_directory(target, marker="results.json") as stage:
+        with staging.staged_directory(target) as stage:
             fill(stage, "two")
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         interrupted_run()
     assert snapshot(target) == {"results.json": b"one", "figures/f.txt": b"one"}
-    with io.staged_directory(target, marker="results.json") as stage:
+    with staging.staged_directory(target) as stage:
         io.atomic_write_text(stage / "results.json", "three")
     assert snapshot(target) == {"results.json": b"three"}  # replaced whole: no stale figure
     assert leftovers(tmp_path) == []
@@ -198,7 +202,7 @@ def test_concurrent_swaps_leave_one_complete_directory(tmp_path, swap_mode):
     def writer(tag: str) -> None:
         try:
             for _ in range(20):
-                with io.staged_directory(target) as stage:
+                with staging.staged_directory(target) as stage:
                     fill(stage, tag)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -218,24 +222,66 @@ def test_refuses_to_replace_a_directory_that_is_not_results(tmp_path):
     target = tmp_path / "res"
     target.mkdir()
     (target / "thesis.tex").write_text("precious")
-    with pytest.raises(InputError, match=r"has no results\.json.*--out"), \
-            io.staged_directory(target, marker="results.json"):
+    with (
+        pytest.raises(
+            InputError,
+            match=r"holds thesis\.tex, which tradesim did not write.*"
+            r"--out",
+        ),
+        staging.staged_directory(target),
+    ):
         pytest.fail("the body must not run")
     assert (target / "thesis.tex").read_text() == "precious"
 
 
-def test_replaces_a_directory_holding_only_known_entries(tmp_path):
+@pytest.mark.parametrize(
+    "where", ["results.json", "notes.txt", "figures/mine.png", "figures/deep/mine.png"]
+)
+def test_refuses_to_replace_results_a_user_added_a_file_to(tmp_path, where):
     target = tmp_path / "res"
-    (target / "figures").mkdir(parents=True)  # e.g. `tradesim truce` drew its figures here
-    with io.staged_directory(target, marker="results.json", known=("figures",)) as stage:
+    with staging.staged_directory(target) as stage:
+        fill(stage, "one")
+    mine = target / where
+    if mine.exists():  # a file the tool wrote but the user replaced by a directory of theirs
+        mine.unlink()
+        mine = mine / "mine.txt"
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    mine.write_text("precious")
+    with (
+        pytest.raises(InputError, match="which tradesim did not write"),
+        staging.staged_directory(target),
+    ):
+        pytest.fail("the body must not run")
+    assert mine.read_text() == "precious"
+
+
+def test_replaces_a_directory_whose_files_manifests_list(tmp_path):
+    target = tmp_path / "res"
+    with staging.staged_directory(target / "figures") as stage:  # as `tradesim truce` draws
+        io.atomic_write_text(stage / "f.png", "png")
+    (target / "empty").mkdir()
+    with staging.staged_directory(target) as stage:
         io.atomic_write_text(stage / "results.json", "new")
-    assert snapshot(target) == {"results.json": b"new"}
+        (stage / "figures").mkdir()
+        io.atomic_write_text(stage / "figures" / "g.png", "g")
+    assert snapshot(target) == {"results.json": b"new", "figures/g.png": b"g"}
+    manifest = json.loads((target / staging.MANIFEST).read_text())
+    assert manifest["files"] == ["figures/g.png", "results.json"]
+
+
+def test_a_long_target_name_gets_a_staging_name_within_name_max(tmp_path):
+    target = tmp_path / ("r" * 255)  # the longest name a file system allows
+    for text in ("one", "two"):
+        with staging.staged_directory(target) as stage:
+            io.atomic_write_text(stage / "results.json", text)
+    assert snapshot(target) == {"results.json": b"two"}
+    assert leftovers(tmp_path) == []
 
 
 def test_refuses_to_replace_a_file(tmp_path):
     target = tmp_path / "res"
     target.write_text("a file")
-    with pytest.raises(InputError, match="not a directory"), io.staged_directory(target):
+    with pytest.raises(InputError, match="not a directory"), staging.staged_directory(target):
         pytest.fail("the body must not run")
     with pytest.raises(InputError, match="is a directory"):
         io.atomic_write_text(tmp_path, "x")
@@ -249,17 +295,18 @@ def test_leftovers_of_dead_processes_are_cleaned_and_old_restored(tmp_path):
     old = tmp_path / f".res.{pid}.abc_1.old"  # a fallback swap killed between its renames
     old.mkdir()
     (old / "results.json").write_text("previous")
+    staging._write_manifest(old)
     (tmp_path / f".res.{pid}.def_2.tmp").mkdir()  # a staging directory of a killed run
     alive = tmp_path / f".res.{os.getppid()}.ghi_3.tmp"  # a live process's: kept
     alive.mkdir()
-    with pytest.raises(RuntimeError), io.staged_directory(target):
+    with pytest.raises(RuntimeError), staging.staged_directory(target):
         raise RuntimeError
     assert snapshot(target) == {"results.json": b"previous"}
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["res", alive.name])
 
 
 def test_written_files_follow_the_umask(tmp_path):
-    with io.staged_directory(tmp_path / "res") as stage:
+    with staging.staged_directory(tmp_path / "res") as stage:
         io.atomic_write_text(stage / "results.json", "{}")
     mode = stat.S_IMODE((tmp_path / "res" / "results.json").stat().st_mode)
     assert mode == io.FILE_MODE
@@ -290,3 +337,39 @@ def test_run_refuses_a_bad_output_location_before_the_analysis(tmp_path, monkeyp
                                                             "error: out/t exists")
     assert result.stdout == ""  # stopped before the analysis printed anything
     assert snapshot(tmp_path) == before
+
+
+READ_ONLY_RESULTS = """
+import os, sys
+from pathlib import Path
+from sim import io, staging
+target = Path(sys.argv[1]) / "res"
+for tag in ("one", "two"):
+    with staging.staged_directory(target) as stage:
+        io.atomic_write_text(stage / "results.json", tag)
+        io.atomic_write_text(stage / "figures" / "f.png", tag)
+    for d in (target / "figures", target):  # the user made the old results read-only
+        os.chmod(d, 0o555)
+"""
+
+
+def test_read_only_old_results_leave_no_hidden_copy(tmp_path):
+    """Item 9: the swapped-out old results were read-only, so removing them failed and a
+    hidden ``.res.PID.*.tmp`` copy stayed for ever. Run without root's override of file
+    permissions so the test means something as root too."""
+    from hardening.test_command_inputs import _drop_file_read_override
+
+    proc = subprocess.run(
+        [sys.executable, "-c", READ_ONLY_RESULTS, str(tmp_path)],
+        env=CHILD_ENV,
+        preexec_fn=_drop_file_read_override,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert snapshot(tmp_path / "res") == {"results.json": b"two", "figures/f.png": b"two"}
+    assert leftovers(tmp_path) == []
+    for d in (tmp_path / "res", tmp_path / "res" / "figures"):
+        os.chmod(d, 0o755)
