@@ -31,23 +31,38 @@ def timeline_figure(result: Any) -> bytes:
     fig = Figure(figsize=(8.0, 2.0 * (len(levers) + 2)), layout="constrained")
     axes = fig.subplots(len(levers) + 2, 1, sharex=True)
     for ax, lever in zip(axes, levers, strict=False):
-        rec = [(d, (s.recorded_values or {}).get(lever)) for d, s in zip(dates, stages,
-                                                                        strict=True)]
-        exp = [(d, (s.expected_values or {}).get(lever)) for d, s in zip(dates, stages,
-                                                                        strict=True)]
-        known = [(d, v) for d, v in rec if v is not None]
-        if known:
-            ax.step(*zip(*known, strict=True), where="post", marker="o", color="C0",
-                    label="recorded")
-        for k, d in enumerate(d for d, v in rec if v is None):
-            ax.axvline(d, color="0.6", ls=":", label="not reported" if k == 0 else None)
-        shown = [(d, v) for d, v in exp if v is not None]
-        if shown:
-            ax.step(*zip(*shown, strict=True), where="post", marker="s", ls="--",
-                    color="C1", label="model expects")
-        ax.set_ylabel(lever)
-        ax.legend(loc="best", fontsize="small")
-    ax = axes[len(levers)]
+        _lever_panel(ax, lever, dates, stages)
+    _discount_panel(axes[len(levers)], dates, stages)
+    _prediction_panel(axes[-1], dates, stages)
+    fig.suptitle(result.title or result.name, fontsize="medium")
+    for label in axes[-1].get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+    return _png(fig)
+
+
+def _lever_panel(ax: Any, lever: str, dates: list[dt.date], stages: Any) -> None:
+    """A lever's recorded level (steps; dotted where not reported) and the expected one."""
+    rec = [(d, (s.recorded_values or {}).get(lever)) for d, s in zip(dates, stages,
+                                                                    strict=True)]
+    exp = [(d, (s.expected_values or {}).get(lever)) for d, s in zip(dates, stages,
+                                                                    strict=True)]
+    known = [(d, v) for d, v in rec if v is not None]
+    if known:
+        ax.step(*zip(*known, strict=True), where="post", marker="o", color="C0",
+                label="recorded")
+    for k, d in enumerate(d for d, v in rec if v is None):
+        ax.axvline(d, color="0.6", ls=":", label="not reported" if k == 0 else None)
+    shown = [(d, v) for d, v in exp if v is not None]
+    if shown:
+        ax.step(*zip(*shown, strict=True), where="post", marker="s", ls="--",
+                color="C1", label="model expects")
+    ax.set_ylabel(lever)
+    ax.legend(loc="best", fontsize="small")
+
+
+def _discount_panel(ax: Any, dates: list[dt.date], stages: Any) -> None:
+    """δ* of each stage's truce (a marker at 1 where none is sustainable) and effective δ."""
     truces = [(d, s.truce) for d, s in zip(dates, stages, strict=True) if s.truce is not None]
     if truces:
         finite = [(d, t.delta_star) for d, t in truces if math.isfinite(t.delta_star)]
@@ -62,7 +77,10 @@ def timeline_figure(result: Any) -> bytes:
         ax.set_ylim(0, 1.05)
         ax.legend(loc="best", fontsize="small")
     ax.set_ylabel("discount factor")
-    ax = axes[-1]
+
+
+def _prediction_panel(ax: Any, dates: list[dt.date], stages: Any) -> None:
+    """Each stage's predicted probability, the baseline's, and what happened."""
     preds = [(d, s.prediction) for d, s in zip(dates, stages, strict=True)
              if s.prediction is not None]
     if preds:
@@ -77,9 +95,3 @@ def timeline_figure(result: Any) -> bytes:
         ax.legend(loc="best", fontsize="small")
     ax.set_ylim(-0.05, 1.05)
     ax.set_ylabel("probability")
-    fig.suptitle(result.title or result.name, fontsize="medium")
-    for label in axes[-1].get_xticklabels():
-        label.set_rotation(30)
-        label.set_horizontalalignment("right")
-    return _png(fig)
-
