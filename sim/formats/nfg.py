@@ -260,14 +260,24 @@ def _flat(nested) -> list:
 
 
 def _unique(names: Sequence[str], prefix: str) -> list[str]:
-    """Empty names become ``"Player k"`` (or ``"k"``); repeats get `` (2)``, `` (3)``..."""
+    """Empty names become ``"Player k"`` (or ``"k"``); repeats get `` (2)``, `` (3)``...
+
+    Linear time: a set of the names taken so far, and per base name the last suffix tried,
+    so no suffix is tried twice for one base.
+    """
     out: list[str] = []
+    taken: set[str] = set()
+    last_suffix: dict[str, int] = {}
     for k, name in enumerate(names, start=1):
         base = name.strip() or (f"{prefix} {k}" if prefix else str(k))
-        candidate, count = base, 1
-        while candidate in out:
-            count += 1
-            candidate = f"{base} ({count})"
+        candidate = base
+        if candidate in taken:
+            count = last_suffix.get(base, 1)
+            while candidate in taken:
+                count += 1
+                candidate = f"{base} ({count})"
+            last_suffix[base] = count
+        taken.add(candidate)
         out.append(candidate)
     return out
 

@@ -236,8 +236,7 @@ def _lemke_howson(payoffs: np.ndarray, tol: float, *, chosen: bool = False
     found = lemke_howson_all(payoffs[0], payoffs[1])
     candidates = list(found.equilibria)
     for profile in pure_nash(payoffs, tol=tol):
-        candidates.append(tuple(np.eye(k)[s] for k, s in zip(payoffs.shape[1:], profile,
-                                                              strict=True)))
+        candidates.append(_pure_profile(payoffs.shape[1:], profile))
     equilibria, seen = [], set()
     for x, y in candidates:
         key = np.round(np.concatenate([x, y]), 9).tobytes()
@@ -346,7 +345,7 @@ def _qre(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
 def _pure(payoffs: np.ndarray, tol: float, *, asked: bool = True) -> EquilibriumSet:
     equilibria = []
     for profile in pure_nash(payoffs, tol=tol):
-        strategies = tuple(np.eye(k)[s] for k, s in zip(payoffs.shape[1:], profile, strict=True))
+        strategies = _pure_profile(payoffs.shape[1:], profile)
         equilibria.append(_equilibrium(payoffs, strategies))
     n = payoffs.shape[0]
     why = "method 'pure' was asked for"
@@ -359,6 +358,17 @@ def _pure(payoffs: np.ndarray, tol: float, *, asked: bool = True) -> Equilibrium
         message=f"pure-strategy equilibria only ({why}); mixed equilibria may exist",
     )
     return _sorted_with_components(result, None)
+
+
+def _pure_profile(shape: Sequence[int], profile: Sequence[int]) -> tuple[np.ndarray, ...]:
+    """One unit vector per player. Each owns its k floats: ``np.eye(k)[s]`` would be a view
+    keeping a k x k identity alive per equilibrium (2 GB for a 400 x 400 coordination game)."""
+    out = []
+    for k, s in zip(shape, profile, strict=True):
+        v = np.zeros(k)
+        v[s] = 1.0
+        out.append(v)
+    return tuple(out)
 
 
 def _to_probability(v: np.ndarray) -> np.ndarray:
