@@ -25,7 +25,6 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
