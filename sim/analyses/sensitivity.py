@@ -26,10 +26,19 @@ from typing import Any
 import numpy as np
 
 from sim import parallel
-from sim.analyses.points import Context, Point, Settings, Task, context_for, run_task
+from sim.analyses.points import (
+    Context,
+    Point,
+    Settings,
+    Task,
+    context_for,
+    run_task,
+    scenario_of,
+)
 from sim.errors import InputError
 from sim.limits import Limits
 from sim.scenario import Scenario
+from sim.scenario.build import build_game
 from sim.solvers.sampling import (
     Share,
     bisect_change,
@@ -38,6 +47,7 @@ from sim.solvers.sampling import (
     share,
     spawn,
 )
+from sim.solvers.thresholds import closed_form, indifference_roots, is_affine, rounded_within
 
 
 def conclusions(point: Point, players: Sequence[str]) -> dict[str, Hashable]:
@@ -52,10 +62,20 @@ def conclusions(point: Point, players: Sequence[str]) -> dict[str, Hashable]:
         out["nash_deal"] = point.deal.support if point.deal.feasible else "no deal"
     return out
 
+def where_text(variable: str, value: float, lo: float, hi: float,
+               exact: float | None = None) -> str:
+    """``x crosses 0.5 (between 0.49996 and 0.50004)``, or with a closed form
+    ``x crosses 0.4375 exactly (indifference threshold)``."""
+    if exact is not None:
+        return f"{variable} crosses {exact:.12g} exactly (indifference threshold)"
+    return f"{variable} crosses {value:g} (between {lo:.6g} and {hi:.6g})"
+
+
 def describe(name: str, before: Hashable, after: Hashable, variable: str, value: float,
-             tol: float) -> str:
-    """A tipping point in words: "the swap stops being an equilibrium when x > 0.37 ± 0.001"."""
-    where = f"{variable} > {value:.6g} ± {tol:.2g}"
+             bracket: tuple[float, float], exact: float | None = None) -> str:
+    """A tipping point in words: "the swap stops being an equilibrium when x crosses 0.37
+    (between 0.3699 and 0.3701)"; ``bracket`` is where bisection left the change."""
+    where = where_text(variable, value, *bracket, exact)
     if name.startswith("equilibrium:"):
         profile = name.split(":", 1)[1]
         verb = "becomes" if after else "stops being"
@@ -71,7 +91,9 @@ def describe(name: str, before: Hashable, after: Hashable, variable: str, value:
 
 @dataclass(frozen=True)
 class TippingPoint:
-    """Where a conclusion changes along ``variable``: in ``[value - tol, value + tol]``."""
+    """Where a conclusion changes along ``variable``: in ``[lo, hi]`` (bisection), reported
+    as ``value``, the shortest decimal inside it; ``exact`` the closed-form value when
+    there is one (:mod:`sim.solvers.thresholds`). ``tol`` is the bracket's half-width."""
 
     conclusion: str
     variable: str
@@ -81,6 +103,9 @@ class TippingPoint:
     after: Hashable
     text: str
     at: tuple[tuple[str, float], ...] = ()  # the other swept variables' values held fixed
+    lo: float = math.nan
+    hi: float = math.nan
+    exact: float | None = None
 
 def tipping_points(
     conclude: Callable[[float], Mapping[str, Hashable]],
@@ -102,7 +127,8 @@ def tipping_points(
 
     For each neighbouring pair :math:`x_k < x_{k+1}` whose conclusion ``c`` differs, keep
     :math:`c(lo) = c(x_k)` and :math:`c(hi) \\ne c(x_k)` while halving; the change lies in
-    :math:`[lo, hi]`, reported as its midpoint :math:`\\pm (hi - lo)/2`.
+    :math:`[lo, hi]`, reported with the shortest decimal inside it
+    (:func:`sim.solvers.thresholds.rounded_within`).
     """
     if not tol > 0:
         msg = f"tipping-point tolerance must be > 0, got {tol}"
@@ -126,10 +152,11 @@ def tipping_points(
                                    xs[k], xs[k + 1], tol=tol, max_iter=max_iter)
             after = at(hi).get(name)
             half = (hi - lo) / 2
-            value = (lo + hi) / 2
+            value = rounded_within(lo, hi)
+            text = describe(name, a[name], after, variable, value, (lo, hi))
             out.append(TippingPoint(
                 conclusion=name, variable=variable, value=value, tol=half, before=a[name],
-                after=after, text=describe(name, a[name], after, variable, value, half)))
+                after=after, text=text, lo=lo, hi=hi))
     return out
 
 @dataclass(frozen=True)
@@ -156,7 +183,29 @@ def bisect_bracket(ctx: Context, b: Bracket) -> TippingPoint:
     lo_c = {b.conclusion: b.before}
     hi_c = conclude(b.hi)
     found = tipping_points(conclude, b.variable, [b.lo, b.hi], [lo_c, hi_c], tol=b.tol)
-    return replace(found[0], at=b.held)
+    tp = replace(found[0], at=b.held)
+    if b.conclusion.startswith("equilibri"):
+        exact = _closed_form(ctx, b, tp)
+        if exact is not None:
+            tp = replace(tp, exact=exact, text=describe(
+                tp.conclusion, tp.before, tp.after, tp.variable, tp.value, (tp.lo, tp.hi),
+                exact))
+    return tp
+
+
+def _closed_form(ctx: Context, b: Bracket, tp: TippingPoint) -> float | None:
+    """The indifference threshold behind an equilibrium change, when payoffs are affine in
+    the variable over the grid bracket and exactly one threshold lies in the final one."""
+    scenario = scenario_of(ctx)
+
+    def payoffs(x: float) -> np.ndarray:
+        overrides = {**dict(ctx.base), **dict(b.held), b.variable: x}
+        return build_game(scenario, overrides, max_cells=ctx.settings.max_cells).payoffs
+
+    low, high = payoffs(b.lo), payoffs(b.hi)
+    if not is_affine(low, payoffs((b.lo + b.hi) / 2), high):
+        return None
+    return closed_form(indifference_roots(low, high, b.lo, b.hi), tp.lo, tp.hi)
 
 MODEL_OUTCOMES = ("no_slip", "dispute", "collapse", "renewed", "disputes_per_year")
 """The truce model's outcomes a tornado can show (:attr:`Truce.model`)."""
@@ -317,8 +366,10 @@ Progress = Callable[[str, int, int], None]
 
 
 def tipping_json(t: TippingPoint) -> dict[str, Any]:
-    """A tipping point as JSON (``tolerance`` is the half-width of its interval)."""
+    """A tipping point as JSON (``bracket`` is where bisection left it, ``value`` the shortest
+    decimal inside, ``exact`` a closed form or ``None``; ``tolerance`` half the bracket)."""
     return {"conclusion": t.conclusion, "variable": t.variable, "value": t.value,
+            "bracket": [t.lo, t.hi], "exact": t.exact,
             "tolerance": t.tol, "before": t.before, "after": t.after, "text": t.text,
             "at": dict(t.at)}
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sim.analyses.sensitivity import where_text
+
 
 def short_sets(report: dict[str, Any]) -> dict[str, str]:
     from sim.plots.sweep import short_set_labels
@@ -19,7 +21,8 @@ def tipping_text(t: dict[str, Any], short: dict[str, str]) -> str:
     """A tipping point in words, equilibrium sets and deals in their short form."""
     from sim.plots.sweep import short_set_labels
 
-    where = f"{t['variable']} > {t['value']:.6g} ± {t['tolerance']:.2g}"
+    lo, hi = t.get("bracket") or (t["value"] - t["tolerance"], t["value"] + t["tolerance"])
+    where = where_text(t["variable"], t["value"], lo, hi, t.get("exact"))
     if t["conclusion"] == "equilibria":
         return (f"the equilibrium set changes from [{short[t['before']]}] to "
                 f"[{short[t['after']]}] when {where}")

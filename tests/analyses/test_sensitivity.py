@@ -89,8 +89,17 @@ def test_equilibrium_tipping_point_is_found_to_the_stated_tolerance():
     for tp in tps:
         assert tp.tol <= 1e-4
         assert abs(tp.value - 0.37) <= tp.tol + 1e-12
-    assert by["equilibrium:deal"].text.startswith("deal becomes a pure equilibrium when w > 0.37")
+    assert by["equilibrium:deal"].text == ("deal becomes a pure equilibrium when w crosses "
+                                           "0.37 exactly (indifference threshold)")
     assert by["equilibrium:stay"].text.startswith("stay stops being a pure equilibrium")
+    # the closed form of Row's indifference w - 0.37 = 0, not a bisection midpoint
+    assert by["equilibrium:deal"].exact == 0.37
+    # no closed form for the deal: the shortest decimal inside the bisection bracket
+    deal = by["nash_deal"]
+    assert deal.exact is None
+    assert deal.lo <= deal.value <= deal.hi
+    assert deal.value == 0.37
+    assert "(between 0.3699" in deal.text
 
 
 def test_truce_and_deal_tip_at_temptation_six():
@@ -106,7 +115,8 @@ def test_truce_and_deal_tip_at_temptation_six():
     by = {tp.conclusion: tp for tp in tps}
     assert set(by) == {"truce_sustainable", "nash_deal"}
     assert by["truce_sustainable"].value == pytest.approx(6.0, abs=1e-5)
-    assert by["truce_sustainable"].text.startswith("the truce stops being sustainable when t > 6")
+    assert by["truce_sustainable"].text.startswith(
+        "the truce stops being sustainable when t crosses 6 (between 6 and 6.00002)")
     assert by["nash_deal"].value == pytest.approx(6.0, abs=1e-5)
 
 
@@ -202,3 +212,28 @@ def test_scenario_travels_as_text_and_is_parsed_once_per_process():
     first = pt.scenario_of(ctx)
     assert pt.scenario_of(ctx) is first
     assert first.assumptions["w"].value == 0.2
+
+
+@pytest.mark.parametrize(("lo", "hi", "value"), [
+    (0.499963, 0.500037, 0.5), (0.49, 0.51, 0.5), (123.4, 125.1, 124.0),
+    (7.3233e-05, 7.3244e-05, 7.324e-05), (-0.2501, -0.2499, -0.25)])
+def test_tipping_values_carry_only_the_digits_their_bracket_supports(lo, hi, value):
+    from sim.solvers.thresholds import rounded_within
+
+    assert rounded_within(lo, hi) == pytest.approx(value, rel=1e-12)
+    assert lo <= rounded_within(lo, hi) <= hi
+
+
+def test_indifference_roots_of_a_two_by_two():
+    """Row's payoff for 'up' is x - 0.3, for 'down' 0: indifferent at x = 0.3 exactly."""
+    from sim.solvers.thresholds import closed_form, indifference_roots, is_affine
+
+    def game(x):
+        return np.array([[[x - 0.3, x - 0.3], [0.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]])
+
+    assert is_affine(game(0.0), game(0.5), game(1.0))
+    roots = indifference_roots(game(0.0), game(1.0), 0.0, 1.0)
+    assert roots == pytest.approx([0.3])
+    assert closed_form(roots, 0.29, 0.31) == pytest.approx(0.3, abs=1e-15)
+    assert closed_form(roots, 0.4, 0.5) is None
+    assert not is_affine(game(0.0), game(0.5) ** 2, game(1.0))

@@ -88,7 +88,7 @@ def test_run_writes_a_self_contained_report_with_every_figure(report):
         assert title in page
     assert "<td>Wire</td><td>2025-06-01</td><td>A headline</td>" in page
     assert "<td><code>t</code></td><td>5</td><td>3.5 to 8</td>" in page
-    assert "the truce stops being sustainable when t &gt; 6" in page  # (t-3)/(t-1) = 0.6
+    assert "the truce stops being sustainable when t crosses 6 (between" in page  # (t-3)/(t-1)=0.6
 
 
 def test_sensitivity_section_in_results_json(report):
