@@ -6,7 +6,17 @@ line and exits with the code of the error class (see ``docs/reference/exit-codes
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+
+
+def some_names(names: Iterable[object], *, ordered: bool = True, most: int = 12) -> str:
+    """Up to ``most`` of ``names``, comma-separated (sorted unless ``ordered``), and how many
+    more: a message listing the known names stays short however many a file defines, so
+    reporting thousands of errors takes time in proportion to their number."""
+    shown = [str(n) for n in names] if ordered else sorted(str(n) for n in names)
+    more = f", ... ({len(shown) - most:,} more)" if len(shown) > most else ""
+    return ", ".join(shown[:most]) + more
 
 
 def printable(text: str) -> str:

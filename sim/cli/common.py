@@ -144,7 +144,7 @@ def load_any(path: Path):
     if path.suffix.lower() == ".nfg":
         from sim.formats.nfg import load_nfg
 
-        return None, load_nfg(path).game
+        return None, load_nfg(path, max_cells=limits().max_cells).game
     scenario = load_scenario(path)
     return scenario, build_game(scenario, max_cells=limits().max_cells)
 

@@ -32,15 +32,21 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.errors import ScenarioError
+from sim.errors import LimitError, ScenarioError
 from sim.game import Game, from_arrays
 
 MAX_PAYOFF = 1e15
 """Largest payoff accepted in absolute value (as for numbers in scenario files)."""
+_MAX_PAYOFF_EXACT = Fraction(MAX_PAYOFF)
 MAX_PROFILES = 10_000_000
 """Refuse files declaring more strategy profiles than this (before allocating)."""
+MAX_PLAYERS = 32
+"""Most players of a game (numpy arrays have at most 64 axes; one more than the players)."""
+MAX_FILE_BYTES = 10_000_000
+"""Largest ``.nfg`` file read, in bytes (at this size: about 360 MB and 15 s of CPU)."""
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}]|,|[^\s{},"]+|"', re.DOTALL)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|"', re.DOTALL)
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?$")
 
 
@@ -68,33 +74,47 @@ class _Token:
 
 
 class _Reader:
+    """Tokens of the text, read lazily (one token of look-ahead), with line numbers."""
+
     def __init__(self, text: str, path: Path | str | None) -> None:
         self.path = path
-        self.tokens: list[_Token] = []
-        line = 1
-        pos = 0
-        for match in _TOKEN.finditer(text):
-            line += text.count("\n", pos, match.start())
-            pos = match.start()
+        self._text = text
+        self._matches = _TOKEN.finditer(text)
+        self._line = 1
+        self._pos = 0
+        self._peeked: _Token | None = None
+        self.last_line = 1  # the line of the last token consumed (or the end of the file)
+        self._numbers: dict[str, Fraction] = {}
+        for match in _STRING.finditer(text):  # an unterminated string is reported first
+            if match.group() == '"':
+                line = text.count("\n", 0, match.start()) + 1
+                self.fail(line, "", "an unterminated quoted string; expected a closing \"")
+
+    def _scan(self) -> _Token | None:
+        for match in self._matches:
+            self._line += self._text.count("\n", self._pos, match.start())
+            self._pos = match.start()
             if match.group() == ",":
                 continue
             if match.group() == '"':
-                self.fail(line, "", "an unterminated quoted string; expected a closing \"")
-            self.tokens.append(_Token(match.group(), line))
-        self.end_line = self.tokens[-1].line if self.tokens else 1  # the last token's line
-        self.i = 0
+                self.fail(self._line, "", "an unterminated quoted string; expected a closing \"")
+            return _Token(match.group(), self._line)
+        return None
 
     def fail(self, line: int | None, key: str, expected: str) -> None:
         raise ScenarioError(self.path, key, line, expected)
 
     def peek(self) -> _Token | None:
-        return self.tokens[self.i] if self.i < len(self.tokens) else None
+        if self._peeked is None:
+            self._peeked = self._scan()
+        return self._peeked
 
     def next(self, key: str, expected: str) -> _Token:
         tok = self.peek()
         if tok is None:
-            self.fail(self.end_line, key, f"expected {expected}, found the end of the file")
-        self.i += 1
+            self.fail(self._line, key, f"expected {expected}, found the end of the file")
+        self._peeked = None
+        self.last_line = tok.line
         return tok
 
     def expect(self, text: str, key: str, expected: str) -> _Token:
@@ -127,15 +147,19 @@ class _Reader:
             # Fraction("1e999999999") would build a billion-digit integer
             self.fail(tok.line, key, f"expected a payoff of at most 400 digits and an "
                       f"exponent below 1000, found {tok.text[:30]!r}...")
+        cached = self._numbers.get(tok.text)
+        if cached is not None:
+            return cached
         value = Fraction(num)
         if den:
             if int(den) == 0:
                 self.fail(tok.line, key, f"expected a fraction with a non-zero denominator, "
                           f"found {tok.text!r}")
             value /= int(den)
-        if abs(value) > MAX_PAYOFF:
+        if abs(value) > _MAX_PAYOFF_EXACT:
             self.fail(tok.line, key, f"expected a payoff of at most {MAX_PAYOFF:g} in size, "
                       f"found {tok.text[:30]!r}")
+        self._numbers[tok.text] = value  # files repeat payoffs; at most one per distinct text
         return value
 
     def string_list(self, key: str, what: str) -> list[str]:
@@ -147,8 +171,14 @@ class _Reader:
         return out
 
 
-def parse_nfg(text: str, path: Path | str | None = None) -> NfgGame:
-    """Parse the text of an ``.nfg`` file (see the module docstring for the format)."""
+def parse_nfg(text: str, path: Path | str | None = None, *,
+              max_cells: int | None = None) -> NfgGame:
+    """Parse the text of an ``.nfg`` file (see the module docstring for the format).
+
+    The declared size is checked against :data:`MAX_PLAYERS`, :data:`MAX_PROFILES` and
+    ``max_cells`` (payoff cells, players x profiles; :class:`~sim.errors.LimitError`)
+    while the header is read, before anything of that size is allocated.
+    """
     r = _Reader(text, path)
     tok = r.next("header", "'NFG'")
     if tok.text != "NFG":
@@ -163,15 +193,16 @@ def parse_nfg(text: str, path: Path | str | None = None) -> NfgGame:
     title = r.string("title", "the game's title")
     players = r.string_list("players", "players")
     if not players:
-        r.fail(r.tokens[r.i - 1].line, "players", "expected at least one player")
+        r.fail(r.last_line, "players", "expected at least one player")
+    if len(players) > MAX_PLAYERS:
+        r.fail(r.last_line, "players", f"expected at most {MAX_PLAYERS} players, found "
+               f"{len(players)}")
     labels = _strategies(r, len(players))
     comment = ""
     if (tok := r.peek()) is not None and tok.is_string:
         comment = r.string("comment", "a comment")
     shape = tuple(len(s) for s in labels)
-    if math.prod(shape) > MAX_PROFILES:
-        r.fail(None, "strategies", f"the game has {math.prod(shape):,} profiles, over the "
-               f"limit of {MAX_PROFILES:,}")
+    _check_cells(r, len(players), shape, max_cells)
     tok = r.peek()
     if tok is not None and tok.text == "{":
         values = _outcome_payoffs(r, len(players), math.prod(shape))
@@ -180,11 +211,11 @@ def parse_nfg(text: str, path: Path | str | None = None) -> NfgGame:
     if (tok := r.peek()) is not None:
         r.fail(tok.line, "payoffs", f"expected the end of the file after "
                f"{math.prod(shape)} profiles, found {tok.text[:30]!r}")
-    exact = _arrange(values, shape)
+    arranged = _arrange(values, shape)
     name = Path(path).stem if path is not None else (title or "game")
-    game = from_arrays(np.array([[float(v) for v in _flat(p)] for p in exact]).reshape(
-        (len(players), *shape)), name=name, players=_unique(players, "Player"),
-        strategies=[_unique(s, "") for s in labels])
+    game = from_arrays(arranged.astype(float), name=name, players=_unique(players, "Player"),
+                       strategies=[_unique(s, "") for s in labels])
+    exact = _to_tuples(arranged.tolist())
     return NfgGame(game=game, exact_payoffs=exact, title=title, comment=comment)
 
 
@@ -196,21 +227,37 @@ def _strategies(r: _Reader, n: int) -> list[list[str]]:
         for _ in range(n):
             names = r.string_list("strategies", "strategies")
             if not names:
-                r.fail(r.tokens[r.i - 1].line, "strategies",
+                r.fail(r.last_line, "strategies",
                        "expected at least one strategy per player")
             labels.append(names)
     else:
+        profiles = 1
         for _ in range(n):
+            tok = r.peek()
             count = r.integer("strategies", "a positive number of strategies", 1)
-            if count > MAX_PROFILES:  # checked before the labels are allocated
-                r.fail(None, "strategies", f"a player has {count:,} strategies, over the "
-                       f"limit of {MAX_PROFILES:,} profiles")
+            profiles *= count
+            if profiles > MAX_PROFILES:  # checked before the labels are allocated
+                r.fail(tok.line if tok else None, "strategies",
+                       f"the strategy counts make more than {MAX_PROFILES:,} profiles, "
+                       "over the limit")
             labels.append([""] * count)
     tok = r.next("strategies", "'}' closing the strategies")
     if tok.text != "}":
         r.fail(tok.line, "strategies", f"expected one entry per player ({n}) and '}}', found "
                f"{tok.text[:30]!r}")
     return labels
+
+
+def _check_cells(r: _Reader, players: int, shape: tuple[int, ...],
+                 max_cells: int | None) -> None:
+    profiles = math.prod(shape)
+    if profiles > MAX_PROFILES:
+        r.fail(None, "strategies", f"the game has {profiles:,} profiles, over the limit of "
+               f"{MAX_PROFILES:,}")
+    if max_cells is not None and players * profiles > max_cells:
+        msg = (f"{r.path}: the game has {' x '.join(map(str, shape))} strategy profiles "
+               f"({players * profiles:,} payoff cells), over the limit of {max_cells:,}")
+        raise LimitError(msg, limit="max_cells")
 
 
 def _outcome_payoffs(r: _Reader, n: int, profiles: int) -> list[list[Fraction]]:
@@ -236,15 +283,14 @@ def _outcome_payoffs(r: _Reader, n: int, profiles: int) -> list[list[Fraction]]:
     return values
 
 
-def _arrange(values: list[list[Fraction]], shape: tuple[int, ...]) -> tuple:
-    """Per player, nested tuples in array order (profiles are listed first-player-fastest)."""
+def _arrange(values: list[list[Fraction]], shape: tuple[int, ...]) -> np.ndarray:
+    """Per player, an object array in the game's shape (profiles are listed
+    first-player-fastest, i.e. in Fortran order)."""
     n = len(shape)
-    arr = np.empty((n, *shape), dtype=object)
+    flat = np.empty((len(values), n), dtype=object)
     for k, payoff in enumerate(values):
-        index = np.unravel_index(k, shape, order="F")
-        for p in range(n):
-            arr[(p, *index)] = payoff[p]
-    return _to_tuples(arr.tolist())
+        flat[k] = payoff
+    return np.stack([flat[:, p].reshape(shape, order="F") for p in range(n)])
 
 
 def _to_tuples(nested):
@@ -253,17 +299,12 @@ def _to_tuples(nested):
     return nested
 
 
-def _flat(nested) -> list:
-    if isinstance(nested, tuple):
-        return [v for item in nested for v in _flat(item)]
-    return [nested]
-
-
 def _unique(names: Sequence[str], prefix: str) -> list[str]:
     """Empty names become ``"Player k"`` (or ``"k"``); repeats get `` (2)``, `` (3)``...
 
-    Linear time: a set of the names taken so far, and per base name the last suffix tried,
-    so no suffix is tried twice for one base.
+    Linear time: a set of the names taken so far, and per base name the last suffix
+    tried, so no suffix is tried twice for one base (each name taken can block one
+    ``base (c)`` only).
     """
     out: list[str] = []
     taken: set[str] = set()
@@ -282,13 +323,24 @@ def _unique(names: Sequence[str], prefix: str) -> list[str]:
     return out
 
 
-def load_nfg(path: Path | str) -> NfgGame:
-    """Read and parse an ``.nfg`` file."""
+def load_nfg(path: Path | str, *, max_cells: int | None = None,
+             max_bytes: int = MAX_FILE_BYTES) -> NfgGame:
+    """Read (at most ``max_bytes``, :func:`sim.io.read_bounded`) and parse an ``.nfg`` file."""
+    from sim.errors import InputError
+    from sim.io import read_bounded
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(path, "", None, f"cannot read the file: {exc}") from exc
-    return parse_nfg(text, path)
+        raw = read_bounded(path, max_bytes)
+    except InputError as exc:
+        raise ScenarioError(path, "", None, str(exc)) from None
+    if not raw.strip():
+        raise ScenarioError(path, "", None, "is empty, expected a Gambit .nfg game")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"is not UTF-8 text (byte {exc.start})"
+        raise ScenarioError(path, "", None, msg) from None
+    return parse_nfg(text, path, max_cells=max_cells)
 
 
 def format_number(value) -> str:

@@ -14,23 +14,25 @@ class LineIndex:
     _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
 
     def __init__(self, text: str) -> None:
-        self.entries: list[tuple[int, str]] = []  # (line, full dotted key)
+        self.lines: dict[str, int] = {}  # full dotted key: its first line (one pass)
         prefix = ""
         for number, line in enumerate(text.splitlines(), start=1):
             if m := self._HEADER.match(line):
                 prefix = _unquote(m.group(1))
-                self.entries.append((number, prefix))
+                self.lines.setdefault(prefix, number)
             elif m := self._KEY.match(line):
                 key = _unquote(m.group(1))
-                self.entries.append((number, f"{prefix}.{key}" if prefix else key))
+                self.lines.setdefault(f"{prefix}.{key}" if prefix else key, number)
 
     def find(self, key: str) -> int | None:
+        """The line of ``key`` or of its nearest enclosing key: a few dictionary look-ups,
+        so reporting many errors takes time in proportion to their number, not to their
+        number times the file's length."""
         parts = key.split(".") if key else []
         while parts:
-            candidate = ".".join(parts)
-            for number, full in self.entries:
-                if full == candidate:
-                    return number
+            number = self.lines.get(".".join(parts))
+            if number is not None:
+                return number
             parts.pop()
         return None
 

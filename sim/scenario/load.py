@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ScenarioError, ScenarioErrors
+from sim.errors import InputError, ScenarioError, ScenarioErrors
+from sim.io import read_bounded
 from sim.levers import grid_points
 from sim.scenario.model import Scenario
 from sim.scenario.validate import Validator
@@ -34,49 +35,46 @@ def load_scenario(path: str | Path, *, grid: int | None = None) -> Scenario:
 
 def loads_scenario(text: str, path: Path, *, grid: int | None = None) -> Scenario:
     """Validate a scenario given as text (e.g. an upload); ``path`` names it in errors."""
+    return parse_scenario(parse_toml(text, path), path=path, text=text, grid=grid)
+
+
+def parse_toml(text: str, path: Path | None) -> dict[str, Any]:
+    """The TOML document of ``text``; one-line :class:`ScenarioErrors` (never Python's own
+    exception text) when it is not valid TOML."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
         raise ScenarioErrors(
             [ScenarioError(path, "", line, f"is not valid TOML ({_toml_reason(exc)})")]
         ) from None
-    except ValueError as exc:  # e.g. an integer literal of more than 4300 digits
+    except ValueError:  # an integer literal of more than 4300 digits (Python's own limit)
         raise ScenarioErrors(
-            [ScenarioError(path, "", None, f"is not valid TOML ({exc})")]
+            [ScenarioError(path, "", None, "is not valid TOML (a number with thousands of "
+                           "digits; expected a number of at most 1e15 in size)")]
         ) from None
     except RecursionError:  # tomllib recurses once per level of nested tables/arrays
         raise ScenarioErrors(
             [ScenarioError(path, "", None, "nests tables or arrays too deeply; expected a "
                            "scenario (a few levels of tables)")]
         ) from None
-    return parse_scenario(data, path=path, text=text, grid=grid)
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file with one-line errors for every way that can fail."""
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file with one-line errors for every way that can fail.
+
+    At most ``max_bytes`` are read (:func:`sim.io.read_bounded`: regular files only, at most
+    the limit + 1 bytes whatever ``st_size`` says), so a FIFO, ``/dev/zero`` or a 100 MB
+    file is refused at once rather than read for ever.
+    """
 
     def fail(what: str) -> ScenarioErrors:
         return ScenarioErrors([ScenarioError(path, "", None, what)])
 
-    if not path.exists():
-        msg = "no such file"
-        raise fail(msg)
-    if path.is_dir():
-        msg = "is a directory, expected a file"
-        raise fail(msg)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            msg = f"is {size} bytes; the limit is {MAX_FILE_BYTES}"
-            raise fail(msg)
-        raw = path.read_bytes()
-    except PermissionError:
-        msg = "cannot be read (permission denied)"
-        raise fail(msg) from None
-    except OSError as exc:
-        msg = f"cannot be read ({exc.strerror})"
-        raise fail(msg) from None
+        raw = read_bounded(path, max_bytes)
+    except InputError as exc:
+        raise fail(str(exc)) from None
     if not raw.strip():
         msg = "is empty, expected a scenario"
         raise fail(msg)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sim.errors import some_names
 from sim.scenario.checks import (
     _GAME_KEYS,
     _PROBABILITY_KEYS,
@@ -111,7 +112,7 @@ class SectionChecks(Checks):
                 if level not in lever.levels:
                     self.err(
                         f"{pk}.{lname}",
-                        f"got {level!r}; expected one of the levels {', '.join(lever.levels)}",
+                        f"got {level!r}; expected one of the levels {some_names(lever.levels)}",
                     )
                     ok = False
             out[p.name] = {k: choice[k] for k in levers if k in choice}
@@ -159,7 +160,7 @@ class SectionChecks(Checks):
                 self.err(
                     key,
                     f"names profile '{value}', which is not in [profiles] "
-                    f"(known: {', '.join(profiles) or 'none'})",
+                    f"(known: {some_names(profiles) or 'none'})",
                 )
                 return None
             return value

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ScenarioError, ScenarioErrors
-from sim.scenario.lines import find_line
-from sim.scenario.load import parse_scenario, read_text
+from sim.errors import ScenarioError, ScenarioErrors, some_names
+from sim.scenario.lines import LineIndex
+from sim.scenario.load import parse_scenario, parse_toml, read_text
 from sim.scenario.model import Scenario
 
 UNKNOWN = "?"
@@ -86,12 +85,7 @@ def load_timeline(path: str | Path) -> Timeline:
     """Read and validate a timeline file; raise :class:`ScenarioErrors` listing its problems."""
     path = Path(path)
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        raise ScenarioErrors([ScenarioError(path, "", None, f"is not valid TOML ({exc})")]
-                             ) from None
-    return parse_timeline(data, path=path, text=text)
+    return parse_timeline(parse_toml(text, path), path=path, text=text)
 
 
 def parse_timeline(data: Mapping[str, Any], *, path: Path | None, text: str = "") -> Timeline:
@@ -224,9 +218,12 @@ class _Checker:
         self.path = path
         self.text = text
         self.errors: list[ScenarioError] = []
+        self._lines: LineIndex | None = None  # built at the first error, once
 
     def err(self, key: str, expected: str) -> None:
-        self.errors.append(ScenarioError(self.path, key, find_line(self.text, key), expected))
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        self.errors.append(ScenarioError(self.path, key, self._lines.find(key), expected))
 
     def raise_if_any(self) -> None:
         if self.errors:
@@ -255,12 +252,9 @@ class _Checker:
         target = (self.path.parent if self.path else Path()) / value
         try:
             text = read_text(target)
-            data = tomllib.loads(text)
+            data = parse_toml(text, target)
         except ScenarioErrors as exc:
             self.err(key, f"names '{value}': {exc.errors[0].expected}")
-            return {}
-        except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-            self.err(key, f"names '{value}', which is not valid TOML ({exc})")
             return {}
         try:  # the named file must be a valid scenario by itself
             parse_scenario(data, path=target, text=text)
@@ -334,12 +328,12 @@ class _Checker:
         for lever in removed:
             if lever not in levers:
                 self.err(f"{sk}.remove_levers", f"names '{lever}', which is not a lever "
-                                                f"(known: {', '.join(levers) or 'none'})")
+                                                f"(known: {some_names(levers) or 'none'})")
         for section in ("levels", "remove_levels"):
             for lever, levels in self.table(body.get(section), f"{sk}.{section}").items():
                 if lever not in levers:
                     self.err(f"{sk}.{section}.{lever}", f"'{lever}' is not a lever (known: "
-                                                       f"{', '.join(levers) or 'none'})")
+                                                       f"{some_names(levers) or 'none'})")
                 elif section == "remove_levels":
                     for level in levels if isinstance(levels, list) else [levels]:
                         if level not in levers[lever][1]:
@@ -381,7 +375,7 @@ class _Checker:
         for lever, levels in self.table(raw, f"{sk}.hazard").items():
             key = f"{sk}.hazard.{lever}"
             if lever not in levers:
-                self.err(key, f"'{lever}' is not a lever (known: {', '.join(levers)})")
+                self.err(key, f"'{lever}' is not a lever (known: {some_names(levers)})")
                 continue
             for level, h in self.table(levels, key).items():
                 if isinstance(h, str) and h in values:
@@ -405,17 +399,17 @@ class _Checker:
         for player, choice in self.table(raw, f"{sk}.recorded").items():
             key = f"{sk}.recorded.{player}"
             if player not in out:
-                self.err(key, f"'{player}' is not a player (known: {', '.join(out)})")
+                self.err(key, f"'{player}' is not a player (known: {some_names(out)})")
                 continue
             if isinstance(choice, str) and len(out[player]) == 1:
                 choice = {next(iter(out[player])): choice}
             for lever, level in self.table(choice, key).items():
                 if lever not in out[player]:
                     self.err(f"{key}.{lever}", f"'{lever}' is not a lever of {player} (known: "
-                                               f"{', '.join(out[player]) or 'none'})")
+                                               f"{some_names(out[player]) or 'none'})")
                 elif level != UNKNOWN and level not in levers[lever][1]:
                     self.err(f"{key}.{lever}", f"got {level!r}; expected '?' or one of the "
-                             f"levels {', '.join(sorted(levers[lever][1]))}")
+                             f"levels {some_names(levers[lever][1], ordered=False)}")
                 else:
                     out[player][lever] = level
         return out
@@ -433,5 +427,5 @@ class _Checker:
         for s in ids:
             if s not in scenario.sources:
                 self.err(f"{sk}.recorded_sources", f"names '{s}', which is not a source "
-                         f"(known: {', '.join(scenario.sources) or 'none'})")
+                         f"(known: {some_names(scenario.sources) or 'none'})")
         return tuple(ids)

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import FormulaError
+from sim.errors import FormulaError, some_names
 from sim.scenario.formula import Formula
 from sim.solvers.trade_policy import FORMS, Market, market_outcome
 
@@ -81,7 +81,7 @@ def parse_trade(
             if who and who not in names:
                 v.err(
                     f"{key}.{k}",
-                    f"names unknown player '{who}'; expected one of {', '.join(sorted(names))}",
+                    f"names unknown player '{who}'; expected one of {some_names(names, ordered=False)}",
                 )
         if sides["importer"] and sides["importer"] == sides["exporter"]:
             v.err(f"{key}.exporter", "expected a different player from the importer")

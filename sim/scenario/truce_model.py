@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sim.errors import some_names
+
 MODEL_KEYS = {
     "noise_implementation_breach",
     "noise_perception_miss",
@@ -136,7 +138,7 @@ def _punishments(v: Any, raw: Any, players: Any) -> dict[str, dict[str, Any]]:
     for name, spec in table.items():
         key = f"truce.punishments.{name}"
         if name not in by_name:
-            v.err(key, f"names unknown player '{name}'; expected one of: {', '.join(by_name)}")
+            v.err(key, f"names unknown player '{name}'; expected one of: {some_names(by_name)}")
             continue
         body = v.table(spec, key)
         v.unknown(body, {"levers", "lengths"}, key)

@@ -28,7 +28,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from sim.errors import FormulaError
+from sim.errors import FormulaError, some_names
 from sim.levers import continuous_levels
 from sim.scenario.checks import (
     _ASSUMPTION_KEYS,
@@ -148,7 +148,7 @@ class Validator(SectionChecks):
             self.err(f"{key}.source", "is missing; every fact must cite at least one source id")
         for sid in ids:
             if sid not in sources:
-                known = ", ".join(sorted(sources)) or "none defined"
+                known = some_names(sources, ordered=False) or "none defined"
                 self.err(f"{key}.source", f"cites unknown source '{sid}'; known sources: {known}")
         return ids
 

@@ -37,6 +37,13 @@ BAD_FILES = {
     "folder.nfg": "dir",
     "empty.nfg": b"",
     "binary.nfg": bytes(range(256)) * 4,
+    # issue #12: special files are refused, never read for ever; large files are cut short
+    "fifo.toml": "fifo",
+    "zero.toml": "/dev/zero",
+    "huge.toml": "huge",
+    "fifo.nfg": "fifo",
+    "zero.nfg": "/dev/zero",
+    "huge.nfg": "huge",
 }
 
 
@@ -45,6 +52,13 @@ def make(tmp: Path, name: str) -> Path:
     content = BAD_FILES[name]
     if content == "dir":
         path.mkdir()
+    elif content == "fifo":
+        os.mkfifo(path)  # nobody writes to it: a plain read blocks for ever
+    elif content == "/dev/zero":
+        path.symlink_to(content)  # endless
+    elif content == "huge":
+        with open(path, "wb") as fh:  # 100 MB, sparse
+            fh.truncate(100_000_000)
     elif content is not None:
         path.write_bytes(content)
     return path

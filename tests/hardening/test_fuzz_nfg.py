@@ -30,7 +30,9 @@ TEXTS = [write_nfg(build_game(load_scenario(p)), form=form)
          for p in GAMES for form in ("outcome", "payoff")]
 HOSTILE_TOKENS = ["1e999999999", "-1e99999", "1e400", "1/0", "0/0", "1" * 5000, "nan", "inf",
                   "1e-99999", "99999999999999999999/3", "{", "}", '"', '""', "NFG", "D",
-                  "-", "+", ".", "1.", ".5", "3/", "/3", "\x00", "é", "1e15", "-0"]
+                  "-", "+", ".", "1.", ".5", "3/", "/3", "\x00", "é", "1e15", "-0",
+                  # issue #12: huge declared sizes, many players, terminal controls
+                  "10000000", "9999999999", " ".join(['""'] * 33), '"\x1b]0;t\x07"']
 
 
 @pytest.fixture(scope="module")

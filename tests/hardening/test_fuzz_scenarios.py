@@ -67,7 +67,10 @@ hostile_keys = st.one_of(
                      "US", "China", "value", "levels", "ｅｘｐ", "\u202etxt", "a\nb", "é",
                      "title", "date", "description", "notes", "contradictions", "source",
                      "range", "unit", "why", "profile", "discount", "punishment",
-                     "strategies", "issues", "disagreement", "move_order", "outside_options"]),
+                     "strategies", "issues", "disagreement", "move_order", "outside_options",
+                     # issue #12: reserved words, bounded names, terminal controls
+                     "True", "None", "lambda", "exp", "max", "and", "x" * 65,
+                     "\x1b]0;t\x07", "\x1b[2J", "\x9b", "a\rb"]),
 )
 scalars = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
@@ -75,7 +78,9 @@ scalars = st.one_of(
     st.sampled_from(SPECIAL_NUMBERS),
     unicode_text,
     st.sampled_from(["__import__('os')", "9**9**9", "1/0", "log(-1)", "nan", "x" * 200,
-                     "players", "w", "peak"]),
+                     "players", "w", "peak", "", ".", "..", "/tmp", "-", "x" * 65,
+                     "max(" + ", ".join(["w"] * 300) + ")", " < ".join(["w"] * 300),
+                     "\x1b]0;t\x07\x1b[2J"]),
     st.booleans(),
     st.dates(min_value=dt.date(1, 1, 1)),
 )

@@ -1,0 +1,135 @@
+"""Exit codes, messages, reads and names (issue #12, points 3, 6 and 7).
+
+Each case is an input the command-line attack of issue #12 found mishandled: an internal
+error (exit 4) where the input was at fault, exit 0 on bad input, a read that hung or
+trusted ``st_size``, or a name that formulas cannot use. Each must now give exit 2 (bad
+input) or 3 (a documented limit) with exactly one ``error:`` line and no Python exception
+text, or succeed where the input is valid.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = ROOT / "tests" / "data" / "small.toml"
+PD_NFG = ROOT / "tests" / "data" / "pd.nfg"
+LONDON = ROOT / "scenarios" / "london-2025.toml"
+PYTHON_TEXT = (
+    "Traceback",
+    "set_int_max_str_digits",
+    "codec",
+    "Error(",
+    "NoneType",
+    "object is not",
+)
+
+
+pytestmark = pytest.mark.usefixtures("no_hang")
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def assert_error(result, code: int, *fragments: str) -> str:
+    assert result.exit_code == code, (result.exit_code, result.stderr, result.stdout)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), result.stderr
+    for text in PYTHON_TEXT:
+        assert text not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+# --------------------------------------------------------------------------- reads (3)
+
+
+@pytest.mark.parametrize("command", ["show", "solve", "validate", "run", "truce"])
+@pytest.mark.parametrize("suffix", [".toml", ".nfg"])
+def test_a_fifo_is_refused_without_blocking(tmp_path, monkeypatch, command, suffix):
+    if suffix == ".nfg" and command in {"run", "truce"}:
+        pytest.skip("reads scenario files only")
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(f"pipe{suffix}")  # nobody writes: a plain read would block for ever
+    assert_error(invoke(command, f"pipe{suffix}"), 2, f"pipe{suffix}", "FIFO")
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("suffix", [".toml", ".nfg"])
+def test_endless_devices_are_refused(tmp_path, device, suffix):
+    if not os.path.exists(device):
+        pytest.skip(f"no {device}")
+    link = tmp_path / f"endless{suffix}"
+    link.symlink_to(device)
+    assert_error(invoke("show", link), 2, "character device")
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".nfg"])
+def test_a_100_mb_file_is_refused_after_reading_the_limit(tmp_path, suffix):
+    big = tmp_path / f"big{suffix}"
+    with open(big, "wb") as fh:  # sparse: 100 MB without using the disk
+        fh.truncate(100_000_000)
+    assert_error(invoke("show", big), 2, "larger than the limit")
+
+
+def test_read_bounded_does_not_trust_st_size():
+    """``/proc`` files say they are empty (``st_size`` 0) and are not."""
+    from sim import io
+    from sim.errors import InputError
+
+    proc = Path("/proc/self/maps")
+    if not proc.exists() or proc.stat().st_size != 0:
+        pytest.skip("needs Linux's /proc, whose files report a size of 0")
+    with pytest.raises(InputError, match="larger than the limit of 10 bytes"):
+        io.read_bounded(proc, 10)
+    assert len(io.read_bounded(proc, 10_000_000)) > 10
+
+
+def test_an_nfg_header_declaring_a_huge_game_is_refused_before_allocating(tmp_path):
+    players = " ".join(f'"P{i}"' for i in range(60))
+    counts = " ".join(["10000000"] * 60)
+    path = tmp_path / "huge.nfg"
+    path.write_text(f'NFG 1 R "huge" {{ {players} }} {{ {counts} }}\n')
+    assert_error(invoke("solve", path), 2, "at most 32 players")
+    path.write_text(f'NFG 1 R "huge" {{ "A" "B" "C" }} {{ {" ".join(["10000000"] * 3)} }}\n')
+    assert_error(invoke("solve", path), 2, "profiles, over the limit")
+
+
+def test_max_cells_applies_to_nfg_files():
+    assert_error(invoke("--max-cells", "7", "solve", PD_NFG), 3, "over the limit of 7")
+    assert invoke("--max-cells", "8", "solve", PD_NFG).exit_code == 0
+
+
+def test_no_python_exception_text_in_messages(tmp_path):
+    digits = tmp_path / "digits.toml"
+    digits.write_text(SMALL.read_text().replace("145", "1" * 5000))
+    assert_error(invoke("show", digits), 2, "is not valid TOML")
+    latin = tmp_path / "latin.nfg"
+    latin.write_bytes('NFG 1 R "caf\xe9" { "A" "B" } { 1 1 }\n1 2\n'.encode("latin-1"))
+    assert_error(invoke("solve", latin), 2, "is not UTF-8 text")
+
+
+def test_a_timeline_reads_its_files_with_the_same_bounds(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo("pipe.toml")
+    assert_error(invoke("timeline", "pipe.toml"), 2, "pipe.toml", "FIFO")
+    Path("t.toml").write_text('[timeline]\nname = "t"\nbase = "pipe.toml"\n'
+                              '[stages.a]\ndate = 2025-01-01\n')
+    result = invoke("timeline", "t.toml")
+    assert result.exit_code == 2, result.stderr
+    assert "FIFO" in result.stderr
+    Path("digits.toml").write_text(SMALL.read_text().replace("145", "1" * 5000))
+    Path("t.toml").write_text('[timeline]\nname = "t"\nbase = "digits.toml"\n'
+                              '[stages.a]\ndate = 2025-01-01\n')
+    result = invoke("timeline", "t.toml")
+    assert result.exit_code == 2, result.stderr
+    assert "set_int_max_str_digits" not in result.stderr

@@ -1,0 +1,64 @@
+"""Limits enforced in time proportional to the input, before the work (issue #12, point 5).
+
+Each case took minutes to hours before its fix: ``.nfg`` strategy-name de-duplication was
+quadratic or cubic, error reporting scanned the file once per error, ``solve --method
+enumerate``/``support`` had no size limit, and ``truce --all-pairs`` limited run-periods per
+pair instead of in total. The ``no_hang`` fixture fails a case after two minutes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.errors import ScenarioErrors
+from sim.formats.nfg import parse_nfg
+from sim.scenario import load_scenario
+
+pytestmark = pytest.mark.usefixtures("no_hang")
+ROOT = Path(__file__).resolve().parents[2]
+LONDON = ROOT / "scenarios" / "london-2025.toml"
+
+
+def test_twenty_thousand_repeated_strategy_names():
+    names = " ".join(['"a"'] * 10_000 + [f'"a ({k})"' for k in range(2, 10_002)])
+    outcomes = " ".join(["1"] * 20_000)
+    game = parse_nfg(
+        f'NFG 1 R "dup" {{ "P" "Q" }}\n{{ {{ {names} }} {{ "x" }} }}\n""\n'
+        f'{{ {{ "o" 1, 2 }} }}\n{outcomes}\n'
+    ).game
+    labels = game.strategies[0]
+    assert len(set(labels)) == len(labels) == 20_000
+    assert labels[:3] == ("a", "a (2)", "a (3)")
+
+
+def test_a_game_with_hundreds_of_thousands_of_unnamed_strategies():
+    profiles = 200_000
+    game = parse_nfg(f'NFG 1 R "wide" {{ "P" "Q" }} {{ {profiles} 1 }}\n' + " 1 2" * profiles).game
+    assert game.shape == (profiles, 1)
+    assert game.strategies[0][-1] == str(profiles)
+
+
+def test_a_scenario_with_a_hundred_thousand_problems_is_reported_in_one_pass(tmp_path):
+    path = tmp_path / "many.toml"
+    body = "\n".join(f"f{k} = {k}" for k in range(100_000))  # each: not a table
+    path.write_text(f'[scenario]\nname = "many"\n[facts]\n{body}\n')
+    with pytest.raises(ScenarioErrors) as info:
+        load_scenario(path)
+    errors = info.value.errors
+    assert len(errors) >= 100_000
+    last = next(e for e in errors if e.key == "facts.f99999")
+    assert last.line == 100_003
+
+
+def test_a_timeline_with_fifty_thousand_problems_is_reported_in_one_pass(tmp_path):
+    from sim.scenario.timeline import load_timeline
+
+    path = tmp_path / "many.toml"
+    body = "\n".join(f"k{k} = {k}" for k in range(50_000))  # each: an unknown key
+    path.write_text(f'[timeline]\nname = "many"\n{body}\n[stages.a]\ndate = 2025-01-01\n')
+    with pytest.raises(ScenarioErrors) as info:
+        load_timeline(path)
+    last = next(e for e in info.value.errors if e.key == "timeline.k49999")
+    assert last.line == 50_002
