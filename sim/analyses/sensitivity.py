@@ -42,6 +42,7 @@ from sim.scenario.build import build_game
 from sim.solvers.sampling import (
     Share,
     bisect_change,
+    discrepancy,
     latin_hypercube,
     seed_record,
     share,
@@ -411,6 +412,9 @@ def sensitivity_report(scenario: Scenario, *, seed: np.random.SeedSequence,
     r_points = parallel.run_tasks(run_task, ctx, r_tasks, workers=workers,
                                   progress=tick("robustness", len(r_tasks)))
     robust = robustness(t_points[0], r_points, names, players)
+    design = np.array([[v for _, v in t.overrides] for t in r_tasks]).reshape(len(r_tasks), -1)
+    ranges = [scenario.assumptions[k].range for k in names]
+    spread = discrepancy(design, [r[0] for r in ranges], [r[1] for r in ranges])  # type: ignore[index]
     return _finite_or_none({
         **seed_record(seed),
         "runs_per_point": runs,
@@ -421,7 +425,8 @@ def sensitivity_report(scenario: Scenario, *, seed: np.random.SeedSequence,
                            sorted(tipping, key=lambda t: (t.variable, t.value, t.conclusion))],
         "robustness": {
             "samples": robust.samples, "variables": list(robust.variables),
-            "method": "Latin hypercube over every assumption's range",
+            "method": "Latin hypercube over every assumption's range (scipy.stats.qmc)",
+            "discrepancy": spread,
             "shares": [{"statement": s.statement, "share": s.share, "se": s.se}
                        for s in robust.shares],
             "survival_mean": robust.survival_mean, "survival_se": robust.survival_se,

@@ -102,8 +102,11 @@ def sensitivity_markdown(report: dict[str, Any]) -> list[str]:
     lines += [f"- {tipping_text(t, short)}" for t in tps] or [("- none: no conclusion changes inside any "
                                                  "single assumption's range")]
     rb = report["robustness"]
+    spread = rb.get("discrepancy")
+    evenness = (f"; centred L2 discrepancy {spread:.3g}, lower is more even"
+                if _finite(spread) else "")
     lines += ["", (f"**Robustness** ({rb['samples']} Latin-hypercube samples over "
-              f"{len(rb['variables'])} assumptions, seed {report['seed']})"), "",
+              f"{len(rb['variables'])} assumptions, seed {report['seed']}{evenness})"), "",
               "| conclusion | share of samples | standard error |", "|---|---|---|"]
     lines += [f"| {s['statement']} | {s['share']:.1%} | {s['se']:.1%} |" for s in rb["shares"]]
     if _finite(rb["survival_mean"]):

@@ -1,7 +1,8 @@
 r"""Sampling and search on plain numbers: Latin hypercubes, shares, bisection of a step.
 
 * :func:`latin_hypercube`: ``n`` samples of a box, one per stratum of every dimension
-  (McKay, Beckman & Conover, 1979);
+  (McKay, Beckman & Conover, 1979), drawn by :mod:`scipy.stats.qmc`, and
+  :func:`discrepancy`, how evenly a design covers its box (Hickernell, 1998);
 * :func:`share`: the share :math:`\hat p` of samples in which a statement holds, with the
   binomial standard error :math:`\sqrt{\hat p (1-\hat p)/n}` (conservative for
   Latin-hypercube samples, Stein, 1987);
@@ -12,6 +13,8 @@ References
 McKay, M. D., Beckman, R. J. & Conover, W. J. (1979). A comparison of three methods for
 selecting values of input variables in the analysis of output from a computer code.
 *Technometrics* 21(2), 239-245.
+Hickernell, F. J. (1998). A generalized discrepancy and quadrature error bound.
+*Mathematics of Computation* 67(221), 299-322.
 Stein, M. (1987). Large sample properties of simulations using Latin hypercube sampling.
 *Technometrics* 29(2), 143-151.
 """
@@ -31,21 +34,33 @@ FloatArray = np.ndarray
 
 def latin_hypercube(lows: Sequence[float], highs: Sequence[float], n: int,
                     rng: np.random.Generator) -> FloatArray:
-    r"""``n`` Latin-hypercube samples of the box :math:`\prod_j [l_j, h_j]`.
+    r"""``n`` Latin-hypercube samples of the box :math:`\prod_j [l_j, h_j]`, shape ``(n, d)``.
 
-    Each dimension is cut into ``n`` equal strata; sample ``k`` of dimension ``j`` lies in
-    stratum :math:`\pi_j(k)` (an independent random permutation per dimension) at a uniform
-    position within it (McKay et al., 1979). Shape ``(n, d)``.
+    Each dimension is cut into ``n`` equal strata and every stratum holds one sample, at a
+    uniform position within it (McKay et al., 1979); :class:`scipy.stats.qmc.LatinHypercube`
+    draws the design from ``rng`` and :func:`scipy.stats.qmc.scale` maps it onto the box.
     """
+    from scipy.stats import qmc  # scipy.stats takes a while to import: only when sampling
+
     if n < 1:
         msg = f"robustness samples: got {n}; expected at least 1"
         raise InputError(msg)
     lo, hi = np.asarray(lows, dtype=float), np.asarray(highs, dtype=float)
-    d = lo.size
-    strata = np.stack([rng.permutation(n) for _ in range(d)], axis=1) if d else \
-        np.empty((n, 0))
-    u = (strata + rng.random((n, d))) / n
-    return lo + u * (hi - lo)
+    if lo.size == 0:
+        return np.empty((n, 0))
+    unit = qmc.LatinHypercube(d=lo.size, rng=rng).random(n)
+    return qmc.scale(unit, lo, hi)
+
+
+def discrepancy(x: FloatArray, lows: Sequence[float], highs: Sequence[float]) -> float:
+    r"""Centred :math:`L_2` discrepancy of a design in its box (Hickernell, 1998), by
+    :func:`scipy.stats.qmc.discrepancy`: lower is more even; NaN without dimensions."""
+    from scipy.stats import qmc
+
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2 or x.shape[1] == 0 or x.shape[0] == 0:
+        return math.nan
+    return float(qmc.discrepancy(qmc.scale(x, lows, highs, reverse=True)))
 
 
 @dataclass(frozen=True)

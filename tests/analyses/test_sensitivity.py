@@ -152,6 +152,16 @@ def test_bisection_uses_the_closed_form_step_function():
         sv.tipping_points(conclude, "x", [0.0, 1.0], tol=0)
 
 
+def test_discrepancy_prefers_an_even_design():
+    """A Latin hypercube is more even (lower centred L2 discrepancy) than the same number of
+    points piled in one corner of the box."""
+    even = sampling.latin_hypercube([0.0, 10.0], [1.0, 30.0], 32, np.random.default_rng(0))
+    piled = np.column_stack([np.linspace(0, 0.1, 32), np.linspace(10, 12, 32)])
+    assert sampling.discrepancy(even, [0, 10], [1, 30]) < \
+        sampling.discrepancy(piled, [0, 10], [1, 30])
+    assert math.isnan(sampling.discrepancy(np.empty((4, 0)), [], []))
+
+
 def test_latin_hypercube_hits_every_stratum_once():
     x = sampling.latin_hypercube([0.0, 10.0], [1.0, 30.0], 50, np.random.default_rng(3))
     assert x.shape == (50, 2)

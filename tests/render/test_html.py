@@ -100,6 +100,7 @@ def test_sensitivity_section_in_results_json(report):
     assert bar["at_high"]["delta_star"] == pytest.approx(5 / 7)
     tp = next(t for t in sens["tipping_points"] if t["conclusion"] == "truce_sustainable")
     assert abs(tp["value"] - 6.0) <= tp["tolerance"]
+    assert 0 < sens["robustness"]["discrepancy"] < 1  # one assumption: a 1-D design
     shares = {s["statement"]: s for s in sens["robustness"]["shares"]}
     # t ~ U[3.5, 8] by Latin hypercube: sustainable iff t <= 6, i.e. 2.5/4.5 of the samples
     s = shares["the truce is sustainable (delta >= delta*)"]
