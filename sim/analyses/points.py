@@ -159,6 +159,7 @@ class Point:
     truce: Truce | None
     deal: Deal | None
     note: str = ""
+    mixed: tuple[str, ...] = ()  # each mixed equilibrium with its probabilities
 
     @property
     def equilibria_label(self) -> str:
@@ -179,6 +180,23 @@ def equilibrium_label(game: Game, strategies: Sequence[FloatArray], *, tol: floa
     parts = [f"{p} {{{'; '.join(game.strategies[i][int(k)] for k in s)}}}"
              for i, (p, s) in enumerate(zip(game.players, supports, strict=True))]
     return "mixed " + " | ".join(parts)
+
+def mixed_text(game: Game, strategies: Sequence[FloatArray], *, tol: float = 1e-9) -> str:
+    """A mixed equilibrium with its probabilities: ``US 0.36×[war] + 0.64×[geneva] | ...``."""
+    parts = []
+    for i, (p, x) in enumerate(zip(game.players, strategies, strict=True)):
+        support = np.flatnonzero(np.asarray(x) > tol)
+        parts.append(f"{p} " + " + ".join(f"{float(x[k]):.3g}×[{game.strategies[i][int(k)]}]"
+                                          for k in support))
+    return " | ".join(parts)
+
+
+def _mixed(game: Game, equilibria: Sequence[Any], tol: float) -> tuple[str, ...]:
+    """Every equilibrium in which some player mixes, with its probabilities, sorted."""
+    return tuple(sorted(mixed_text(game, e.strategies, tol=tol) for e in equilibria
+                        if any(np.count_nonzero(np.asarray(x) > tol) > 1
+                               for x in e.strategies)))
+
 
 def evaluate(scenario: Scenario, overrides: Mapping[str, float], settings: Settings,
              rng: np.random.Generator | None = None, *,
@@ -213,6 +231,7 @@ def evaluate(scenario: Scenario, overrides: Mapping[str, float], settings: Setti
         complete=bool(eqs.complete),
         pure=tuple(game.profile_label(p) for p in pure),
         named=named, truce=truce, deal=deal, note="; ".join(notes),
+        mixed=_mixed(game, eqs.equilibria, settings.tol),
     )
 
 def _value(scenario: Scenario, ref: Any, overrides: Mapping[str, float]) -> float:

@@ -308,6 +308,7 @@ def rows(points: Sequence[pt.Point], players: Sequence[str],
         r["n_equilibria"] = len(point.equilibria)
         r["complete"] = point.complete
         r["pure_equilibria"] = " ; ".join(point.pure)
+        r["mixed_equilibria"] = " ; ".join(point.mixed)
         for i, pl in enumerate(players):
             r[f"payoff_{pl}"] = point.payoffs[i] if i < len(point.payoffs) else None
         for name, is_eq in point.named:

@@ -45,8 +45,17 @@ def render_table(report: dict[str, Any]) -> str:
     short = short_sets(report)
     lines.append(f"{len(sets)} distinct equilibrium set(s) on the grid "
                  "(lever settings shared by every equilibrium are omitted):")
+    first: dict[str, dict[str, Any]] = {}
+    for row in report.get("points", []):
+        first.setdefault(row.get("equilibria"), row)
+    names = [v["name"] for v in vs]
     for s in sets[:8]:
         lines.append(f"  {s['points']:>6} points: {short[s['equilibria']]}")
+        row = first.get(s["equilibria"]) or {}
+        if row.get("mixed_equilibria"):
+            at = ", ".join(f"{n} = {row[n]:g}" for n in names if n in row)
+            lines += [f"           mixed, at {at}: {m}"
+                      for m in row["mixed_equilibria"].split(" ; ")]
     if len(sets) > 8:
         lines.append(f"  ... and {len(sets) - 8} more (see sweep.json)")
     lines.append("")

@@ -247,3 +247,35 @@ def test_indifference_roots_of_a_two_by_two():
     assert closed_form(roots, 0.29, 0.31) == pytest.approx(0.3, abs=1e-15)
     assert closed_form(roots, 0.4, 0.5) is None
     assert not is_affine(game(0.0), game(0.5) ** 2, game(1.0))
+
+
+def test_a_mixed_equilibrium_is_shown_with_its_probabilities():
+    """The battle of the sexes written with levers (2, 1 / 1, 2 on coordination): its mixed
+    equilibrium plays opera with 2/3 (Row) and 1/3 (Col); the sweep row shows that, not only
+    'mixed (2 x 2)'."""
+    text = """
+[scenario]
+name = "bos"
+[assumptions]
+w = { value = 2, range = [1, 3], why = "Row's value of opera together" }
+[players.Row.levers.go]
+levels = { opera = 1, football = 0 }
+[players.Col.levers.go2]
+levels = { opera = 1, football = 0 }
+[payoffs]
+Row = "(w if go == 1 else 1) if go == go2 else 0"
+Col = "(1 if go == 1 else 2) if go == go2 else 0"
+"""
+    bos = scenario(text)
+    point = pt.evaluate(bos, {}, NO_SIM)
+    assert point.mixed == (("Row 0.667×[go=opera] + 0.333×[go=football] | "
+                            "Col 0.333×[go2=opera] + 0.667×[go2=football]"),)
+    assert sg.rows([point], bos.player_names, [])[0]["mixed_equilibria"] == point.mixed[0]
+    # swapping the players' roles swaps the probabilities, and nothing else
+    swapped = scenario(text.replace('"(w if go == 1 else 1) if go == go2 else 0"', "X")
+                       .replace('"(1 if go == 1 else 2) if go == go2 else 0"',
+                                '"(w if go == 1 else 1) if go == go2 else 0"')
+                       .replace('Row = X', 'Row = "(1 if go == 1 else 2) if go == go2 else 0"'))
+    assert pt.evaluate(swapped, {}, NO_SIM).mixed == (
+        ("Row 0.333×[go=opera] + 0.667×[go=football] | "
+         "Col 0.667×[go2=opera] + 0.333×[go2=football]"),)
