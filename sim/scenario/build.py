@@ -2,8 +2,9 @@ r"""A scenario's game: levers x levels -> strategies, payoff formulas -> payoff 
 
 A player's strategies are the Cartesian product of its levers' levels, in the file's order,
 the first lever varying slowest (:func:`itertools.product` order), labelled
-``"tariff=geneva, chips=strict"``. Payoff formulas are evaluated *once* on whole arrays:
-each lever's value is an array shaped to broadcast along its player's axis. The size is
+``"tariff=geneva, chips=strict"``. Payoff formulas are evaluated on arrays, one chunk of
+profiles at a time (each lever's value indexed by the chunk's profiles), so memory stays
+close to the size of the payoff array (:data:`EVAL_CHUNK_BYTES`). The size is
 checked against a limit passed in by the caller before anything is allocated.
 """
 
@@ -21,6 +22,10 @@ from sim.scenario.model import Scenario
 
 DEFAULT_MAX_CELLS = 20_000_000
 """Default limit on payoff cells (players x profiles) a game may have."""
+EVAL_CHUNK_BYTES = 32_000_000
+"""Memory for evaluating payoff formulas on one chunk of profiles, besides the payoffs."""
+FORMULA_INTERMEDIATES = 100
+"""Arrays one formula evaluation holds at once, at most (40 levels of nesting, two each)."""
 
 
 def build_game(
@@ -73,22 +78,41 @@ def build_game(
 
 def _evaluate(scenario: Scenario, shape: list[int],
               overrides: Mapping[str, float] | None) -> FloatArray:
+    """Every payoff at every profile, evaluated in chunks of profiles.
+
+    Peak memory is the payoff array plus about :data:`EVAL_CHUNK_BYTES`: a chunk holds one
+    array per lever and per term and the intermediates of one formula (at most about
+    :data:`FORMULA_INTERMEDIATES`, since formulas nest at most 40 deep and ``min``, ``max``,
+    comparison chains and ``and``/``or`` are folded two arguments at a time), each as long
+    as the chunk.
+    """
     n = len(shape)
-    env: dict[str, FloatArray] = {
+    profiles = math.prod(shape)
+    base: dict[str, FloatArray] = {
         k: np.float64(v) for k, v in scenario.quantities(overrides).items()
     }
+    by_strategy: list[tuple[str, int, FloatArray]] = []  # (lever, player, value per strategy)
     for p, player in enumerate(scenario.players):
         sizes = [len(lv.levels) for lv in player.levers]
         grids = np.indices(sizes).reshape(len(sizes), -1)  # level index per strategy
         for k, lever in enumerate(player.levers):
-            values = np.array([env[r] if r else v for r, v in
+            values = np.array([base[r] if r else v for r, v in
                                zip(lever.refs, lever.values, strict=True)], dtype=float)
-            axis_shape = [1] * n
-            axis_shape[p] = shape[p]
-            env[lever.name] = values[grids[k]].reshape(axis_shape)
-    out = np.empty((n, *shape), dtype=float)
-    for p, values in enumerate(scenario.evaluate(env)):
-        out[p] = np.broadcast_to(values, shape)
+            by_strategy.append((lever.name, p, values[grids[k]]))
+    markets = len(getattr(scenario, "trade", None) or ())
+    live = len(scenario.terms) + len(by_strategy) + 6 * markets + n + FORMULA_INTERMEDIATES
+    chunk = max(1, min(profiles, EVAL_CHUNK_BYTES // (8 * live)))
+    out = np.empty((n, profiles), dtype=float)
+    for start in range(0, profiles, chunk):
+        stop = min(start + chunk, profiles)
+        index = np.unravel_index(np.arange(start, stop), shape)
+        env = dict(base)
+        for name, p, values in by_strategy:
+            env[name] = values[index[p]]
+        for p, values in enumerate(scenario.evaluate(env)):  # [trade], [terms], payoffs
+            out[p, start:stop] = values
+        del env, index
+    out = out.reshape((n, *shape))
     _check_finite(scenario, out, shape)
     return out
 

@@ -16,8 +16,10 @@ Refused: attribute access, subscripts, any other call, lambdas, comprehensions, 
 names starting with an underscore, formulas longer than :data:`MAX_LENGTH` characters or
 nested deeper than :data:`MAX_DEPTH`, and constant exponents larger than
 :data:`MAX_EXPONENT` in absolute value. All arithmetic is done in ``float64`` on whole
-arrays, so a formula is evaluated once for all strategy profiles by broadcasting; values
-that overflow become ``inf`` and are reported by the caller, never computed exactly.
+arrays (the game builder evaluates a chunk of profiles at a time); ``min``, ``max``,
+comparison chains and ``and``/``or`` evaluate their arguments one by one, so a formula holds
+at most about two intermediate arrays per level of nesting. Values that overflow become
+``inf`` and are reported by the caller, never computed exactly.
 """
 
 from __future__ import annotations
@@ -47,25 +49,23 @@ def _clip(x: Array, lo: Array, hi: Array) -> Array:
     return np.clip(x, lo, hi)
 
 
-def _min(*args: Array) -> Array:
-    return _reduce(np.minimum, args, "min")
-
-
-def _max(*args: Array) -> Array:
-    return _reduce(np.maximum, args, "max")
-
-
-def _reduce(op: Callable[[Array, Array], Array], args: tuple[Array, ...], name: str) -> Array:
-    out = args[0]
-    for a in args[1:]:
-        out = op(out, a)
+def _reduce(op: Callable[[Array, Array], Array], parts: list[Evaluator],
+            env: Mapping[str, Array]) -> Array:
+    """``op`` folded over the parts, each evaluated only when needed: at most two
+    intermediate arrays at a time, whatever the number of arguments."""
+    out = parts[0](env)
+    for part in parts[1:]:
+        out = op(out, part(env))
     return out
 
 
+_FOLDS: dict[str, Callable[[Array, Array], Array]] = {"min": np.minimum, "max": np.maximum}
+"""Functions of any number of arguments, evaluated as folds (:func:`_reduce`)."""
+
 FUNCTIONS: dict[str, tuple[Callable[..., Array], int, int | None]] = {
     # name: (function, fewest arguments, most arguments or None)
-    "min": (_min, 2, None),
-    "max": (_max, 2, None),
+    "min": (np.minimum, 2, None),
+    "max": (np.maximum, 2, None),
     "abs": (np.abs, 1, 1),
     "exp": (np.exp, 1, 1),
     "log": (np.log, 1, 1),
@@ -209,7 +209,7 @@ def _compile(node: ast.AST, names: set[str], depth: int) -> Evaluator:
         case ast.BoolOp(op=op, values=values):
             parts = [_compile(v, names, d) for v in values]
             f = np.logical_and if isinstance(op, ast.And) else np.logical_or
-            return lambda env: _reduce(f, tuple(p(env) for p in parts), "bool").astype(float)
+            return lambda env: np.asarray(_reduce(f, parts, env), dtype=float)
         case ast.Compare(left=left, ops=ops, comparators=comps):
             return _compile_compare(node, left, ops, comps, names, d)
         case ast.IfExp(test=test, body=body, orelse=orelse):
@@ -298,10 +298,13 @@ def _compile_compare(
     fs = [_CMPOPS[type(op)] for op in ops]
 
     def run(env: Mapping[str, Array]) -> Array:
-        values = [t(env) for t in terms]
-        out = fs[0](values[0], values[1])
-        for i, f in enumerate(fs[1:], start=1):
-            out = np.logical_and(out, f(values[i], values[i + 1]))
+        left = terms[0](env)  # a < b < c: each term evaluated once, two alive at a time
+        out = None
+        for f, term in zip(fs, terms[1:], strict=True):
+            right = term(env)
+            step = f(left, right)
+            out = step if out is None else np.logical_and(out, step)
+            left = right
         return np.asarray(out, dtype=float)
 
     return run
@@ -318,4 +321,7 @@ def _compile_call(
     if any(isinstance(a, ast.Starred) for a in args):
         raise _refuse(node, "argument unpacking")
     parts = [_compile(a, names, d) for a in args]
+    if fname in _FOLDS:
+        fold = _FOLDS[fname]
+        return lambda env: _reduce(fold, parts, env)
     return lambda env: f(*(p(env) for p in parts))

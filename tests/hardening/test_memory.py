@@ -2,9 +2,10 @@
 
 Each case runs in a child process that imports everything first, then limits its own
 address space (``resource.setrlimit(RLIMIT_AS)``) to what it has plus a budget of a small
-multiple of the payoff array, and only then does the work. The pure-equilibrium
-bookkeeping kept a k x k identity matrix per equilibrium (a 400 x 400 coordination game took
-2 GB).
+multiple of the payoff array, and only then does the work. Formula evaluation used to hold
+several full-size arrays at once (``min``/``max`` arguments, comparison chains, ``and``/``or``,
+many terms: a 2M-cell game took 2.4 GB), and the pure-equilibrium bookkeeping kept a k x k
+identity matrix per equilibrium (a 400 x 400 coordination game took 2 GB).
 """
 
 from __future__ import annotations
@@ -69,6 +70,42 @@ def run_child(kind: str, path: Path, budget: int) -> subprocess.CompletedProcess
 
 def levels(n: int) -> str:
     return ", ".join(f"l{i} = {i}" for i in range(n))
+
+
+def heavy_formulas(tmp_path: Path, side: int) -> Path:
+    """Two players with ``side`` strategies each; payoffs built from many full-size terms,
+    ``max`` of 30 arguments, a 30-term comparison chain and a 30-term ``and``."""
+    terms = "\n".join(f't{i} = "a * {i + 1} - b / {i + 2} + c"' for i in range(40))
+    args = ", ".join(f"t{i}" for i in range(30))
+    chain = " < ".join(f"t{i}" for i in range(30))
+    conj = " and ".join(f"(a + {i} > b)" for i in range(30))
+    text = f"""
+[scenario]
+name = "heavy"
+[players.Row.levers.a]
+levels = {{ {levels(side)} }}
+[players.Column.levers.b]
+levels = {{ {levels(side)} }}
+[assumptions]
+c = {{ value = 1, range = [0, 2], why = "a constant" }}
+[terms]
+{terms}
+[payoffs]
+Row = "max({args}) + ({chain}) + min({args})"
+Column = "({conj}) + (t3 if t1 > t2 else t4) - t39"
+"""
+    path = tmp_path / "heavy.toml"
+    path.write_text(text)
+    return path
+
+
+def test_formula_evaluation_stays_within_a_small_multiple_of_the_payoffs(tmp_path):
+    side = 1000  # 1,000,000 profiles, 2,000,000 cells: 16 MB of payoffs
+    payoff_bytes = 2 * side * side * 8
+    budget = 4 * payoff_bytes + 64 * MB  # payoffs, a finiteness mask, the chunks
+    proc = run_child("build", heavy_formulas(tmp_path, side), budget)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split()[0] == str(2 * side * side)
 
 
 def test_pure_equilibria_of_a_large_coordination_game_keep_no_identity_matrices(tmp_path):
