@@ -28,6 +28,7 @@ from sim.cli.common import (
 )
 from sim.cli.compare import compare as compare_command
 from sim.cli.export import export as export_command
+from sim.cli.learn import learn as learn_command
 from sim.cli.play import play as play_command
 from sim.cli.sweep import sweep as sweep_command
 from sim.cli.timeline import timeline as timeline_command
@@ -377,6 +378,7 @@ app.command("sweep")(guarded(sweep_command))
 app.command("compare")(guarded(compare_command))
 app.command("export")(guarded(export_command))
 app.command("timeline")(guarded(timeline_command))
+app.command("learn")(guarded(learn_command))
 
 
 def main() -> None:

@@ -5,16 +5,24 @@ matplotlib is imported inside the functions, so importing this module costs noth
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
 from sim.solvers.learning import Basins, Trajectory
 
+if TYPE_CHECKING:
+    from sim.analyses.learning import LearningReport
+
+PHASE_PATHS = 12
+"""Most replicator trajectories drawn in a phase portrait (the basins show every start)."""
+
 
 def plot_phase_2x2(trajectories: Sequence[Trajectory], players: Sequence[str],
-                   strategies: Sequence[Sequence[str]], out: Path | str,
+                   strategies: Sequence[Sequence[str]], out: Path | str | BinaryIO,
                    basins: Basins | None = None, title: str = "") -> Path:
     """Two-player 2x2 game: each trajectory in the unit square of (P(row plays its first
     strategy), P(column plays its first strategy)), arrows at the end; with ``basins`` the
@@ -24,7 +32,7 @@ def plot_phase_2x2(trajectories: Sequence[Trajectory], players: Sequence[str],
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out = Path(out)
+    out = Path(out) if isinstance(out, str | Path) else out
     fig, ax = plt.subplots(figsize=(7.6, 4.8))
     colours = plt.get_cmap("tab10")
     if basins is not None:
@@ -61,7 +69,7 @@ def plot_phase_2x2(trajectories: Sequence[Trajectory], players: Sequence[str],
 
 
 def plot_time_paths(trajectory: Trajectory, players: Sequence[str],
-                    strategies: Sequence[Sequence[str]], out: Path | str,
+                    strategies: Sequence[Sequence[str]], out: Path | str | BinaryIO,
                     xlabel: str = "time") -> Path:
     """Any number of players: one panel per player, each strategy's probability over time
     (for fictitious play, the empirical frequency over rounds)."""
@@ -70,7 +78,7 @@ def plot_time_paths(trajectory: Trajectory, players: Sequence[str],
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out = Path(out)
+    out = Path(out) if isinstance(out, str | Path) else out
     n = len(players)
     fig, axes = plt.subplots(n, 1, figsize=(7, 2.3 * n), sharex=True, squeeze=False)
     for i, ax in enumerate(axes[:, 0]):
@@ -86,3 +94,23 @@ def plot_time_paths(trajectory: Trajectory, players: Sequence[str],
     fig.savefig(out, dpi=110)
     plt.close(fig)
     return out
+
+
+def learning_figure(report: LearningReport) -> bytes:
+    """The figure of a ``tradesim learn`` run as PNG bytes: for a two-player 2x2 game the
+    phase portrait (replicator: up to :data:`PHASE_PATHS` trajectories and the basins of
+    every start; fictitious play: the path of the empirical frequencies), otherwise each
+    strategy's probability over time (rounds) along the first trajectory."""
+    g = report.game
+    buffer = io.BytesIO()
+    method = report.settings.method
+    title = {"fictitious": "fictitious play", "stochastic": "stochastic fictitious play",
+             "replicator": "replicator dynamics"}[method]
+    if g.shape == (2, 2):
+        paths = report.trajectories[:PHASE_PATHS]
+        plot_phase_2x2(paths, g.players, g.strategies, buffer, basins=report.basins,
+                       title=f"{g.name}: {title}")
+    else:
+        plot_time_paths(report.trajectories[0], g.players, g.strategies, buffer,
+                        xlabel="time" if method == "replicator" else "round")
+    return buffer.getvalue()

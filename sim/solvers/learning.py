@@ -54,7 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from sim.errors import InputError
+from sim.errors import InputError, SolverError
 
 Profile = tuple[np.ndarray, ...]
 
@@ -126,34 +126,50 @@ def replicator_field(payoffs: np.ndarray, profiles: Sequence[np.ndarray]) -> lis
 
 def replicator(payoffs: np.ndarray, starts: Sequence[Profile], *, t_end: float = 50.0,
                points: int = 201, rtol: float = 1e-8) -> tuple[Trajectory, ...]:
-    """Integrate the multi-population replicator dynamics from every start at once.
+    r"""Integrate the multi-population replicator dynamics from every start at once.
 
     Payoffs are divided by their range first, so ``t_end`` means the same in every game
-    (time *t* here is time *t* / range of the unscaled dynamics). Returns one
-    :class:`Trajectory` per start.
+    (time *t* here is time *t* / range of the unscaled dynamics). The batch is integrated in
+    log-shares: with :math:`x_i = \operatorname{softmax}(y_i)` the replicator equation is
+    :math:`\dot y_{is} = u_i(s, x_{-i})` (up to a constant per player, which softmax
+    ignores; Hofbauer and Sigmund 1998, section 7.1), a bounded, non-stiff field. In shares
+    themselves, orbits passing close to the boundary (the cycles of many three-player games)
+    need ever smaller steps and the integration stopped early. The explicit Runge-Kutta
+    method DOP853 (Hairer, Norsett and Wanner 1993) follows it. A zero share stays
+    (numerically) zero. Returns one :class:`Trajectory` per start.
     """
     payoffs = _check(payoffs)
     span = float(np.ptp(payoffs)) or 1.0
     scaled = payoffs / span
     sizes = list(payoffs.shape[1:])
     batch = len(starts)
-    z0 = np.concatenate([np.stack([np.asarray(s[i], dtype=float) for s in starts])
-                         for i in range(len(sizes))], axis=1).ravel()
-    edges = np.cumsum([0, *sizes])
+    x0 = np.concatenate([np.stack([np.asarray(s[i], dtype=float) for s in starts])
+                         for i in range(len(sizes))], axis=1)
+    y0 = np.log(np.maximum(x0, 1e-300)).ravel()
+    edges = list(itertools.pairwise(np.cumsum([0, *sizes])))
 
-    def field(_t: float, z: np.ndarray) -> np.ndarray:
-        flat = z.reshape(batch, -1)
-        profiles = [flat[:, a:b] for a, b in itertools.pairwise(edges)]
-        return np.concatenate(replicator_field(scaled, profiles), axis=1).ravel()
+    def shares(y: np.ndarray) -> list[np.ndarray]:
+        return [_softmax(y[..., a:b]) for a, b in edges]
+
+    def field(_t: float, y: np.ndarray) -> np.ndarray:
+        profiles = shares(y.reshape(batch, -1))
+        return np.concatenate([pure_values_batch(scaled, profiles, i)
+                               for i in range(len(sizes))], axis=1).ravel()
 
     times = np.linspace(0.0, t_end, points)
-    sol = solve_ivp(field, (0.0, t_end), z0, t_eval=times, rtol=rtol, atol=rtol * 1e-2,
-                    method="LSODA")
-    states = sol.y.T.reshape(len(sol.t), batch, -1)
-    return tuple(
-        Trajectory(times=sol.t, profiles=tuple(_renormalise(states[:, b, a:e])
-                                               for a, e in itertools.pairwise(edges)))
-        for b in range(batch))
+    sol = solve_ivp(field, (0.0, t_end), y0, t_eval=times, rtol=rtol, atol=rtol,
+                    method="DOP853")
+    if sol.status != 0:
+        msg = f"the replicator integration stopped early: {sol.message}"
+        raise SolverError(msg)
+    states = shares(sol.y.T.reshape(len(sol.t), batch, -1))
+    return tuple(Trajectory(times=sol.t, profiles=tuple(x[:, b] for x in states))
+                 for b in range(batch))
+
+
+def _softmax(y: np.ndarray) -> np.ndarray:
+    e = np.exp(y - y.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 def _renormalise(x: np.ndarray) -> np.ndarray:
