@@ -45,9 +45,22 @@ __all__ = [
 ]
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (raises :class:`~sim.errors.ScenarioErrors`)."""
-    return _load_scenario(path)
+def load_scenario(path: str | Path, *, grid: int | None = None) -> Scenario:
+    """Read and validate a scenario file (raises :class:`~sim.errors.ScenarioErrors`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario file (TOML).
+    grid : int, optional
+        Values each continuous lever is discretised into (``tradesim --grid N``); ``None``
+        for the default, :data:`sim.scenario.levers.DEFAULT_GRID`.
+
+    Returns
+    -------
+    Scenario
+    """
+    return _load_scenario(path, grid=grid)
 
 
 def load_game(source: Scenario | Game | str | Path) -> Game:
@@ -179,7 +192,7 @@ def solve(source: Scenario | Game | str | Path, *, method: str = "auto",
           exact: bool = False) -> Equilibria:
     """Every Nash equilibrium, as ``tradesim solve`` finds them (IESDS first, then the
     method; see :mod:`sim.solvers.equilibria`)."""
-    from sim.formula_exact import exact_inputs, with_note
+    from sim.scenario.formula_exact import exact_inputs, with_note
     from sim.solvers.reduction import solve_reduced
 
     game = load_game(source)

@@ -90,8 +90,8 @@ def core_section(scenario: Scenario, game: Game, options: RunOptions,
     from dataclasses import replace
 
     from sim.analyses.core import analyse
-    from sim.formula_exact import exact_inputs, with_note
     from sim.render.text import core_console, core_summary
+    from sim.scenario.formula_exact import exact_inputs, with_note
 
     exact_payoffs, note = exact_inputs(scenario) if options.exact else (None, "")
     a = analyse(game, method=options.method, exact=options.exact, exact_payoffs=exact_payoffs)

@@ -100,6 +100,24 @@ def test_global_grid_option_discretises_for_every_command():
     assert "--grid" in r.stderr
 
 
+def test_grid_is_an_argument_not_a_setting_left_behind():
+    """``--grid`` is passed down to the loader; the next invocation without it gets the
+    default, and the scenario keeps its grid so a worker re-reading it builds the same game."""
+    from sim.analyses import points as pt
+    from sim.scenario.levers import DEFAULT_GRID
+
+    r = CliRunner().invoke(app, ["--grid", "4", "solve", str(WAR), "--format", "json"])
+    assert len(json.loads(r.stdout)["strategies"]["Home"]) == 4
+    r = CliRunner().invoke(app, ["solve", str(WAR), "--format", "json"])
+    assert len(json.loads(r.stdout)["strategies"]["Home"]) == DEFAULT_GRID
+    sc = load_scenario(WAR, grid=4)
+    assert sc.grid == 4
+    ctx = pt.context_for(sc, pt.Settings())
+    pt._SCENARIOS.clear()  # as in a fresh worker process
+    again = pt.scenario_of(ctx)
+    assert again.lever("home_tariff").levels == sc.lever("home_tariff").levels
+
+
 def test_continuous_command_finds_the_johnson_tariffs(tmp_path):
     plot = tmp_path / "br.png"
     r = CliRunner().invoke(
@@ -139,7 +157,7 @@ def test_continuous_command_refuses_a_file_without_ranges():
 def test_continuous_london_has_interior_terms_of_trade_tariffs():
     """Issue #16: with tariffs continuous and no backdown cost, the London model's unique
     equilibrium tariffs are interior, at the inverse export-supply elasticity."""
-    from sim.continuous_analysis import continuous_game
+    from sim.analyses.continuous import continuous_game
     from sim.solvers.continuous_nash import solve_continuous
 
     sc = load_scenario(ROOT / "scenarios/london-2025-continuous.toml")

@@ -1,4 +1,4 @@
-"""``--exact`` evaluates payoff formulas in rational arithmetic (sim/formula_exact.py).
+"""``--exact`` evaluates payoff formulas in rational arithmetic (sim/scenario/formula_exact.py).
 
 The float evaluator gives ``0.1 * 3 = 0.30000000000000004``, so a formula that should tie
 with ``0.3`` did not, and ``solve --exact`` lost the equilibria that rest on the tie.
@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.formula_exact import evaluate_exact, exact_inputs, exact_payoffs
 from sim.scenario import load_scenario
 from sim.scenario.build import build_game
+from sim.scenario.formula_exact import evaluate_exact, exact_inputs, exact_payoffs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted(p for p in (ROOT / "scenarios").rglob("*.toml") if "timelines" not in p.parts)

@@ -68,10 +68,11 @@ def compare_one(scenario: Scenario, *, runs: int, strategies: str,
         }
     return row
 
-def task(ctx: tuple[str, int, str, Limits],
+def task(ctx: tuple[int | None, int, str, Limits],
           item: tuple[str, np.random.SeedSequence]) -> dict[str, Any]:
-    """One scenario file's row (what :mod:`sim.parallel` runs on a worker)."""
-    _, runs, strategies, limits = ctx
+    """One scenario file's row (what :mod:`sim.parallel` runs on a worker); ``ctx`` is
+    ``(grid, runs, strategies, limits)``."""
+    grid, runs, strategies, limits = ctx
     path, seed = item
-    return compare_one(load_scenario(path), runs=runs, strategies=strategies, seed=seed,
+    return compare_one(load_scenario(path, grid=grid), runs=runs, strategies=strategies, seed=seed,
                        limits=limits)

@@ -86,6 +86,7 @@ class Context:
     path: str
     settings: Settings
     base: tuple[tuple[str, float], ...] = ()  # overrides applied to every task
+    grid: int | None = None  # the scenario's continuous-lever grid (``Scenario.grid``)
 
 @dataclass(frozen=True)
 class Task:
@@ -103,12 +104,12 @@ def context_for(scenario: Scenario, settings: Settings,
                 base: Mapping[str, float] | None = None) -> Context:
     """The :class:`Context` of ``scenario`` (and remember the parsed scenario)."""
     ctx = Context(text=scenario.text, path=str(scenario.path or ""), settings=settings,
-                  base=tuple(sorted((base or {}).items())))
+                  base=tuple(sorted((base or {}).items())), grid=scenario.grid)
     _SCENARIOS[_key(ctx)] = scenario
     return ctx
 
 def _key(ctx: Context) -> str:
-    return hashlib.sha256(f"{ctx.path}\0{ctx.text}".encode()).hexdigest()
+    return hashlib.sha256(f"{ctx.path}\0{ctx.grid}\0{ctx.text}".encode()).hexdigest()
 
 def scenario_of(ctx: Context) -> Scenario:
     """The parsed scenario of a context (parsed at most once per process)."""
@@ -116,7 +117,7 @@ def scenario_of(ctx: Context) -> Scenario:
     if key not in _SCENARIOS:
         _SCENARIOS[key] = parse_scenario(tomllib.loads(ctx.text),
                                          path=Path(ctx.path) if ctx.path else None,
-                                         text=ctx.text)
+                                         text=ctx.text, grid=ctx.grid)
     return _SCENARIOS[key]
 
 

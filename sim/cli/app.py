@@ -23,6 +23,7 @@ from sim.cli.common import (
     limits,
     load_any,
     progress_bar,
+    read_scenario,
     terminate_cleanly,
     with_option_hint,
 )
@@ -119,12 +120,12 @@ def _main(
     """Game-theoretic negotiation simulator."""
     _state["debug"] = debug
     if grid is not None:
-        from sim.levers import MAX_GRID, use_grid
+        from sim.scenario.levers import MAX_GRID
 
         if not 2 <= grid <= MAX_GRID:
             raise fail(f"--grid: expected a whole number of values from 2 to {MAX_GRID}, "
                        f"got {grid}")
-        use_grid(grid)
+    _state["grid"] = grid  # read by common.read_scenario(), passed down as an argument
     _state["terminated"] = False
     _state["max_cells"] = max_cells  # read by common.limits(), passed down as arguments
     _state["max_run_periods"] = max_run_periods
@@ -200,8 +201,8 @@ def solve(
     """
     from sim.cli.progress import progress_bar
     from sim.formats.json import dumps, equilibria_json
-    from sim.formula_exact import exact_inputs, with_note
     from sim.render.text import equilibria_status, equilibrium_lines
+    from sim.scenario.formula_exact import exact_inputs, with_note
     from sim.solvers.reduction import solve_reduced
 
     if plot is not None:
@@ -251,7 +252,6 @@ def validate(
 
     Example: tradesim validate scenarios/*.toml
     """
-    from sim.scenario import load_scenario
     from sim.scenario.build import build_game
 
     bad = 0
@@ -260,7 +260,7 @@ def validate(
             if f.suffix.lower() == ".nfg":
                 load_any(f)
             else:
-                build_game(load_scenario(f), max_cells=limits().max_cells)
+                build_game(read_scenario(f), max_cells=limits().max_cells)
         except ScenarioErrors as exc:
             bad += 1
             for e in exc.errors:
@@ -345,9 +345,11 @@ def continuous(
 
     Example: tradesim continuous scenarios/london-2025-continuous.toml --plot br.png
     """
-    from sim.continuous_analysis import DEFAULT_DELTAS, analyse, report_json, report_lines
+    import numpy as np
+
+    from sim.analyses.continuous import DEFAULT_DELTAS, analyse, report_json
     from sim.formats.json import dumps
-    from sim.scenario import load_scenario
+    from sim.render.continuous import report_lines
 
     if not 3 <= search_grid <= 401:
         raise fail(f"--search-grid: expected 3 to 401 points, got {search_grid}")
@@ -356,7 +358,8 @@ def continuous(
     for d in delta or ():
         if not 0 <= d < 1:
             raise fail(f"--delta: expected a discount factor in [0, 1), got {d:g}")
-    report = analyse(load_scenario(file), grid=search_grid, seed=seed, starts=starts,
+    report = analyse(read_scenario(file), grid=search_grid, seed=np.random.SeedSequence(seed),
+                     starts=starts,
                      deltas=tuple(delta) if delta else DEFAULT_DELTAS)
     if plot is not None:
         from sim.plots.continuous import best_response_plot

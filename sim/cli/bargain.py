@@ -41,11 +41,10 @@ def bargain(
     if fmt not in {"table", "json"}:
         msg = f"--format: got '{fmt}'; expected table or json"
         raise InputError(msg)
-    from sim.cli.common import limits
-    from sim.scenario import load_scenario
+    from sim.cli.common import limits, read_scenario
     from sim.scenario.build import build_game
 
-    scenario = load_scenario(file)
+    scenario = read_scenario(file)
     outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
     if not no_figures:
         from sim.io import check_output_dir

@@ -136,16 +136,27 @@ def limits() -> Limits:
     return Limits(**given)
 
 
+def grid() -> int | None:
+    """This invocation's ``tradesim --grid N`` (``None``: the default), passed down."""
+    return _state.get("grid")
+
+
+def read_scenario(path: Path):
+    """The scenario file at ``path``, continuous levers discretised as ``--grid`` asks."""
+    from sim.scenario import load_scenario
+
+    return load_scenario(path, grid=grid())
+
+
 def load_any(path: Path):
     """A scenario (``.toml``) or a Gambit game (``.nfg``) as ``(scenario or None, game)``."""
-    from sim.scenario import load_scenario
     from sim.scenario.build import build_game
 
     if path.suffix.lower() == ".nfg":
         from sim.formats.nfg import load_nfg
 
         return None, load_nfg(path, max_cells=limits().max_cells).game
-    scenario = load_scenario(path)
+    scenario = read_scenario(path)
     return scenario, build_game(scenario, max_cells=limits().max_cells)
 
 

@@ -24,7 +24,6 @@ from sim.formats.json import dumps, jsonable
 from sim.formats.tables import compare_csv
 from sim.io import atomic_write_text
 from sim.render.compare import render_table
-from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 from sim.solvers.strategies import parse_pair
 from sim.staging import check_replaceable, staged_directory
@@ -112,7 +111,9 @@ def compare(
         msg = f"--runs: got {runs}; expected a whole number >= 0"
         raise InputError(msg)
     parse_pair(strategies)
-    scenarios = [load_scenario(f) for f in files]  # every file checked before any work
+    from sim.cli.common import grid, limits, progress_bar, read_scenario
+
+    scenarios = [read_scenario(f) for f in files]  # every file checked before any work
     if len(files) < 2:
         msg = f"compare: got {len(files)} file(s); expected two or more scenario files"
         raise InputError(msg)
@@ -120,15 +121,13 @@ def compare(
     if len(set(names)) != len(names):
         msg = f"compare: scenario names repeat ({', '.join(names)}); expected distinct files"
         raise InputError(msg)
-    from sim.cli.common import limits, progress_bar
-
     for s in scenarios:
         build_game(s, max_cells=limits().max_cells)
     target = out / ("compare-" + "-".join(names))[:120]
     check_replaceable(target)  # before the work
     seeds = parallel.task_seeds(seed, len(files))
     items = [(str(f), ss) for f, ss in zip(files, seeds, strict=True)]
-    ctx = ("", runs, strategies, limits())
+    ctx = (grid(), runs, strategies, limits())
     bar, update = progress_bar()
     if bar is not None:
         with bar:

@@ -25,7 +25,6 @@ from sim.formats.json import dumps, jsonable
 from sim.formats.tables import sweep_csv, sweep_parquet
 from sim.io import atomic_write_bytes, atomic_write_text
 from sim.render.sweep import render_table
-from sim.scenario import load_scenario
 from sim.staging import check_replaceable, staged_directory
 
 # --------------------------------------------------------------------------- options
@@ -116,8 +115,9 @@ def sweep(
     if fmt not in {"table", "json"}:
         msg = f"--format: got '{fmt}'; expected table or json"
         raise InputError(msg)
-    scenario = load_scenario(file)
-    from sim.cli.common import command_line, limits, progress_bar
+    from sim.cli.common import command_line, limits, progress_bar, read_scenario
+
+    scenario = read_scenario(file)
 
     p = plan(scenario, vary or [], seed=seed, workers=workers, scheduler=scheduler, runs=runs,
              strategies=strategies, tol=tol, max_points=max_points, limits=limits())

@@ -30,10 +30,11 @@ def timeline(
         msg = f"--format: got '{fmt}'; expected table or json"
         raise InputError(msg)
     from sim.analyses.timeline import analyse_timeline
+    from sim.cli.common import grid
     from sim.render.timeline import render_table, to_json
     from sim.scenario.timeline import load_timeline
 
-    result = analyse_timeline(load_timeline(file))
+    result = analyse_timeline(load_timeline(file, grid=grid()))
     if figure is not None:
         from sim.io import atomic_write_bytes
         from sim.plots.timeline import timeline_figure

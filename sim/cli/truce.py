@@ -75,13 +75,12 @@ def truce(
         msg = f"--seed: expected a whole number >= 0, got {seed}"
         raise InputError(msg)
     from sim.analyses.truce import analyse, settings
-    from sim.cli.common import limits
+    from sim.cli.common import limits, read_scenario
     from sim.render.truce import render_table
-    from sim.scenario import load_scenario
     from sim.scenario.build import build_game
 
     limit = limits()
-    scenario = load_scenario(file)
+    scenario = read_scenario(file)
     outdir = figures if figures is not None else Path("results") / scenario.name / "figures"
     if not no_figures:
         from sim.io import check_output_dir

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.continuous_analysis import ContinuousReport
+from sim.analyses.continuous import ContinuousReport
 from sim.plots.core import _pyplot, save
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.errors import InputError, ScenarioError, ScenarioErrors
 from sim.io import read_bounded
-from sim.levers import grid_points
+from sim.scenario.levers import grid_points
 from sim.scenario.model import Scenario
 from sim.scenario.validate import Validator
 
@@ -26,8 +26,8 @@ def load_scenario(path: str | Path, *, grid: int | None = None) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioErrors` listing every problem.
 
     Continuous levers (``range = [lo, hi]``) are discretised for the finite-game analyses
-    into ``grid`` evenly spaced values plus the file's named levels; ``grid`` defaults to
-    the command line's ``tradesim --grid N`` or :data:`sim.levers.DEFAULT_GRID`.
+    into ``grid`` evenly spaced values plus the file's named levels (``None``:
+    :data:`sim.scenario.levers.DEFAULT_GRID`; the command line passes ``tradesim --grid N``).
     """
     path = Path(path)
     return loads_scenario(read_text(path), path, grid=grid)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sim.errors import ScenarioError, ScenarioErrors
 from sim.scenario.formula import Formula
+from sim.scenario.levers import DEFAULT_GRID
 from sim.scenario.lines import find_line
 from sim.scenario.trade import MarketError, TradeMarket, trade_terms
 
@@ -143,6 +144,7 @@ class Scenario:
     contradictions: tuple[str, ...] = ()
     text: str = field(default="", repr=False)
     trade: dict[str, TradeMarket] = field(default_factory=dict)  # [trade.<market>] blocks
+    grid: int = DEFAULT_GRID  # values per continuous lever it was read with (levers.py)
 
     @property
     def player_names(self) -> tuple[str, ...]:

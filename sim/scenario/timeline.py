@@ -81,16 +81,19 @@ class Timeline:
 # --------------------------------------------------------------------------- loading
 
 
-def load_timeline(path: str | Path) -> Timeline:
-    """Read and validate a timeline file; raise :class:`ScenarioErrors` listing its problems."""
+def load_timeline(path: str | Path, *, grid: int | None = None) -> Timeline:
+    """Read and validate a timeline file; raise :class:`ScenarioErrors` listing its problems.
+
+    ``grid`` discretises continuous levers as in :func:`sim.scenario.load_scenario`."""
     path = Path(path)
     text = read_text(path)
-    return parse_timeline(parse_toml(text, path), path=path, text=text)
+    return parse_timeline(parse_toml(text, path), path=path, text=text, grid=grid)
 
 
-def parse_timeline(data: Mapping[str, Any], *, path: Path | None, text: str = "") -> Timeline:
+def parse_timeline(data: Mapping[str, Any], *, path: Path | None, text: str = "",
+                   grid: int | None = None) -> Timeline:
     """Validate a parsed timeline document and build every stage's scenario."""
-    v = _Checker(path, text)
+    v = _Checker(path, text, grid)
     head = v.table(data.get("timeline"), "timeline", required=True)
     v.unknown(data, _TOP_KEYS, "")
     v.unknown(head, _TIMELINE_KEYS, "timeline")
@@ -214,9 +217,10 @@ def truce_profile(data: Mapping[str, Any]) -> dict[str, dict[str, str]] | None:
 
 
 class _Checker:
-    def __init__(self, path: Path | None, text: str) -> None:
+    def __init__(self, path: Path | None, text: str, grid: int | None = None) -> None:
         self.path = path
         self.text = text
+        self.grid = grid
         self.errors: list[ScenarioError] = []
         self._lines: LineIndex | None = None  # built at the first error, once
 
@@ -257,7 +261,7 @@ class _Checker:
             self.err(key, f"names '{value}': {exc.errors[0].expected}")
             return {}
         try:  # the named file must be a valid scenario by itself
-            parse_scenario(data, path=target, text=text)
+            parse_scenario(data, path=target, text=text, grid=self.grid)
         except ScenarioErrors as exc:
             self.err(key, f"names '{value}', which is not a valid scenario: "
                           f"{exc.errors[0].one_line()}")
@@ -359,7 +363,7 @@ class _Checker:
 
     def _validated(self, sk: str, data: Mapping[str, Any]) -> Scenario | None:
         try:
-            return parse_scenario(data, path=self.path, text="")
+            return parse_scenario(data, path=self.path, text="", grid=self.grid)
         except ScenarioErrors as exc:
             for e in exc.errors:
                 self.err(sk, f"after this stage's changes, [{e.key}] {e.expected}")

@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.errors import FormulaError, some_names
-from sim.levers import continuous_levels
 from sim.scenario.checks import (
     _ASSUMPTION_KEYS,
     _FACT_KEYS,
@@ -45,6 +44,7 @@ from sim.scenario.checks import (
     _typename,
 )
 from sim.scenario.formula import Formula, parse_formula
+from sim.scenario.levers import continuous_levels
 from sim.scenario.model import (
     Lever,
     Player,
@@ -104,6 +104,7 @@ class Validator(SectionChecks):
             contradictions=contradictions,
             text=self.text,
             trade=trade,
+            grid=self.grid,
         )
 
     def game_body(self, data: Mapping[str, Any], sources: Mapping[str, Source],

@@ -3,15 +3,16 @@
 The finite-game analyses (equilibria, truce, bargaining, sweeps) need finitely many levels,
 so a continuous lever is **discretised**: its named levels (``levels = { geneva = 30 }``),
 then ``N`` evenly spaced values from ``lo`` to ``hi`` (a value already named is not repeated),
-labelled by their number (``"37.5"``). ``N`` is :data:`DEFAULT_GRID` unless the command
-line's global ``tradesim --grid N`` or ``load_scenario(path, grid=N)`` says otherwise. The
-continuous analyses (``tradesim continuous``) use the range itself.
+labelled by their number (``"37.5"``). ``N`` is an argument, ``load_scenario(path, grid=N)``
+(the command line's global ``tradesim --grid N`` passes it down); :func:`grid_points` is the
+one place that resolves it (``None`` means :data:`DEFAULT_GRID`), and the scenario keeps the
+``N`` it was read with (``Scenario.grid``) so that a worker re-reading it gets the same game.
+The continuous analyses (``tradesim continuous``) use the range itself.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -25,25 +26,29 @@ DEFAULT_GRID = 5
 MAX_GRID = 1001
 """Largest ``--grid`` accepted (the game's cell limit applies as well)."""
 
-_GRID: ContextVar[int | None] = ContextVar("tradesim_grid", default=None)
-
-
-def use_grid(n: int | None) -> None:
-    """Set the discretisation of continuous levers for this run (``tradesim --grid N``)."""
-    _GRID.set(None if n is None else _checked(n))
-
-
 def grid_points(n: int | None = None) -> int:
-    """``n`` if given, else the run's ``--grid``, else :data:`DEFAULT_GRID`."""
-    if n is not None:
-        return _checked(n)
-    chosen = _GRID.get()
-    return DEFAULT_GRID if chosen is None else chosen
+    """The number of values a continuous lever is discretised into.
 
+    Parameters
+    ----------
+    n : int or None
+        The value asked for (``tradesim --grid N``, ``load_scenario(path, grid=N)``), or
+        ``None`` for :data:`DEFAULT_GRID`.
 
-def _checked(n: int) -> int:
+    Returns
+    -------
+    int
+        ``n`` (checked to be a whole number from 2 to :data:`MAX_GRID`) or the default.
+
+    Raises
+    ------
+    InputError
+        When ``n`` is not a whole number from 2 to :data:`MAX_GRID`.
+    """
+    if n is None:
+        return DEFAULT_GRID
     if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_GRID:
-        msg = f"--grid: expected a whole number of values from 2 to {MAX_GRID}, got {n!r}"
+        msg = f"grid: expected a whole number of values from 2 to {MAX_GRID}, got {n!r}"
         raise InputError(msg)
     return n
 

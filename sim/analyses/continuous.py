@@ -3,8 +3,8 @@
 Builds a :class:`~sim.solvers.continuous.ContinuousGame` from a scenario (continuous levers
 as intervals, discrete levers as finite sets), then finds its verified pure equilibria,
 Pareto frontier, best-response curves and the most cooperative self-enforcing levels as the
-discount factor rises (Nash reversion as the punishment). Text and JSON views are here too;
-the figure is in :mod:`sim.plots.continuous`.
+discount factor rises (Nash reversion as the punishment). Text: :mod:`sim.render.continuous`;
+the figure: :mod:`sim.plots.continuous`.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class ContinuousReport:
     punishment: tuple[float, ...] | None
     path: tuple[CooperativeLevels, ...]
     curves: tuple[BestResponseCurve, ...]
-    seed: int
+    seed: int  # the entropy of the random starts' SeedSequence
 
 
 def analyse(
@@ -84,11 +84,35 @@ def analyse(
     *,
     grid: int = 41,
     deltas: Sequence[float] = DEFAULT_DELTAS,
-    seed: int = 0,
+    seed: np.random.SeedSequence | None = None,
     starts: int = 16,
     overrides: Mapping[str, float] | None = None,
 ) -> ContinuousReport:
-    """Every continuous analysis of ``scenario`` (seeded: same inputs, same report)."""
+    """Every continuous analysis of ``scenario`` (seeded: same inputs, same report).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario with at least one lever given as ``range = [lo, hi]``.
+    grid : int
+        Points per continuous lever of the search grid (:func:`solve_continuous`).
+    deltas : sequence of float
+        Discount factors at which the most cooperative self-enforcing levels are found.
+    seed : numpy.random.SeedSequence, optional
+        The stream of the random starts (``None``: ``SeedSequence(0)``).
+    starts : int
+        Random starting points of the local searches.
+    overrides : mapping, optional
+        Values replacing facts or assumptions.
+
+    Returns
+    -------
+    ContinuousReport
+        The verified pure equilibria, the Pareto frontier, each player's best-response curve
+        and, for two players, the most cooperative levels sustained by Nash reversion
+        (the worst equilibrium by joint payoff) at each ``delta``.
+    """
+    seed = np.random.SeedSequence(0) if seed is None else seed
     game = continuous_game(scenario, overrides)
     rng = np.random.default_rng(seed)
     eqs = solve_continuous(game, grid=grid, starts=starts, rng=rng)
@@ -99,7 +123,7 @@ def analyse(
         punishment = tuple(float(x) for x in worst.payoffs)
         path = cooperation_path(game, list(deltas), punishment, grid=grid)
     return ContinuousReport(
-        scenario, game, eqs, frontier, punishment, path, _curves(game, eqs), seed
+        scenario, game, eqs, frontier, punishment, path, _curves(game, eqs), int(seed.entropy)
     )
 
 
@@ -122,67 +146,6 @@ def _curves(game: ContinuousGame, eqs: ContinuousEquilibria) -> tuple[BestRespon
         best_response_curve(game, i, hold, against=(1 - i, firsts[1 - i]), points=81)
         for i in range(2)
     )
-
-
-def describe(game: ContinuousGame, profile: ActionProfile, units: Mapping[str, str]) -> str:
-    """``US: us_tariff=62.5%, chips=1 | China: ...``"""
-    parts = []
-    for p, cs, action in zip(game.players, game.coordinates, profile, strict=True):
-        levers = ", ".join(
-            f"{c.name}={_tidy(x, c):.4g}{units.get(c.name, '')}"
-            for c, x in zip(cs, action, strict=True)
-        )
-        parts.append(f"{p}: {levers}")
-    return " | ".join(parts)
-
-
-def _tidy(x: float, c: Coordinate) -> float:
-    """``x`` with optimiser dust (below 1e-9 of the lever's span) rounded away."""
-    return 0.0 if abs(x) < 1e-9 * c.span else x
-
-
-def units_of(scenario: Scenario) -> dict[str, str]:
-    return {
-        lv.name: (lv.unit if lv.unit in {"%"} else f" {lv.unit}" if lv.unit else "")
-        for p in scenario.players
-        for lv in p.levers
-    }
-
-
-def report_lines(r: ContinuousReport) -> list[str]:
-    """The report as text lines."""
-    units = units_of(r.scenario)
-    eq = r.equilibria
-    status = (
-        "complete: the best responses contract, so the equilibrium is unique"
-        if eq.complete
-        else "may be incomplete"
-    )
-    lines = [
-        (
-            f"{r.scenario.name}: {len(eq.equilibria)} pure "
-        f"{'equilibrium' if len(eq.equilibria) == 1 else 'equilibria'} of the continuous game "
-            f"({status}; search grid {eq.search_grid}, verified on grid {eq.verify_grid}, "
-            f"{eq.starts} random starts, seed {r.seed})"
-        )
-    ]
-    for k, e in enumerate(eq.equilibria, start=1):
-        pay = ", ".join(f"{p} {u:.3f}" for p, u in zip(r.game.players, e.payoffs, strict=True))
-        gain = max(*e.verification.regret_grid, *e.verification.regret_local)
-        lines.append(f"  {k}. {describe(r.game, e.profile, units)}")
-        lines.append(f"     payoffs {pay}; largest gain from deviating {gain:.1e}")
-    if eq.modulus is not None:
-        lines.append(f"best-response contraction modulus (estimated): {eq.modulus:.3f}")
-    lines.append(f"Pareto frontier: {len(r.frontier.profiles)} profiles found")
-    if r.path:
-        lines.append("most cooperative self-enforcing levels (Nash reversion), by discount factor:")
-        for lv in r.path:
-            joint = float(lv.payoffs.sum())
-            lines.append(
-                f"  delta={lv.delta:g}: {describe(r.game, lv.profile, units)} "
-                f"(joint payoff {joint:.3f})"
-            )
-    return lines
 
 
 def report_json(r: ContinuousReport) -> dict[str, Any]:
