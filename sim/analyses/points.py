@@ -222,7 +222,7 @@ def evaluate(scenario: Scenario, overrides: Mapping[str, float], settings: Setti
         except (SolverError, InputError) as exc:
             notes.append(f"truce: {exc}")
         try:
-            deal = _deal(scenario, game, overrides, tol=settings.tol)
+            deal = nash_deal(scenario, game, overrides, tol=settings.tol)
         except (SolverError, InputError) as exc:
             notes.append(f"bargaining: {exc}")
     return Point(
@@ -253,9 +253,7 @@ def _truce(scenario: Scenario, game: Game, overrides: Mapping[str, float], setti
         raise InputError(msg)
     truce = resolve.profile_index(scenario, game, body.profile)
     escalation = resolve.profile_index(scenario, game, body.escalation)
-    pun_name = body.punishment or "nash"
-    punishment = (pun_name if pun_name in {"nash", "minmax"}
-                  else resolve.profile_index(scenario, game, pun_name))
+    punishment = resolve.punishment(scenario, game)
     t = rp.thresholds(game.payoffs, truce, punishment, tol=settings.tol)  # type: ignore[arg-type]
     stars = (t.players[0].delta_star, t.players[1].delta_star)
     binding = int(np.argmax(stars))
@@ -307,8 +305,10 @@ def _payoff_space(A: FloatArray, B: FloatArray, *, tol: float) -> bg.PayoffSpace
     return bg.PayoffSpace(points=points, shape=(A.shape[0], A.shape[1]), hull=hull,
                           frontier=bg.pareto_frontier(hull), pareto=(), on_frontier=(), tol=eps)
 
-def _deal(scenario: Scenario, game: Game, overrides: Mapping[str, float], *,
-          tol: float = 1e-9) -> Deal:
+def nash_deal(scenario: Scenario, game: Game, overrides: Mapping[str, float], *,
+              tol: float = 1e-9) -> Deal:
+    """The Nash bargaining deal of ``tradesim bargain`` (the file's disagreement point and
+    outside options), possibly a lottery over pure profiles."""
     body = scenario.bargaining or BargainingSpec()
     spec = body.disagreement or "nash"
     refs = body.outside_options

@@ -10,7 +10,9 @@ here, so that ``truce``, ``bargain``, ``play``, ``sweep`` and ``run`` agree:
 * :func:`discount`: :math:`\delta` from an option, else the file, else a fallback (or an
   error naming what to set);
 * :func:`profile_index` and :func:`named_indices`: a profile (a name in ``[profiles]`` or an
-  inline table) as its index in the game's payoff arrays.
+  inline table) as its index in the game's payoff arrays;
+* :func:`punishment`: the ``[truce]`` punishment (``"nash"``, ``"minmax"`` or a profile's
+  index) that the grim-trigger thresholds use.
 """
 
 from __future__ import annotations
@@ -130,3 +132,23 @@ def named_indices(scenario: Scenario, game: Game) -> dict[str, tuple[int, ...]]:
     """
     return {name: tuple(int(i) for i in game.profile_index(p))
             for name, p in scenario.profiles.items()}
+
+
+def punishment(scenario: Scenario, game: Game) -> str | Index:
+    """The ``[truce]`` punishment as :func:`sim.solvers.repeated.thresholds` takes it.
+
+    Parameters
+    ----------
+    scenario, game : the scenario and its (two-player) game.
+
+    Returns
+    -------
+    ``"nash"`` (also when the file names none), ``"minmax"``, or the named profile's index.
+    """
+    body = scenario.truce
+    name = (body.punishment if body is not None else None) or "nash"
+    if name in {"nash", "minmax"}:
+        return name
+    profile = scenario.profiles[name]
+    index = game.profile_index(profile)
+    return (int(index[0]), int(index[1]))

@@ -1,29 +1,22 @@
 r"""The analysis of a timeline, stage by stage, and the backtest of its predictions.
 
 For each stage: the equilibria of its game; whether the recorded profile is a Nash
-equilibrium, is sustained by grim trigger at the stage's effective discount factor, and is
-Pareto-optimal (``"yes"``, ``"no"`` or ``"unknown"`` when the answer depends on levers the
-sources do not report); the truce's thresholds and its survival to the next date; the deal
-(the Pareto-optimal pure profile with the largest Nash product over the stage-game
-equilibrium payoffs); and what changed since the previous stage.
+equilibrium, is sustained by grim trigger at the stage's effective discount factor under the
+file's ``[truce]`` punishment, and is Pareto-optimal (``"yes"``, ``"no"`` or ``"unknown"``
+when the answer depends on levers the sources do not report); the truce's thresholds and the
+truce model's outcomes (:mod:`sim.analyses.truce_model`) to the next date; the deal
+(the Nash bargaining deal of ``tradesim bargain``, possibly a lottery); and what changed
+since the previous stage. The truce's clock, δ and punishment come from
+:mod:`sim.analyses.settings`, as in every other command.
 
 Hazard. A level that disappears with probability :math:`h` per period ends the truce that
 uses it, so a player's continuation value is weighted by :math:`\delta(1-h)`: the effective
 discount factor of a truce is :math:`\delta_{\text{eff}} = \delta \prod_\ell (1-h_\ell)`
 over the truce profile's levels (a random end acts like discounting; Mailath and Samuelson,
-2006, §4.2).
+2006, §4.2). The truce model takes the same factor.
 
-Backtest. Each stage predicts, for the next date, the probability :math:`p` that the profile
-recorded now is recorded again (on the levers both stages report). With a truce in force and
-the truce profile recorded, :math:`p` is the truce's survival to the next date: zero when
-grim trigger does not sustain it at :math:`\delta_{\text{eff}}`, else
-:math:`(1-\varepsilon)^{2n}(1-\pi)^{2(n-1)}\prod_\ell(1-h_\ell)^n` over :math:`n` periods
-(noise :math:`\varepsilon`, :math:`\pi`). Otherwise :math:`p` is the probability the stage's
-equilibria (averaged with equal weight) put on the recorded profile. The naive baseline is
-persistence at the rate seen so far, Laplace's rule :math:`(k+1)/(m+2)` after :math:`k`
-repeats in :math:`m` earlier pairs. Scores: Brier :math:`(p-o)^2` (Brier, 1950) and the
-logarithmic score :math:`\ln p` or :math:`\ln(1-p)` (Good, 1952), with :math:`p` clipped to
-:math:`[10^{-3}, 1-10^{-3}]` so that a certain miss stays finite.
+Backtest: :mod:`sim.analyses.backtest` (the truce model's distribution over intact, renewed
+and collapsed, or the equilibria's mass on the recorded profile, against Laplace's rule).
 """
 
 from __future__ import annotations
@@ -35,16 +28,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.analyses import backtest as bt
+from sim.analyses import settings as resolve
+from sim.analyses.backtest import Prediction, Score
 from sim.analyses.core import analyse
+from sim.analyses.points import Deal, nash_deal
+from sim.errors import InputError, SolverError
 from sim.game import Game
 from sim.scenario.build import build_game
 from sim.scenario.model import Scenario
 from sim.scenario.timeline import UNKNOWN, Stage, Timeline
 from sim.solvers import repeated as rp
-from sim.solvers.truce import grim_survival
-
-CLIP = 1e-3
-"""Probabilities are clipped to [CLIP, 1 - CLIP] before the log score."""
 
 
 @dataclass(frozen=True)
@@ -64,29 +58,23 @@ class RecordedStatus:
 
 @dataclass(frozen=True)
 class TruceView:
+    """The truce at a stage: grim trigger's threshold under the file's punishment, and the
+    truce model's outcomes over its term (``model``) and to the next date (``to_next``)."""
+
     profile: str
     delta: float
     delta_effective: float
     hazard_factor: float
     delta_star: float
     sustainable: bool
+    punishment: str
     deadline: str | None
     days_to_next: int | None
     periods_to_next: int | None
-    survival_to_next: float | None
+    periods_to_expiry: int
     expires_before_next: bool | None
-
-
-@dataclass(frozen=True)
-class Prediction:
-    event: str
-    probability: float
-    baseline: float
-    outcome: bool | None  # None: the next stage does not record the levers compared
-    brier: float | None
-    brier_baseline: float | None
-    log: float | None
-    log_baseline: float | None
+    model: dict[str, float] | None  # no_slip, dispute, collapse, renewed, disputes_per_year
+    to_next: dict[str, float] | None  # intact, renewed, collapsed at the next date
 
 
 @dataclass(frozen=True)
@@ -112,39 +100,11 @@ class StageAnalysis:
 
 
 @dataclass(frozen=True)
-class Score:
-    scored: int
-    brier: float | None
-    brier_baseline: float | None
-    log: float | None
-    log_baseline: float | None
-
-
-@dataclass(frozen=True)
 class TimelineAnalysis:
     name: str
     title: str
     stages: tuple[StageAnalysis, ...]
     score: Score
-
-
-# --------------------------------------------------------------------------- scores
-
-
-def brier(p: float, outcome: bool) -> float:
-    """Brier score of one binary forecast: :math:`(p - o)^2` (lower is better)."""
-    return (p - float(outcome)) ** 2
-
-
-def log_score(p: float, outcome: bool, *, clip: float = CLIP) -> float:
-    """Logarithmic score :math:`\\ln p` if the event happened, else :math:`\\ln(1-p)`."""
-    q = min(max(p, clip), 1 - clip)
-    return math.log(q if outcome else 1 - q)
-
-
-def laplace(repeats: int, pairs: int) -> float:
-    """Laplace's rule of succession: :math:`(k + 1)/(m + 2)`."""
-    return (repeats + 1) / (pairs + 2)
 
 
 def effective_discount(delta: float, hazards: Sequence[float]) -> float:
@@ -203,47 +163,76 @@ def _hazards_of(game: Game, index: Sequence[int], hazard: Mapping[tuple[str, str
 
 
 def _delta(scenario: Scenario) -> float | None:
-    return rp.truce_timing(scenario.truce_numbers()).delta if scenario.truce else None
+    return resolve.truce_clock(scenario).delta if scenario.truce else None
+
+
+def _punishment(scenario: Scenario, game: Game) -> str | tuple[int, int]:
+    return resolve.punishment(scenario, game) if scenario.truce else "nash"
 
 
 def _truce_view(stage: Stage, game: Game, index: tuple[int, ...], nxt: Stage | None
                 ) -> TruceView | None:
-    delta = _delta(stage.scenario)
-    if delta is None or len(game.players) != 2:
+    scenario = stage.scenario
+    clock = resolve.truce_clock(scenario)
+    if clock.delta is None or len(game.players) != 2:
         return None
-    numbers = stage.scenario.truce_numbers()
-    timing = rp.truce_timing(numbers)
     hz = _hazards_of(game, index, stage.hazard)
-    d_eff = effective_discount(delta, hz)
-    t = rp.thresholds(game.payoffs, index, "nash")
-    days = periods = survival = expires = None
+    factor = math.prod(1 - h for h in hz)
+    d_eff = effective_discount(clock.delta, hz)
+    pun = _punishment(scenario, game)
+    t = rp.thresholds(game.payoffs, index, pun)  # type: ignore[arg-type]
+    expiry = clock.periods if stage.deadline is None else max(0, math.ceil(
+        (stage.deadline - stage.date).days / clock.period_days - 1e-9))
+    days = periods = expires = to_next = None
+    model = _model(scenario, game, index, factor)
     if nxt is not None:
         days = (nxt.date - stage.date).days
-        periods = max(0, math.ceil(days / timing.period_days - 1e-9))
-        eps, pi = numbers.get("noise_implementation", 0.0), numbers.get("noise_perception", 0.0)
-        alive = t.sustainable(d_eff)
-        survival = (float(grim_survival(periods, eps, pi)) * math.prod(1 - h for h in hz)
-                    ** periods) if alive else 0.0
-        expires = stage.deadline is not None and stage.deadline < nxt.date
+        periods = max(0, math.ceil(days / clock.period_days - 1e-9))
+        expires = periods > expiry
+        if model is not None:
+            to_next = bt.truce_outcomes(model["curve_collapse"], model["renewed"],
+                                        periods_to_next=periods, periods_to_expiry=expiry,
+                                        hazard_factor=factor)
     return TruceView(
-        profile=_label(game, index), delta=delta, delta_effective=d_eff,
-        hazard_factor=math.prod(1 - h for h in hz), delta_star=t.delta_star,
-        sustainable=t.sustainable(d_eff),
+        profile=_label(game, index), delta=clock.delta, delta_effective=d_eff,
+        hazard_factor=factor, delta_star=t.delta_star, sustainable=t.sustainable(d_eff),
+        punishment=pun if isinstance(pun, str) else _label(game, pun),
         deadline=stage.deadline.isoformat() if stage.deadline else None,
-        days_to_next=days, periods_to_next=periods, survival_to_next=survival,
+        days_to_next=days, periods_to_next=periods, periods_to_expiry=expiry,
         expires_before_next=expires,
+        model=None if model is None else {k: float(model[k]) for k in _MODEL_KEYS},
+        to_next=to_next,
     )
 
 
+_MODEL_KEYS = ("no_slip", "dispute", "collapse", "renewed", "disputes_per_year", "delta")
+
+
+def _model(scenario: Scenario, game: Game, index: tuple[int, ...], factor: float
+           ) -> dict | None:
+    """The truce model's outcomes over the term (``None`` where the model cannot run)."""
+    from sim.analyses.truce_model import point_outcomes
+
+    escalation = resolve.profile_index(scenario, game, scenario.truce.escalation
+                                       if scenario.truce else None)
+    try:
+        return point_outcomes(scenario, game, {}, (index[0], index[1]), escalation,
+                              hazard_factor=factor)
+    except (InputError, SolverError):
+        return None
+
+
 def _status(game: Game, cands: list[tuple[int, ...]], pure: set, pareto: set,
-            delta: float | None, hazard: Mapping[tuple[str, str], float]) -> RecordedStatus:
+            delta: float | None, hazard: Mapping[tuple[str, str], float],
+            punishment: str | tuple[int, int]) -> RecordedStatus:
     """Each answer over the profiles the record allows; the hazards of each profile's own
-    levels discount its continuation."""
+    levels discount its continuation; grim trigger uses the file's punishment."""
     known = len(cands) == 1
     enforce: list[bool] = []
     star = None
     if delta is not None and len(game.players) == 2:
-        stars = [rp.thresholds(game.payoffs, c, "nash").delta_star for c in cands]
+        stars = [rp.thresholds(game.payoffs, c, punishment).delta_star  # type: ignore[arg-type]
+                 for c in cands]
         enforce = [s <= effective_discount(delta, _hazards_of(game, c, hazard))
                    for s, c in zip(stars, cands, strict=True)]
         star = stars[0] if known else None
@@ -252,25 +241,6 @@ def _status(game: Game, cands: list[tuple[int, ...]], pure: set, pareto: set,
         self_enforcing=_tri(enforce), pareto=_tri([c in pareto for c in cands]),
         delta_star=star,
     )
-
-
-def _deal(game: Game, pareto: Sequence[tuple[int, ...]], eqs: Sequence[np.ndarray]
-          ) -> tuple[int, ...] | None:
-    """Pareto-optimal pure profile maximising :math:`\\prod_i (u_i - d_i)` (Nash, 1950).
-
-    ``d`` is each player's worst payoff over the stage equilibria found: the disagreement
-    point is reversion to the stage game.
-    """
-    if not eqs:
-        return None
-    d = np.min(np.stack(eqs), axis=0)
-    best, value = None, -math.inf
-    for idx in pareto:
-        u = game.payoffs[(slice(None), *idx)]
-        gain = u - d
-        if np.all(gain >= -1e-9) and float(np.prod(np.maximum(gain, 0))) > value:
-            best, value = idx, float(np.prod(np.maximum(gain, 0)))
-    return best
 
 
 def _mass(eq_strategies: Sequence[tuple[np.ndarray, ...]], cands: Sequence[tuple[int, ...]]
@@ -382,13 +352,13 @@ def analyse_timeline(timeline: Timeline) -> TimelineAnalysis:
     for i, stage in enumerate(stages):
         nxt = stages[i + 1] if i + 1 < len(stages) else None
         sa = _stage(stage, nxt, stages[i - 1] if i else None, out[-1] if out else None,
-                    laplace(repeats, pairs))
+                    bt.laplace(repeats, pairs))
         if sa.prediction is not None and sa.prediction.outcome is not None:
             pairs += 1
             repeats += int(sa.prediction.outcome)
         out.append(sa)
     return TimelineAnalysis(name=timeline.name, title=timeline.title, stages=tuple(out),
-                            score=_total(out))
+                            score=bt.total([s.prediction for s in out]))
 
 
 def _stage(stage: Stage, nxt: Stage | None, prev: Stage | None,
@@ -397,14 +367,15 @@ def _stage(stage: Stage, nxt: Stage | None, prev: Stage | None,
     an = analyse(game)
     pure, pareto = set(an.pure), set(an.pareto)
     cands = completions(game, stage.recorded)
-    delta = _delta(stage.scenario)
+    two = len(game.players) == 2
     truce_index = _truce_index(stage.scenario, game)
     truce = (_truce_view(stage, game, truce_index, nxt)
-             if truce_index is not None and len(game.players) == 2 else None)
-    status = _status(game, cands, pure, pareto, delta, stage.hazard)
+             if truce_index is not None and two else None)
+    status = _status(game, cands, pure, pareto, _delta(stage.scenario), stage.hazard,
+                     _punishment(stage.scenario, game) if two else "nash")
     eqs = an.equilibria.equilibria
     views = _eq_views(game, eqs)
-    deal = _deal(game, an.pareto, [np.asarray(e.payoffs) for e in eqs])
+    deal = _deal(stage.scenario, game) if two else None
     expected = _expected(game, an.pure, truce, truce_index)
     prediction = None
     if nxt is not None:
@@ -414,9 +385,9 @@ def _stage(stage: Stage, nxt: Stage | None, prev: Stage | None,
         key=stage.key, date=stage.date.isoformat(), title=stage.title,
         scenario=stage.scenario.name, equilibria=views, complete=an.equilibria.complete,
         recorded=stage.recorded, recorded_sources=stage.recorded_sources, status=status,
-        truce=truce, deal=_label(game, deal) if deal is not None else None,
-        deal_payoffs=(None if deal is None else {
-            p: float(game.payoffs[(i, *deal)]) for i, p in enumerate(game.players)}),
+        truce=truce, deal=None if deal is None else deal.label,
+        deal_payoffs=(None if deal is None or deal.payoffs is None else dict(
+            zip(game.players, deal.payoffs, strict=True))),
         changed=_changes(prev, stage, prev_a, tuple(_eq_key(v) for v in views), status, truce),
         prediction=prediction,
         expected=_label(game, expected) if expected is not None else None,
@@ -424,6 +395,16 @@ def _stage(stage: Stage, nxt: Stage | None, prev: Stage | None,
         expected_values=(None if expected is None else _index_values(stage.scenario, game,
                                                                      expected)),
     )
+
+
+def _deal(scenario: Scenario, game: Game) -> Deal | None:
+    """The Nash bargaining deal of ``tradesim bargain`` (``None`` when it cannot be found
+    or there is no gain over the disagreement point)."""
+    try:
+        deal = nash_deal(scenario, game, {})
+    except (InputError, SolverError):
+        return None
+    return deal if deal.feasible else None
 
 
 def _expected(game: Game, pure: Sequence[tuple[int, ...]], truce: TruceView | None,
@@ -438,11 +419,16 @@ def _expected(game: Game, pure: Sequence[tuple[int, ...]], truce: TruceView | No
 
 def _values(scenario: Scenario, profile: Mapping[str, Mapping[str, str]]
             ) -> dict[str, float | None]:
+    """``{lever: value}`` of a recorded profile (a lever two players share, as ``strategy``
+    in a ``[game]`` matrix, is keyed ``"player lever"``)."""
+    names = [lv.name for p in scenario.players for lv in p.levers]
     out: dict[str, float | None] = {}
-    for choice in profile.values():
-        for lever, level in choice.items():
-            lv = scenario.lever(lever)
-            out[lever] = None if level == UNKNOWN else lv.values[lv.levels.index(level)]
+    for player in scenario.players:
+        own = {lv.name: lv for lv in player.levers}
+        for lever, level in profile.get(player.name, {}).items():
+            lv = own[lever]
+            key = lever if names.count(lever) == 1 else f"{player.name} {lever}"
+            out[key] = None if level == UNKNOWN else lv.values[lv.levels.index(level)]
     return out
 
 
@@ -456,33 +442,14 @@ def _predict(game: Game, stage: Stage, nxt: Stage, eq_strategies: Sequence,
              truce: TruceView | None, truce_index: tuple[int, ...] | None,
              baseline: float) -> Prediction:
     compared = _compared(stage.recorded, nxt.recorded)
-    outcome = _repeats(compared, nxt.recorded)
+    happened = _repeats(compared, nxt.recorded)
     cands = completions(game, compared)
-    on_truce = (truce is not None and truce_index is not None and truce_index in cands
-                and truce.survival_to_next is not None)
-    if on_truce:
-        p = float(truce.survival_to_next)  # type: ignore[union-attr, arg-type]
-        event = "the truce profile is still recorded at the next date"
-    else:
-        p = _mass(eq_strategies, cands)
-        event = "the recorded profile is recorded again at the next date"
-    if outcome is None:
-        return Prediction(event, p, baseline, None, None, None, None, None)
-    return Prediction(
-        event=event, probability=p, baseline=baseline, outcome=outcome,
-        brier=brier(p, outcome), brier_baseline=brier(baseline, outcome),
-        log=log_score(p, outcome), log_baseline=log_score(baseline, outcome),
-    )
-
-
-def _total(stages: Sequence[StageAnalysis]) -> Score:
-    scored = [s.prediction for s in stages
-              if s.prediction is not None and s.prediction.outcome is not None]
-    if not scored:
-        return Score(0, None, None, None, None)
-
-    def mean(attr: str) -> float:
-        return float(np.mean([getattr(p, attr) for p in scored]))
-
-    return Score(len(scored), mean("brier"), mean("brier_baseline"), mean("log"),
-                 mean("log_baseline"))
+    if (truce is not None and truce_index is not None and truce_index in cands
+            and truce.to_next is not None):
+        stay = "renewed" if truce.expires_before_next else "intact"
+        return bt.predict(dict(truce.to_next), stay,
+                          f"the truce is {stay} at the next date", happened, baseline)
+    p = min(max(_mass(eq_strategies, cands), 0.0), 1.0)
+    return bt.predict({"repeated": p, "changed": 1.0 - p}, "repeated",
+                      "the recorded profile is recorded again at the next date", happened,
+                      baseline)

@@ -51,6 +51,7 @@ class ModelSettings:
     renewal: str  # "fixed" | "choice"
     noise: tuple[float, float, float, float]  # eps, eps_b, pi, mu
     delta_given: bool = False  # the discount factor was given directly (not solved)
+    hazard_factor: float = 1.0  # P(the truce's levels stay available) per period; scales delta
 
     @property
     def periods(self) -> int:

@@ -241,8 +241,13 @@ def model_settings(
     delta: float | None = None,
     noise_implementation: float | None = None,
     noise_perception: float | None = None,
+    hazard_factor: float = 1.0,
 ) -> ModelSettings:
-    """Resolve ``[truce]`` for the model (options given here win over the file)."""
+    """Resolve ``[truce]`` for the model (options given here win over the file).
+
+    ``hazard_factor`` is the per-period probability :math:`\\prod_\\ell (1-h_\\ell)` that
+    the truce's levels stay available (a timeline's hazards): it multiplies every
+    discount factor the model uses, a random end acting like discounting."""
     numbers = scenario.truce_numbers(overrides)
     timing = rp.truce_timing(numbers)
     d = delta if delta is not None else timing.delta
@@ -262,7 +267,7 @@ def model_settings(
         escalation=escalation,
         length_days=timing.length_days,
         period_days=timing.period_days,
-        delta=float(d),
+        delta=float(d) * hazard_factor,
         annual_discount_rate=numbers.get("annual_discount_rate"),
         renewal_probability=numbers.get("renewal_probability"),
         renewal=body.get("renewal", "fixed"),
@@ -273,14 +278,16 @@ def model_settings(
             prob(None, "noise_perception_miss"),
         ),
         delta_given=delta is not None or timing.source == "truce.discount",
+        hazard_factor=hazard_factor,
     )
 
 
 def renewal_delta(s: ModelSettings) -> float:
-    """Discount factor of the renewal choice: time preference only."""
+    """Discount factor of the renewal choice: time preference (and the hazard) only."""
     if s.annual_discount_rate is None:
         return s.delta
-    return (1.0 + s.annual_discount_rate) ** (-s.period_days / rp.DAYS_PER_YEAR)
+    return (1.0 + s.annual_discount_rate) ** (-s.period_days / rp.DAYS_PER_YEAR) \
+        * s.hazard_factor
 
 
 def _solve(scenario: Scenario, game: Game, s: ModelSettings, breaches: Any, watches: Any,
@@ -307,7 +314,7 @@ def _solve(scenario: Scenario, game: Game, s: ModelSettings, breaches: Any, watc
             max(
                 rp.period_discount(
                     s.annual_discount_rate or 0.0, p, s.period_days, renewal_days=s.length_days
-                ),
+                ) * s.hazard_factor,
                 1e-9,
             ),
             1 - 1e-12,
@@ -394,11 +401,14 @@ def point_outcomes(
     overrides: Mapping[str, float],
     truce: Index,
     escalation: Index | None,
+    *,
+    hazard_factor: float = 1.0,
 ) -> dict[str, Any]:
-    """The model's outcomes at one point of a sweep, tornado or comparison (exact, with
-    the same shock samples at every point: common random numbers, so differences between
-    points are the assumptions' effect, not sampling noise)."""
-    s = model_settings(scenario, game, truce=truce, escalation=escalation, overrides=overrides)
+    """The model's outcomes at one point of a sweep, tornado, comparison or timeline stage
+    (exact, with the same shock samples at every point: common random numbers, so
+    differences between points are the assumptions' effect, not sampling noise)."""
+    s = model_settings(scenario, game, truce=truce, escalation=escalation, overrides=overrides,
+                       hazard_factor=hazard_factor)
     r = analyse(
         scenario,
         game,

@@ -63,12 +63,19 @@ def render_table(result: Any) -> str:
         lines += [f"    {_eq(e)}" for e in s.equilibria]
         if s.truce is not None:
             t = s.truce
-            lines.append(f"  truce {t.profile}: delta* {_g(t.delta_star)}, delta {_g(t.delta)}"
-                         f" x hazard {_g(t.hazard_factor)} = {_g(t.delta_effective)}: "
+            lines.append(f"  truce {t.profile}: delta* {_g(t.delta_star)} (punishment "
+                         f"{t.punishment}), delta {_g(t.delta)} x hazard "
+                         f"{_g(t.hazard_factor)} = {_g(t.delta_effective)}: "
                          f"{'sustainable' if t.sustainable else 'not sustainable'}")
+            if t.model is not None:
+                m = t.model
+                lines.append(f"    truce model over its term: P(no slip) {_g(m['no_slip'])}, "
+                             f"P(dispute) {_g(m['dispute'])}, P(collapse) "
+                             f"{_g(m['collapse'])}, P(renewed) {_g(m['renewed'])}")
             if t.days_to_next is not None:
+                dist = ", ".join(f"{k} {_g(v)}" for k, v in (t.to_next or {}).items())
                 lines.append(f"    to the next date: {t.days_to_next} days, {t.periods_to_next}"
-                             f" period(s), survival {_g(t.survival_to_next)}"
+                             f" period(s)" + (f": {dist}" if dist else "")
                              + ("; the deadline passes first" if t.expires_before_next else ""))
         if s.deal is not None:
             lines.append(f"  deal: {s.deal}")
@@ -76,9 +83,11 @@ def render_table(result: Any) -> str:
             lines.append("  changed: " + "; ".join(s.changed))
         p = s.prediction
         if p is not None:
-            out = "not recorded" if p.outcome is None else ("yes" if p.outcome else "no")
-            lines.append(f"  prediction: P({p.event}) = {_g(p.probability)} (baseline "
-                         f"{_g(p.baseline)}); happened: {out}")
+            out = "not recorded" if p.observed is None else p.observed
+            dist = ", ".join(f"{k} {_g(v)}" for k, v in p.outcomes.items())
+            base = ", ".join(f"{k} {_g(v)}" for k, v in p.baseline_outcomes.items())
+            lines.append(f"  prediction for the next date: {dist} (baseline {base}); "
+                         f"recorded: {out}")
             if p.outcome is not None:
                 lines.append(f"    Brier {_g(p.brier)} (baseline {_g(p.brier_baseline)}), log "
                              f"{_g(p.log)} (baseline {_g(p.log_baseline)})")

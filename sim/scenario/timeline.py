@@ -146,7 +146,9 @@ def apply_changes(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[s
     for section in ("facts", "assumptions", "terms", "payoffs", "profiles"):
         if section in changes:
             out.setdefault(section, {}).update(copy.deepcopy(changes[section]))
-    players = out.setdefault("players", {})
+    players = out.get("players", {})
+    if changes.get("levers"):
+        players = out.setdefault("players", {})
     for player, levers in changes.get("levers", {}).items():
         players.setdefault(player, {}).setdefault("levers", {}).update(copy.deepcopy(levers))
     for lever, levels in changes.get("levels", {}).items():
@@ -197,17 +199,30 @@ def lever_levels(data: Mapping[str, Any]) -> dict[str, tuple[str, set[str]]]:
     return out
 
 
+def player_levers(data: Mapping[str, Any]) -> dict[str, dict[str, set[str]]]:
+    """``{player: {lever: levels}}``; a ``[game]`` matrix player has one lever, ``strategy``,
+    whose levels are its strategies (as :mod:`sim.scenario.sections` builds it)."""
+    game = data.get("game")
+    if isinstance(game, dict):
+        strategies = game.get("strategies", {})
+        return {p: {"strategy": set(strategies.get(p, ()))} for p in game.get("players", ())}
+    out: dict[str, dict[str, set[str]]] = {}
+    for player, body in data.get("players", {}).items():
+        out[player] = {lv: set(lb.get("levels", {})) for lv, lb in body.get("levers", {}).items()}
+    return out
+
+
 def truce_profile(data: Mapping[str, Any]) -> dict[str, dict[str, str]] | None:
     """The ``[truce]`` profile of a scenario's tables as ``{player: {lever: level}}``."""
     ref = data.get("truce", {}).get("profile")
     profile = data.get("profiles", {}).get(ref) if isinstance(ref, str) else ref
     if not isinstance(profile, dict):
         return None
-    levers = lever_levels(data)
+    levers = player_levers(data)
     out: dict[str, dict[str, str]] = {}
     for player, choice in profile.items():
         if isinstance(choice, str):
-            own = [lv for lv, (p, _) in levers.items() if p == player]
+            own = list(levers.get(player, {}))
             choice = {own[0]: choice} if len(own) == 1 else {}
         out[player] = dict(choice) if isinstance(choice, dict) else {}
     return out
@@ -395,11 +410,9 @@ class _Checker:
         return out
 
     def _recorded(self, sk: str, raw: Any, data: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-        levers = lever_levels(data)
-        out: dict[str, dict[str, str]] = {}
-        for player in data.get("players", {}):
-            own = [lv for lv, (p, _) in levers.items() if p == player]
-            out[player] = dict.fromkeys(own, UNKNOWN)
+        levers = player_levers(data)
+        out: dict[str, dict[str, str]] = {p: dict.fromkeys(own, UNKNOWN)
+                                          for p, own in levers.items()}
         for player, choice in self.table(raw, f"{sk}.recorded").items():
             key = f"{sk}.recorded.{player}"
             if player not in out:
@@ -411,9 +424,9 @@ class _Checker:
                 if lever not in out[player]:
                     self.err(f"{key}.{lever}", f"'{lever}' is not a lever of {player} (known: "
                                                f"{some_names(out[player]) or 'none'})")
-                elif level != UNKNOWN and level not in levers[lever][1]:
+                elif level != UNKNOWN and level not in levers[player][lever]:
                     self.err(f"{key}.{lever}", f"got {level!r}; expected '?' or one of the "
-                             f"levels {some_names(levers[lever][1], ordered=False)}")
+                             f"levels {some_names(levers[player][lever], ordered=False)}")
                 else:
                     out[player][lever] = level
         return out

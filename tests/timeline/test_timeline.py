@@ -15,13 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim.analyses.timeline import (
-    analyse_timeline,
-    brier,
-    effective_discount,
-    laplace,
-    log_score,
-)
+from sim.analyses.backtest import brier, laplace, log_score, truce_outcomes
+from sim.analyses.timeline import analyse_timeline, effective_discount
 from sim.cli import app
 from sim.errors import ScenarioErrors
 from sim.scenario.timeline import apply_changes, load_timeline
@@ -42,7 +37,7 @@ R = { value = 3, range = [0, 6], why = "reward" }
 P = { value = 1, range = [0, 6], why = "punishment" }
 S = { value = 0, range = [0, 6], why = "sucker" }
 delta = { value = 0.6, range = [0.1, 0.99], why = "patience per period" }
-eps = { value = 0.1, range = [0, 0.2], why = "implementation noise" }
+eps = { value = 0.1, range = [0, 0.2], why = "perception noise: compliance read as a breach" }
 
 [players.US.levers.us_move]
 levels = { comply = 0, breach = 1 }
@@ -62,7 +57,7 @@ China = "comply"
 profile = "truce"
 discount = "delta"
 period_days = 7
-noise_implementation = "eps"
+noise_perception = "eps"
 """
 
 TIMELINE = """
@@ -132,30 +127,68 @@ def test_hazard_multiplies_the_discount_factor_by_one_minus_h(result) -> None:
 
 
 def test_brier_and_log_scores_by_hand(result) -> None:
+    """The truce model's P(intact) with perception noise only: a false accusation is
+    contested and the truce collapses, so it stays intact over n periods with probability
+    (1 - pi)^(2n) (no deliberate breach: T < R at stage one, and at stage two the targeted
+    punishment costs 3 a period against a gain of 2). Brier's score sums over the three
+    outcomes."""
     one, two, three = result.stages
-    # 14 days of 7-day periods: n = 2, grim survival (1 - 0.1)^(2n) = 0.9^4
-    assert one.prediction.probability == pytest.approx(0.9**4)
-    assert one.prediction.outcome is True
-    assert one.prediction.brier == pytest.approx((1 - 0.6561) ** 2)
-    assert one.prediction.log == pytest.approx(math.log(0.6561))
+    p = 0.9**4  # 14 days of 7-day periods: n = 2
+    assert one.truce.to_next == pytest.approx({"intact": p, "renewed": 0.0, "collapsed": 1 - p})
+    assert one.prediction.probability == pytest.approx(p)
+    assert one.prediction.observed == "intact"
+    assert one.prediction.brier == pytest.approx((1 - p) ** 2 + (1 - p) ** 2)
+    assert one.prediction.log == pytest.approx(math.log(p))
     assert one.prediction.baseline == 0.5
-    assert two.prediction.outcome is False  # the US breached
+    assert one.prediction.brier_baseline == pytest.approx(0.5)
+    assert two.prediction.observed == "collapsed"  # the US breached
     assert two.prediction.baseline == pytest.approx(2 / 3)  # Laplace after 1 repeat in 1
-    assert two.prediction.brier == pytest.approx(0.6561**2)
-    assert two.prediction.brier_baseline == pytest.approx((2 / 3) ** 2)
+    assert two.prediction.brier == pytest.approx(2 * p**2)
+    assert two.prediction.log == pytest.approx(math.log(1 - p))
+    assert two.prediction.brier_baseline == pytest.approx(2 * (2 / 3) ** 2)
     assert three.prediction is None
     assert result.score.scored == 2
-    assert result.score.brier == pytest.approx(((1 - 0.6561) ** 2 + 0.6561**2) / 2)
-    assert result.score.brier_baseline == pytest.approx((0.25 + 4 / 9) / 2)
+    assert result.score.brier == pytest.approx((2 * (1 - p) ** 2 + 2 * p**2) / 2)
+    assert result.score.brier_baseline == pytest.approx((0.5 + 8 / 9) / 2)
     assert result.score.log_baseline == pytest.approx((math.log(0.5) + math.log(1 / 3)) / 2)
 
 
 def test_score_functions() -> None:
-    assert brier(0.7, True) == pytest.approx(0.09)
-    assert brier(0.7, False) == pytest.approx(0.49)
-    assert log_score(0.0, True) == pytest.approx(math.log(1e-3))
+    assert brier({"a": 0.7, "b": 0.3}, "a") == pytest.approx(0.09 + 0.09)
+    assert brier({"a": 0.7, "b": 0.2, "c": 0.1}, "b") == pytest.approx(0.49 + 0.64 + 0.01)
+    assert log_score({"a": 0.0, "b": 1.0}, "a") == pytest.approx(math.log(1e-3))
     assert laplace(0, 0) == 0.5
     assert laplace(3, 4) == pytest.approx(4 / 6)
+
+
+def test_truce_outcomes_closed_forms() -> None:
+    curve = [0.0, 0.2, 0.36, 0.488]  # collapse 0.2 a period over a 3-period term
+    out = truce_outcomes(curve, 0.256, periods_to_next=2, periods_to_expiry=3)
+    assert out == pytest.approx({"intact": 0.64, "renewed": 0.0, "collapsed": 0.36})
+    # the deadline (1 period) passes first: alive 0.8 then renewed with q = 0.256 / 0.512
+    out = truce_outcomes(curve, 0.256, periods_to_next=2, periods_to_expiry=1)
+    assert out == pytest.approx({"intact": 0.0, "renewed": 0.4, "collapsed": 0.6})
+    out = truce_outcomes(curve, 0.256, periods_to_next=2, periods_to_expiry=3,
+                         hazard_factor=0.5)
+    assert out["intact"] == pytest.approx(0.64 * 0.25)
+
+
+RENEWAL = TIMELINE.replace("""[stages.one]
+date = 2025-01-01
+""", """[stages.one]
+date = 2025-01-01
+truce = { deadline = 2025-01-08, renewal_probability = 0.5 }
+""")
+
+
+def test_a_deadline_before_the_next_date_predicts_renewal(tmp_path: Path) -> None:
+    """One 7-day period to the deadline, then renewal with the file's probability 1/2:
+    renewed = (1 - pi)^2 * 1/2."""
+    one = analyse_timeline(load_timeline(write(tmp_path, RENEWAL))).stages[0]
+    assert one.truce.expires_before_next is True
+    assert one.truce.to_next == pytest.approx(
+        {"intact": 0.0, "renewed": 0.81 * 0.5, "collapsed": 1 - 0.81 * 0.5})
+    assert one.prediction.observed == "renewed"
 
 
 def test_apply_changes_is_pure_and_strips_removed_levers() -> None:
@@ -283,3 +316,81 @@ def test_expected_profile_is_the_truce_when_sustained(result) -> None:
     assert one.expected == "US: us_move=comply | China: cn_move=comply"
     assert three.expected == "US: us_move=breach | China: cn_move=breach"  # 0.48 < 0.5
     assert three.recorded_values == {"us_move": 1.0, "cn_move": None}
+
+
+def _matrix_timeline(tmp_path: Path, name: str, recorded: str) -> Path:
+    base = Path(__file__).resolve().parents[2] / "scenarios" / "classroom" / f"{name}.toml"
+    path = tmp_path / "matrix.toml"
+    path.write_text(f"""
+[timeline]
+name = "matrix"
+base = "{base.as_posix()}"
+
+[stages.one]
+date = 2025-01-01
+recorded = {recorded}
+recorded_sources = ["axelrod-1984"]
+
+[stages.two]
+date = 2025-02-01
+recorded = {{ US = "breach", China = "?" }}
+recorded_sources = ["axelrod-1984"]
+""")
+    return path
+
+
+def test_a_game_matrix_scenario_is_a_timeline_base(tmp_path: Path) -> None:
+    """[game] players have one lever, ``strategy``: the textbook prisoner's dilemma's
+    threshold (T - R)/(T - P) = 1/2 and (comply, comply) as the Nash deal."""
+    path = _matrix_timeline(tmp_path, "prisoners-dilemma", '{ US = "comply", China = "comply" }')
+    one, two = analyse_timeline(load_timeline(path)).stages
+    assert one.status.equilibrium == "no"
+    assert one.status.pareto == "yes"
+    assert one.truce.delta_star == pytest.approx(0.5)
+    assert one.deal == "US: comply | China: comply"
+    assert one.recorded_values == {"US strategy": 0.0, "China strategy": 0.0}
+    assert one.prediction.observed == "collapsed"  # the US breached by the next date
+    assert two.status.known is False
+
+
+def test_a_bad_level_in_a_matrix_record_names_the_player(tmp_path: Path) -> None:
+    path = _matrix_timeline(tmp_path, "prisoners-dilemma", '{ US = "cooperate" }')
+    with pytest.raises(ScenarioErrors, match=r"recorded\.US\.strategy.*breach, comply"):
+        load_timeline(path)
+
+
+def test_the_stage_deal_is_the_bargain_deal_even_a_lottery(tmp_path: Path) -> None:
+    """Battle of the sexes: the Nash deal over Nash reversion is the 50/50 lottery of the
+    two coordinated outcomes, (1.5, 1.5), not either pure profile."""
+    base = Path(__file__).resolve().parents[2] / "scenarios/classroom/battle-of-the-sexes.toml"
+    path = tmp_path / "bos.toml"
+    path.write_text(f'[timeline]\nname = "bos"\nbase = "{base.as_posix()}"\n\n'
+                    '[stages.one]\ndate = 2025-01-01\n')
+    one = analyse_timeline(load_timeline(path)).stages[0]
+    assert one.deal_payoffs == pytest.approx({"Row": 1.5, "Column": 1.5})
+    assert one.deal.startswith("50.0% [")
+    assert " + 50.0% [" in one.deal
+
+
+def test_stage_truce_answers_agree_with_the_other_commands() -> None:
+    """Each stage's delta, delta* (the file's punishment, the April escalation for Geneva)
+    and deal are those of the sensitivity point at the stage's scenario, i.e. of ``truce``
+    and ``bargain``; with Nash reversion instead, no delta < 1 would sustain Geneva."""
+    from sim.analyses import points as pt
+    from sim.scenario.build import build_game
+    from sim.solvers import repeated as rp
+
+    root = Path(__file__).resolve().parents[2]
+    result = analyse_timeline(load_timeline(root / "scenarios/timelines/us-china-2025.toml"))
+    stages = load_timeline(root / "scenarios/timelines/us-china-2025.toml").stages
+    for stage, sa in zip(stages, result.stages, strict=True):
+        point = pt.evaluate(stage.scenario, {}, pt.Settings(runs=0))
+        assert sa.truce.delta == pytest.approx(point.truce.delta)
+        assert sa.truce.delta_star == pytest.approx(point.truce.delta_star)
+        assert sa.deal_payoffs == pytest.approx(dict(zip(["US", "China"], point.deal.payoffs,
+                                                         strict=True)))
+    geneva = stages[1].scenario
+    game = build_game(geneva)
+    index = game.profile_index(geneva.profiles["geneva"])
+    assert math.isinf(rp.thresholds(game.payoffs, index, "nash").delta_star)
+    assert result.stages[1].truce.sustainable
