@@ -351,6 +351,12 @@ def _rubinstein_threshold(space: bg.PayoffSpace, d: np.ndarray, s: Settings, p: 
     return float(d[p] + s.deltas[p] * (own - d[p]))
 
 
+def _constraints(game: Game, t: Any) -> dict[str, Any]:
+    """Each side's incentive constraint: gain ``D - C`` from its best deviation and
+    per-period loss ``C - P`` under reversion, so ``delta* = gain / (gain + loss)``."""
+    return {"gain": _pair(game, t.gain), "loss": _pair(game, t.loss)}
+
+
 def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
                   profiles: Mapping[str, tuple[int, int]],
                   result: bg.BargainingResult) -> dict[str, Any]:
@@ -369,12 +375,14 @@ def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
             "name": name, **_profile_json(game, idx),
             "separate": {t.issue: {"delta_star": _num(t.critical),
                                    "binding": None if t.binding is None
-                                   else game.players[t.binding]} for t in res.separate},
+                                   else game.players[t.binding],
+                                   **_constraints(game, t)} for t in res.separate},
             "separate_delta_star": _num(res.separate_critical),
             "lever_by_lever_delta_star": _num(unbundled),
             "linked_delta_star": _num(res.linked_critical),
             "linked_binding": None if res.linked.binding is None
             else game.players[res.linked.binding],
+            "linked": _constraints(game, res.linked),
             "helps": res.helps,
             "sustainable_separately": all(
                 t.delta[i] <= s.deltas[i] for t in res.separate for i in (0, 1)),

@@ -19,17 +19,47 @@ from typer.testing import CliRunner
 from sim.cli import app
 
 EXERCISES = sorted((ROOT / "docs" / "exercises").glob("[0-9]*.md"))
+KEYS = sorted((ROOT / "docs" / "instructor").glob("[0-9]*.md"))
 
 
 def test_there_are_at_least_six_exercises_with_scenarios():
     assert len(EXERCISES) >= 6
     for page in EXERCISES:
         text = page.read_text(encoding="utf-8")
-        for heading in ("## Questions", "## Hints", "## Answer key"):
+        for heading in ("## Questions", "## Hints"):
             assert heading in text, f"{page.name} has no '{heading}'"
         named = re.findall(r"scenarios/[\w/.-]+\.toml", text)
         assert named, f"{page.name} names no bundled scenario"
         assert all((ROOT / n).is_file() for n in named), named
+
+
+def test_answer_keys_live_apart_from_the_questions():
+    """A student handout holds no key and no command that prints the key's JSON; each
+    exercise has an instructor page with the key, a debrief and variants."""
+    assert [p.name for p in KEYS] == [p.name for p in EXERCISES]
+    for page in EXERCISES:
+        text = page.read_text(encoding="utf-8")
+        assert "## Answer key" not in text, page.name
+        assert "<!-- answers" not in text, f"{page.name} carries a key command"
+        assert not marks(page), f"{page.name} carries key numbers"
+        assert f"../instructor/{page.name}" in text, f"{page.name} does not point to its notes"
+    for page in KEYS:
+        text = page.read_text(encoding="utf-8")
+        for heading in ("## Answer key", "## Debrief", "## Variants", "## Figures to project"):
+            assert heading in text, f"instructor/{page.name} has no '{heading}'"
+        assert f"../exercises/{page.name}" in text
+
+
+@pytest.mark.parametrize("page", EXERCISES, ids=lambda p: p.name)
+def test_every_question_has_a_keyed_answer(page):
+    """As many numbered answers in the key as numbered questions in the handout."""
+    def numbered(text: str) -> int:
+        return len(re.findall(r"^\d+\. ", text, flags=re.MULTILINE))
+
+    questions = page.read_text(encoding="utf-8").split("## Questions")[1].split("## Hints")[0]
+    key = (ROOT / "docs" / "instructor" / page.name).read_text(encoding="utf-8")
+    key = key.split("## Answer key")[1].split("## Debrief")[0]
+    assert numbered(questions) == numbered(key), page.name
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +82,7 @@ def _sources(page: Path, workdir: Path, monkeypatch) -> dict[str, object]:
     return out
 
 
-@pytest.mark.parametrize("page", EXERCISES, ids=lambda p: p.name)
+@pytest.mark.parametrize("page", KEYS, ids=lambda p: p.name)
 def test_answer_key_numbers_come_from_the_tool(page, workdir, monkeypatch):
     sources = _sources(page, workdir, monkeypatch)
     found = marks(page)
