@@ -17,7 +17,8 @@ key   section      how the child is used
 (1,)  truce        child ``i`` of it simulates strategy pair ``i``
 (2,)  bargaining   (draws nothing)
 (3,)  sensitivity  child 0: the tornado's common seed; child 1: the Latin hypercube
-                   (its child 0 places the samples, child 1's child ``i`` is sample ``i``)
+                   (its child 0 places the samples, child 1's child ``i`` is sample ``i``);
+                   child 2: Morris and Sobol' (``run --global-sensitivity``)
 ====  ===========  ===================================================================
 
 So no two sections share a stream, and adding a section at the end changes no other.
@@ -192,6 +193,7 @@ def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,
                         seed: np.random.SeedSequence) -> Section | None:
     """The sensitivity section of ``tradesim run`` (``None`` without assumptions)."""
     from sim.analyses import sensitivity as sv
+    from sim.render import global_sensitivity as gm
     from sim.render import sweep as sw
 
     if not scenario.assumptions or len(game.players) != 2:
@@ -206,6 +208,9 @@ def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,
     else:
         report = sv.sensitivity_report(scenario, seed=seed, workers=workers,
                                        limits=options.limits)
+    glob = options.extra.get("global_sensitivity")
+    if glob:
+        report["global"] = _global(scenario, seed, glob, options)
     console = []
     short = sw.short_sets(report)
     for t in report["tipping_points"][:6]:
@@ -224,8 +229,27 @@ def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,
         if panels:
             figures["tornado.png"] = lambda path: ps.tornado_chart(panels, path)
     return Section(key="sensitivity", title="Sensitivity: tornado, tipping points, robustness",
-                   data=report, summary=sw.sensitivity_markdown(report), console=console,
-                   figures=figures)
+                   data=report, summary=sw.sensitivity_markdown(report) + gm.global_markdown(
+                       report), console=console, figures=figures)
+
+
+def _global(scenario: Scenario, seed: np.random.SeedSequence, sizes: dict[str, int],
+            options: RunOptions) -> dict[str, Any]:
+    """Morris and Sobol' (``run --global-sensitivity``) on child 2 of the section's seed, on
+    every core: the points carry no randomness, so the worker count changes nothing."""
+    from sim.analyses import global_sensitivity as gsa
+    from sim.analyses.sensitivity import finite_or_none
+
+    bar, update = options.progress_bar()
+    kwargs = {"seed": spawn(seed, 3)[2], "trajectories": sizes["trajectories"],
+              "samples": sizes["samples"], "workers": options.extra.get("global_workers"),
+              "limits": options.limits}
+    if bar is not None:
+        with bar:
+            g = gsa.global_sensitivity(scenario, progress=update, **kwargs)
+    else:
+        g = gsa.global_sensitivity(scenario, **kwargs)
+    return finite_or_none(gsa.global_json(g))
 
 
 SECTION_BUILDERS: Callable[[], list[SectionBuilder]] = _builders

@@ -415,7 +415,7 @@ def sensitivity_report(scenario: Scenario, *, seed: np.random.SeedSequence,
     design = np.array([[v for _, v in t.overrides] for t in r_tasks]).reshape(len(r_tasks), -1)
     ranges = [scenario.assumptions[k].range for k in names]
     spread = discrepancy(design, [r[0] for r in ranges], [r[1] for r in ranges])  # type: ignore[index]
-    return _finite_or_none({
+    return finite_or_none({
         **seed_record(seed),
         "runs_per_point": runs,
         "base": bars.base,
@@ -433,12 +433,12 @@ def sensitivity_report(scenario: Scenario, *, seed: np.random.SeedSequence,
         },
     })
 
-def _finite_or_none(obj: Any) -> Any:
+def finite_or_none(obj: Any) -> Any:
     """JSON has no NaN or infinity: ``None`` stands for an undefined number."""
     if isinstance(obj, dict):
-        return {k: _finite_or_none(v) for k, v in obj.items()}
+        return {k: finite_or_none(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_finite_or_none(v) for v in obj]
+        return [finite_or_none(v) for v in obj]
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj

@@ -146,6 +146,15 @@ def run(
         help="Raise the limit on payoff cells of a game.")] = None,
     max_plot_strategies: Annotated[int, typer.Option(
         help="Most strategies per player drawn in a figure.")] = 200,
+    global_sensitivity: Annotated[bool, typer.Option(
+        help="Add Morris screening and Sobol' indices (SALib) to the sensitivity section; "
+             "costs about (assumptions + 1) x TRAJECTORIES + (k + 2) x SAMPLES points.")]
+    = False,
+    morris_trajectories: Annotated[int, typer.Option(
+        help="Morris trajectories of --global-sensitivity.", metavar="TRAJECTORIES")] = 8,
+    sobol_samples: Annotated[int, typer.Option(
+        help="Sobol' base samples (a power of two) of --global-sensitivity.",
+        metavar="SAMPLES")] = 64,
 ) -> None:
     """Run every analysis of a scenario; write results.json, summary.md and figures.
 
@@ -166,8 +175,15 @@ def run(
     from sim.staging import check_replaceable
 
     check_replaceable(target)  # before the work
+    extra = {}
+    if global_sensitivity:
+        from sim.solvers.global_sensitivity import check_sizes
+
+        check_sizes(morris_trajectories, sobol_samples)
+        extra["global_sensitivity"] = {"trajectories": morris_trajectories,
+                                       "samples": sobol_samples}
     options = RunOptions(seed=seed, method=method, figures=figures, command=command_line(),
-                         progress_bar=progress_bar, limits=limits())
+                         progress_bar=progress_bar, limits=limits(), extra=extra)
     typer.echo(f"{sc.title}: {' vs '.join(game.players)}, "
                f"{' x '.join(str(k) for k in game.shape)} strategies", err=True)
     sections = run_sections(sc, game, options)
