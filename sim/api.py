@@ -162,9 +162,10 @@ class Equilibria(Sequence[EquilibriumView]):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of ``tradesim solve --format json``."""
-        from sim.formats.json import equilibria_json, jsonable
+        from sim.analyses.core import equilibria_report
+        from sim.formats.json import to_json
 
-        return jsonable(equilibria_json(self.game, self.result))
+        return to_json(equilibria_report(self.game, self.result))
 
     def _status(self) -> str:
         from sim.render.text import equilibria_status
@@ -234,10 +235,11 @@ class Analysis:
         return [self.game.profile_label(s) for s in self.analysis.pure]
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``core`` part of ``results.json``."""
-        from sim.formats.json import analysis_json, jsonable
+        """The ``game`` section of ``results.json``."""
+        from sim.analyses.core import game_report
+        from sim.formats.json import to_json
 
-        return jsonable(analysis_json(self.analysis))
+        return to_json(game_report(self.analysis, self.named))
 
     def __str__(self) -> str:
         from sim.render.text import core_console

@@ -38,7 +38,7 @@ import numpy as np
 from sim import __version__
 from sim.analyses import settings as resolve
 from sim.errors import InputError, SolverError, TradesimError
-from sim.formats.json import analysis_json, dumps
+from sim.formats.json import dumps
 from sim.game import Game
 from sim.io import atomic_write_bytes, atomic_write_text
 from sim.limits import Limits
@@ -67,7 +67,7 @@ class RunOptions:
 class Section:
     key: str
     title: str
-    data: dict[str, Any]
+    data: Any  # the analysis' typed result (a frozen dataclass), written by formats.json
     summary: list[str]
     console: list[str]
     figures: dict[str, Callable[[Path], Path]] = field(default_factory=dict)
@@ -90,7 +90,7 @@ def core_section(scenario: Scenario, game: Game, options: RunOptions,
     """The game section: equilibria, dominance, Pareto optimality, named profiles."""
     from dataclasses import replace
 
-    from sim.analyses.core import analyse
+    from sim.analyses.core import analyse, game_report
     from sim.render.text import core_console, core_summary
     from sim.scenario.formula_exact import exact_inputs, with_note
 
@@ -106,15 +106,8 @@ def core_section(scenario: Scenario, game: Game, options: RunOptions,
             "payoff_heatmap.png": lambda path: plots.payoff_heatmap(a, path),
             "payoff_space.png": lambda path: plots.payoff_space(a, path, named),
         }
-    data = analysis_json(a)
-    data["profiles"] = {
-        name: {"index": list(idx),
-               "payoffs": {p: float(game.payoffs[(k, *idx)])
-                           for k, p in enumerate(game.players)}}
-        for name, idx in named.items()
-    }
     return Section(key="game", title="Equilibria, dominance and Pareto optimality",
-                   data=data, summary=core_summary(scenario, a, named),
+                   data=game_report(a, named), summary=core_summary(scenario, a, named),
                    console=core_console(a, named), figures=figures)
 
 

@@ -215,8 +215,9 @@ def solve(
 
     Example: tradesim solve scenarios/classroom/battle-of-the-sexes.toml --format json
     """
+    from sim.analyses.core import equilibria_report
     from sim.cli.progress import progress_bar
-    from sim.formats.json import dumps, equilibria_json
+    from sim.formats.json import dumps
     from sim.render.text import equilibria_status, equilibrium_lines
     from sim.scenario.formula_exact import exact_inputs, with_note
     from sim.solvers.reduction import solve_reduced
@@ -241,7 +242,7 @@ def solve(
 
         write_qre_plot(game, plot)
     if format is OutputFormat.json:
-        typer.echo(dumps(equilibria_json(game, eqs)), nl=False)
+        typer.echo(dumps(equilibria_report(game, eqs)), nl=False)
         _stop_if_interrupted(eqs)
         return
     typer.echo(equilibria_status(game.name, eqs))

@@ -20,7 +20,7 @@ import typer
 from sim import parallel
 from sim.analyses.compare import DEFAULT_RUNS, task
 from sim.errors import InputError
-from sim.formats.json import dumps, jsonable
+from sim.formats.json import dumps, to_json
 from sim.formats.tables import compare_csv
 from sim.io import atomic_write_text
 from sim.render.compare import render_table
@@ -149,7 +149,7 @@ def compare(
         doc["files"] = written
         atomic_write_text(stage / "compare.json", dumps(doc))
     if fmt == "json":
-        typer.echo(json.dumps(jsonable(doc), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(to_json(doc), indent=2, ensure_ascii=False))
         return
     typer.echo(render_table(public))
     typer.echo(f"\nWrote {target}/: {', '.join(written)}")

@@ -21,7 +21,7 @@ import typer
 from sim.analyses import sweep as sg
 from sim.analyses.sweep import DEFAULT_RUNS, REL_TOL, plan, run_sweep
 from sim.errors import InputError
-from sim.formats.json import dumps, jsonable
+from sim.formats.json import dumps, to_json
 from sim.formats.tables import sweep_csv, sweep_parquet
 from sim.io import atomic_write_bytes, atomic_write_text
 from sim.render.sweep import render_table
@@ -132,7 +132,7 @@ def sweep(
     report["command"] = command_line()
     written = write_outputs(report, target, figures=figures)
     if fmt == "json":
-        typer.echo(json.dumps(jsonable(report), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(to_json(report), indent=2, ensure_ascii=False))
         return
     typer.echo(render_table(report))
     typer.echo(f"\nWrote {target}/: {', '.join(written)}")

@@ -8,7 +8,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from sim.formats.json import jsonable
+from sim.formats.json import to_json
 
 
 def compare_csv(rows: list[dict[str, Any]]) -> str:
@@ -21,7 +21,7 @@ def compare_csv(rows: list[dict[str, Any]]) -> str:
               "survival", "survival_se", "deal_1", "deal_2", "deal_profiles"]
     w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     w.writeheader()
-    for r in jsonable(rows):
+    for r in to_json(rows):
         p = r["players"] + [None, None]
         pay = [r["payoffs"].get(x) for x in p[:2]]
         t, d = r["truce"] or {}, r["deal"] or {}
@@ -42,7 +42,7 @@ def sweep_csv(table: Sequence[dict[str, Any]]) -> str:
     if table:
         w = csv.DictWriter(buf, fieldnames=list(table[0]), lineterminator="\n")
         w.writeheader()
-        for r in jsonable(list(table)):
+        for r in to_json(list(table)):
             w.writerow({k: ("" if v is None else v) for k, v in r.items()})
     return buf.getvalue()
 
@@ -54,5 +54,5 @@ def sweep_parquet(table: Sequence[dict[str, Any]]) -> bytes | None:
     except ImportError:
         return None
     buf = io.BytesIO()
-    pq.write_table(pa.Table.from_pylist(jsonable(list(table))), buf)
+    pq.write_table(pa.Table.from_pylist(to_json(list(table))), buf)
     return buf.getvalue()
