@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -51,6 +51,10 @@ def bargain(
 
         check_output_dir(outdir)  # before the work
     game = build_game(scenario, max_cells=limits().max_cells)
+    if len(game.players) > 2:
+        _many_sides(scenario, game, disagreement, fmt=fmt,
+                    two_sided={"--delta": delta, "--first": first})
+        return
     s = settings(scenario, game, disagreement=disagreement, delta=delta, first=first,
                  tie_rule=tie_rule)
     report = analyse(scenario, game, s)
@@ -65,3 +69,22 @@ def bargain(
         typer.echo(render_table(report))
         if report.get("figures"):
             typer.echo("Figures: " + ", ".join(report["figures"]))
+
+
+def _many_sides(scenario: Any, game: Any, disagreement: str | None, *, fmt: str,
+                two_sided: dict[str, Any]) -> None:
+    """``tradesim bargain`` for three or more players (:mod:`sim.analyses.npl_bargain`)."""
+    from sim.analyses import npl_bargain
+    from sim.render.npl import render_bargain
+
+    for name, value in two_sided.items():
+        if value:
+            msg = (f"{name}: alternating offers are two-player; with {len(game.players)} "
+                   "players bargain reports the Nash solution and the coalitions")
+            raise InputError(msg)
+    report = npl_bargain.analyse(scenario, game,
+                                 npl_bargain.disagreement_spec(scenario, disagreement))
+    if fmt == "json":
+        typer.echo(json.dumps(report, indent=2, allow_nan=False))
+    else:
+        typer.echo(render_bargain(report))

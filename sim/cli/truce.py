@@ -87,6 +87,13 @@ def truce(
 
         check_output_dir(outdir)  # before the work
     game = build_game(scenario, max_cells=limit.max_cells)
+    if len(game.players) > 2:
+        _many_sides(scenario, game, fmt=fmt, runs=runs, seed=seed, delta=delta,
+                    noise_implementation=noise_impl, noise_perception=noise_perception,
+                    punishment=punishment, two_sided={"--strategies": strategies,
+                                                      "--all-pairs": all_pairs,
+                                                      "--breach": breach})
+        return
     s = settings(scenario, game, delta=delta, noise_implementation=noise_impl,
                  noise_perception=noise_perception, strategies=_split(strategies),
                  punishment=punishment, breach=breach)
@@ -107,6 +114,26 @@ def truce(
         typer.echo(render_table(report))
         if report.get("figures"):
             typer.echo("Figures: " + ", ".join(report["figures"]))
+
+
+def _many_sides(scenario: Any, game: Any, *, fmt: str, runs: int, seed: int,
+                two_sided: dict[str, Any], **options: Any) -> None:
+    """``tradesim truce`` for three or more players (:mod:`sim.analyses.npl_truce`)."""
+    from sim.analyses import npl_truce
+    from sim.render.npl import render_truce
+
+    for name, value in two_sided.items():
+        if value:
+            msg = (f"{name}: the strategy library plays two-sided truces; with "
+                   f"{len(game.players)} players the simulation is noisy grim trigger")
+            raise InputError(msg)
+    s = npl_truce.settings(scenario, game, **options)
+    report = npl_truce.analyse(scenario, game, s, runs=runs,
+                               seed=np.random.SeedSequence(seed))
+    if fmt == "json":
+        typer.echo(json.dumps(report, indent=2))
+    else:
+        typer.echo(render_truce(report))
 
 
 def _with_progress(job: Callable[[Callable[[int], None] | None], dict[str, Any]], *,
