@@ -21,6 +21,7 @@ the end compares the score with playing the truce and the stage equilibria every
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,7 +29,19 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.analyses.play import BREACH, COMPLY, Match, Setup, describe, move_help, parse_move, setup
+from sim.analyses.play import (
+    BREACH,
+    COMPLY,
+    Ending,
+    Match,
+    Setup,
+    describe,
+    ending,
+    goes_on,
+    move_help,
+    parse_move,
+    setup,
+)
 from sim.errors import InputError
 
 
@@ -36,18 +49,7 @@ class EndOfInput(Exception):
     """Standard input ended before the game did."""
 
 
-
-
-
-
-
 # --------------------------------------------------------------------------- moves
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------- input
@@ -93,10 +95,6 @@ class Moves:
 # --------------------------------------------------------------------------- the game
 
 
-
-
-
-
 def _side(game: Any, name: str) -> int:
     names = {p.lower(): i for i, p in enumerate(game.players)}
     if name.lower() not in names:
@@ -122,7 +120,16 @@ def play(
         "--against", help="The other side's strategy from the truce library: comply, breach, "
                           "grim, tft (tit-for-tat), gtft[:G], wsls, limited[:K], ctft.")] = None,
     rounds: Annotated[int | None, typer.Option(
-        "--rounds", help="Rounds to play [default: the truce's periods, else 10].")] = None,
+        "--rounds", help="A fixed, announced number of rounds [default: an indefinite game "
+                         "ending at random when the file gives a discount factor, else the "
+                         "truce's periods, else 10].")] = None,
+    continuation: Annotated[float | None, typer.Option(
+        "--continuation", help="Probability in (0, 1) that another round follows each round "
+                               "(an indefinite game) [default: the file's per-period "
+                               "delta].")] = None,
+    reveal: Annotated[bool, typer.Option(
+        "--reveal", help="Name the other side's strategy at the start (it is always named "
+                         "at the end).")] = False,
     noise_impl: Annotated[float, typer.Option(
         "--noise-impl", help="Implementation noise in [0, 1]: P(a side meaning to comply "
                              "breaches).")] = 0.0,
@@ -142,8 +149,6 @@ def play(
     Example: printf 'comply\\ncomply\\nbreach\\n' | tradesim play
     scenarios/classroom/prisoners-dilemma.toml --as US --against tit-for-tat --rounds 3
     """
-    import numpy as np
-
     from sim.solvers.strategies import make_strategy
     from sim.solvers.truce import check_noise
 
@@ -155,51 +160,90 @@ def play(
     if not two_player and (against is None or as_ is None):
         msg = "expected --as PLAYER and --against STRATEGY (or --two-player)"
         raise InputError(msg)
+    if rounds is not None and continuation is not None:
+        msg = "--rounds and --continuation exclude each other: a fixed or a random end"
+        raise InputError(msg)
     opponent = None if two_player else make_strategy(against or "")
-    from sim.cli.common import limits, read_scenario
+    from sim.cli.common import limits
+    from sim.scenario import load_scenario
     from sim.scenario.build import build_game
 
-    scenario = read_scenario(file)
+    scenario = load_scenario(file)
     st = setup(scenario, build_game(scenario, max_cells=limits().max_cells), rounds)
-    game = st.game
-    human = (0, 1) if two_player else (_side(game, as_ or ""),)
-    strategies = tuple(None if i in human else opponent for i in (0, 1))
-    match = Match(payoffs=game.payoffs, truce=st.truce, breach=st.breach,
-                  strategies=strategies, rng=np.random.default_rng(seed),
-                  noise_implementation=eps, noise_perception=pi)
+    end = ending(scenario, rounds, continuation)
+    human = (0, 1) if two_player else (_side(st.game, as_ or ""),)
+    match, stops = _match(st, human, opponent, seed, eps, pi)
     moves = Moves(typer.echo)
-    _intro(st, human, opponent, eps, pi, moves.interactive)
+    _intro(st, human, opponent, eps, pi, moves.interactive, end, reveal)
+    _loop(st, match, human, moves, end, stops)
+    _summary(st, match, human, end, opponent)
+
+
+def _match(st: Setup, human: tuple[int, ...], opponent: Any, seed: int, eps: float,
+           pi: float) -> tuple[Match, Any]:
+    """The engine, and the stream of continuation draws (spawned after the engine's, so a
+    seed gives the same noise with a fixed or a random end)."""
+    import numpy as np
+
+    game = st.game
+    rng = np.random.default_rng(seed)
+    levers = None
+    if any(lv != ("strategy",) for lv in game.levers):
+        body = st.scenario.bargaining
+        levers = (game, {k: tuple(v) for k, v in (body.issues if body else {}).items()})
+    match = Match(payoffs=game.payoffs, truce=st.truce, breach=st.breach,
+                  strategies=tuple(None if i in human else opponent for i in (0, 1)),
+                  rng=rng, noise_implementation=eps, noise_perception=pi, levers=levers)
+    return match, rng.spawn(1)[0]
+
+
+def _loop(st: Setup, match: Match, human: tuple[int, ...], moves: Moves, end: Ending,
+          stops: Any) -> None:
     try:
-        for _ in range(st.rounds):
-            _round(st, match, human, moves)
+        for k in range(end.rounds or st.rounds):
+            _round(st, match, human, moves, end)
+            if end.continuation is not None:
+                if not goes_on(stops, end.continuation):
+                    typer.echo("  The game ends here.")
+                    break
+                if k + 1 < (end.rounds or st.rounds):
+                    typer.echo("  Another round follows.")
     except KeyboardInterrupt:
         typer.echo("")
-        typer.echo(f"interrupted after {len(match.rounds)} of {st.rounds} rounds; "
-                   "the game was not finished", err=True)
+        typer.echo(f"interrupted after {len(match.rounds)} of {st.rounds} rounds; the game "
+                   "was not finished", err=True)
         raise typer.Exit(130) from None
     except EndOfInput:
         if match.rounds:
-            _summary(st, match, human)
-        msg = (f"standard input ended after {len(match.rounds)} of {st.rounds} rounds; "
-               "expected one move per line")
+            _summary(st, match, human, end, None)
+        n = len(match.rounds)
+        played = f"{n} of {st.rounds} rounds" if end.continuation is None else \
+            f"{n} round{'' if n == 1 else 's'}"
+        msg = f"standard input ended after {played}; expected one move per line"
         raise InputError(msg) from None
-    _summary(st, match, human)
 
 
 def _intro(st: Setup, human: tuple[int, ...], opponent: Any, eps: float, pi: float,
-           interactive: bool) -> None:
+           interactive: bool, end: Ending, reveal: bool) -> None:
     game = st.game
     echo = typer.echo
-    echo(f"{st.scenario.title}: {st.rounds} rounds.")
+    if end.continuation is None:
+        echo(f"{st.scenario.title}: {st.rounds} rounds.")
+    else:
+        echo(f"{st.scenario.title}: after each round another follows with probability "
+             f"{end.continuation:.3g}; nobody knows which round is the last "
+             f"({1 / (1 - end.continuation):.3g} rounds on average).")
     truce = " | ".join(f"{p}: {describe(game, i, st.truce[i], st.truce, st.breach)}"
                        for i, p in enumerate(game.players))
     echo(f"The truce: {truce}.")
     if len(human) == 1:
         me, other = human[0], 1 - human[0]
-        echo(f"You play {game.players[me]}; {game.players[other]} plays "
-             f"{_strategy_name(opponent)}: each round it complies "
-             f"({describe(game, other, st.truce[other], st.truce, st.breach)}) or breaches "
-             f"({describe(game, other, st.breach[other], st.truce, st.breach)}).")
+        who = (_strategy_name(opponent) if reveal
+               else "a strategy from the truce library, named at the end")
+        echo(f"You play {game.players[me]}; {game.players[other]} plays {who}: each round "
+             f"it complies ({describe(game, other, st.truce[other], st.truce, st.breach)}) "
+             "or breaches" + ("" if game.levers[other] == ("strategy",) else
+                              ", answering a breach in kind, lever by lever") + ".")
     else:
         echo(f"Two players: {game.players[0]} and {game.players[1]} type their moves in turn"
              + (" (hidden)." if interactive else "."))
@@ -218,10 +262,11 @@ def _strategy_name(s: Any) -> str:
     return f"{about} ({s.label})" if about != s.label else about
 
 
-def _round(st: Setup, match: Match, human: tuple[int, ...], moves: Moves) -> None:
+def _round(st: Setup, match: Match, human: tuple[int, ...], moves: Moves,
+           end: Ending) -> None:
     game = st.game
     n = len(match.rounds) + 1
-    typer.echo(f"\nRound {n} of {st.rounds}")
+    typer.echo(f"\nRound {n}" + (f" of {st.rounds}" if end.continuation is None else ""))
     meant = [0, 0]
     for i in (0, 1):
         if i in human:
@@ -259,7 +304,27 @@ def _ask(st: Setup, side: int, moves: Moves, n: int, *, hidden: bool) -> int:
         typer.echo(f"  unknown move{shown}; expected one of: {expected}")
 
 
-def _summary(st: Setup, match: Match, human: tuple[int, ...]) -> None:
+def _summary(st: Setup, match: Match, human: tuple[int, ...], end: Ending,
+             opponent: Any) -> None:
+    game = st.game
+    n = len(match.rounds)
+    echo = typer.echo
+    echo("")
+    echo(f"Score after {n} round{'' if n == 1 else 's'}: {_pair(game, match.totals())}.")
+    if opponent is not None and len(human) == 1:
+        echo(f"{game.players[1 - human[0]]} played {_strategy_name(opponent)}.")
+    if end.delta is not None and n > 1:
+        truce = tuple(math.fsum(float(game.payoffs[i][st.truce]) * end.delta ** k
+                                for k in range(n)) for i in (0, 1))
+        echo(f"Discounted at delta = {end.delta:.4g} per round (round t counts delta^(t-1)): "
+             f"{_pair(game, match.totals(end.delta))}; the truce kept: {_pair(game, truce)}.")
+    if end.continuation is not None:
+        echo("With a random end the plain sum already weighs the future: its expected value "
+             "is the discounted value of the stream at delta = the continuation probability.")
+    _comparison(st, match, human)
+
+
+def _comparison(st: Setup, match: Match, human: tuple[int, ...]) -> None:
     import numpy as np
 
     from sim.solvers.reduction import solve_reduced
@@ -268,8 +333,6 @@ def _summary(st: Setup, match: Match, human: tuple[int, ...]) -> None:
     n = len(match.rounds)
     totals = match.totals()
     echo = typer.echo
-    echo("")
-    echo(f"Score after {n} round{'' if n == 1 else 's'}: {_pair(game, totals)}.")
     plays = ", ".join(
         "/".join(_short(game, i, r.moves[i].played, st) for i in (0, 1)) for r in match.rounds)
     echo(f"Moves ({game.players[0]}/{game.players[1]}): {plays}.")
@@ -278,7 +341,7 @@ def _summary(st: Setup, match: Match, human: tuple[int, ...]) -> None:
     if seen:
         echo(f"Perception noise: {len(seen)} rounds with a compliance seen as a breach.")
     truce = tuple(float(game.payoffs[i][st.truce]) * n for i in (0, 1))
-    echo(f"Compared with {n} rounds of:")
+    echo(f"Compared with {n} round{'' if n == 1 else 's'} of:")
     echo(f"  the truce kept ({game.profile_label(st.truce)}): {_pair(game, truce)}")
     eqs = solve_reduced(game.payoffs)
     for eq in eqs.equilibria[:4]:

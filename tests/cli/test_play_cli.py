@@ -154,7 +154,7 @@ def test_lever_moves_change_the_truce_levels():
     r = run([LONDON, "--as", "China", "--against", "comply", "--rounds", "2"],
             "cn_tariff=war, rare_earths=released\ncomply\n")
     assert r.exit_code == 0, r.output
-    assert ("breach: cn_tariff=war, rare_earths=released, critical_minerals=banned, "
+    assert ("breach (cn_tariff): cn_tariff=war, rare_earths=released, critical_minerals=banned, "
             "farm_access=restricted") in r.stdout
     bad = run([LONDON, "--as", "China", "--against", "comply", "--rounds", "1"], "chips=eased\n")
     assert bad.exit_code == 2
@@ -187,7 +187,7 @@ def test_a_bare_level_name_sets_the_lever_that_has_it():
     chicken = str(ROOT / "scenarios/classroom/tariff-chicken.toml")
     r = run([chicken, "--two-player", "--rounds", "1"], "escalate\nhold\n")
     assert r.exit_code == 0, r.output
-    assert "US     breach: us_tariff=escalate" in r.stdout
+    assert "US     breach (us_tariff): us_tariff=escalate" in r.stdout
     assert "Score after 1 round: US 2, China -3." in r.stdout
 
 
@@ -210,3 +210,81 @@ def test_a_misspelt_hidden_move_at_a_terminal_is_not_echoed(monkeypatch):
     assert "cmply" not in r.output
     assert "unknown move (not echoed: moves are hidden); expected one of: comply, breach" \
         in r.stdout
+
+
+# --------------------------------------------------------------------------- teaching repeated games
+
+
+def test_the_opponent_is_named_only_at_the_end():
+    r = pd("tft", "comply\ncomply\ncomply\n")
+    intro, _, rest = r.stdout.partition("Round 1")
+    assert "tit-for-tat" not in intro.lower()
+    assert "named at the end" in intro
+    assert "China played tit-for-tat" in rest
+    shown = pd("tft", "comply\ncomply\ncomply\n", "--reveal")
+    assert "tit-for-tat" in shown.stdout.partition("Round 1")[0].lower()
+
+
+def test_discounted_totals_weigh_round_t_by_delta_to_the_t_minus_1():
+    # PD delta 0.9: three rounds of mutual compliance are worth 3 + 2.7 + 2.43
+    r = pd("tft", "comply\ncomply\ncomply\n")
+    assert "Score after 3 rounds: US 9, China 9." in r.stdout
+    assert ("Discounted at delta = 0.9 per round (round t counts delta^(t-1)): "
+            "US 8.13, China 8.13; the truce kept: US 8.13, China 8.13.") in r.stdout
+
+
+def _random_game(seed: int, p: str = "0.5"):
+    return run([PD, "--as", "US", "--against", "tft", "--continuation", p, "--seed", str(seed)],
+               "comply\n" * 200)
+
+
+def test_a_random_end_is_not_announced_and_depends_on_the_seed():
+    r = _random_game(1)
+    assert r.exit_code == 0, r.output
+    assert "nobody knows which round is the last" in r.stdout
+    assert " of " not in "".join(x for x in r.stdout.splitlines() if x.startswith("Round"))
+    assert r.stdout.rstrip().count("The game ends here.") == 1
+    assert _random_game(1).stdout == r.stdout
+    lengths = {_random_game(s).stdout.count("\nRound ") for s in range(8)}
+    assert len(lengths) > 1
+
+
+def test_the_number_of_rounds_is_geometric_with_the_continuation_probability():
+    # P(n rounds) = p^(n-1) (1 - p): mean 1 / (1 - p) = 2 at p = 0.5, sd sqrt(2)
+    n = [_random_game(s).stdout.count("\nRound ") for s in range(120)]
+    mean = sum(n) / len(n)
+    assert abs(mean - 2.0) < 3 * 2 ** 0.5 / len(n) ** 0.5
+    assert sum(k == 1 for k in n) / len(n) == pytest.approx(0.5, abs=0.15)
+
+
+def test_by_default_the_game_ends_at_random_with_the_files_delta():
+    r = run([PD, "--as", "US", "--against", "tft", "--seed", "2"], "comply\n" * 400)
+    assert r.exit_code == 0, r.output
+    assert "another follows with probability 0.9;" in r.stdout
+    assert "(10 rounds on average)" in r.stdout
+    bad = run([PD, "--as", "US", "--against", "tft", "--continuation", "1"], "comply\n")
+    assert bad.exit_code == 2
+    assert "--continuation: expected a probability strictly between 0 and 1" in bad.stderr
+    both = run([PD, "--as", "US", "--against", "tft", "--continuation", "0.5",
+                "--rounds", "3"], "comply\n")
+    assert both.exit_code == 2
+
+
+def test_a_concession_is_not_a_breach():
+    # China releases rare earths and eases farm access: more than the truce asks
+    r = run([LONDON, "--as", "China", "--against", "tft", "--rounds", "2"],
+            "rare_earths=released, farm_access=eased\ncomply\n")
+    assert r.exit_code == 0, r.output
+    assert "China  concession: cn_tariff=geneva, rare_earths=released" in r.stdout
+    assert r.stdout.count("US     comply:") == 2  # tit-for-tat saw no breach
+
+
+def test_a_breach_is_answered_in_kind_not_with_the_whole_escalation():
+    # the US raises its tariff; tit-for-tat China answers on tariffs only, not by holding
+    # rare earths back or banning minerals (the file's escalation does all of that)
+    r = run([LONDON, "--as", "US", "--against", "tft", "--rounds", "2"],
+            "us_tariff=war\ncomply\n")
+    assert r.exit_code == 0, r.output
+    assert "US     breach (us_tariff): us_tariff=war" in r.stdout
+    answer = [x for x in r.stdout.splitlines() if x.startswith("  China")][1]
+    assert "breach (cn_tariff): cn_tariff=war, rare_earths=slowed" in answer
