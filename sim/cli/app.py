@@ -210,6 +210,9 @@ def solve(
     = False,
     plot: Annotated[Path | None, typer.Option(
         help="With --method qre: write the QRE branch plot (PNG) here.")] = None,
+    max_supports: Annotated[int | None, typer.Option(
+        min=0, help="Most support pairs C(m+n, m) --method enumerate or support may try "
+        "[default: 9,075,135,300 (18 x 18) and 1,000,000].")] = None,
 ) -> None:
     """Find the Nash equilibria of a game.
 
@@ -236,7 +239,7 @@ def solve(
         game.payoffs, method=method, exact=exact, exact_payoffs=exact_payoffs,
         progress=progress_bar(),
         lever_sizes=[[len(lv) for lv in p] for p in game.levels] or None,
-        lever_names=[name for p in game.levers for name in p]), note)
+        lever_names=[name for p in game.levers for name in p], max_supports=max_supports), note)
     if plot is not None:
         from sim.plots.qre import write_qre_plot
 

@@ -117,6 +117,8 @@ def terminate_cleanly() -> None:
 LIMIT_OPTIONS = {
     "max_cells": "raise it with `tradesim --max-cells N ...`",
     "max_run_periods": "raise it with `tradesim --max-run-periods N ...` or use fewer --runs",
+    "max_supports": "raise it with `tradesim solve --max-supports N` or use --method "
+    "lemke-howson",
 }
 """What a user types to raise each limit; the core's messages name the limit only."""
 

@@ -35,6 +35,7 @@ from sim.errors import InputError, SolverError
 from sim.solvers import exact as exact_arith
 from sim.solvers.enumeration import Progress, search
 from sim.solvers.pure import pure_nash
+from sim.solvers.support_limits import check_supports
 from sim.solvers.verify import is_nash, is_nash_exact, pure_values
 from sim.solvers.vertex_enumeration import basis_count
 
@@ -107,6 +108,7 @@ def solve(
     tol: float = 1e-9,
     exact_payoffs: Sequence | None = None,
     progress: Callable[[Progress], None] | None = None,
+    max_supports: int | None = None,
 ) -> EquilibriumSet:
     """Equilibria of the game with payoff array ``payoffs`` of shape ``(n, s_1, ..., s_n)``.
 
@@ -126,6 +128,8 @@ def solve(
         :class:`~sim.solvers.enumeration.Progress` (parts of the search done, estimate).
         Ctrl-C during the enumeration returns the equilibria found so far, with
         ``complete=False`` and ``interrupted=True``.
+    max_supports : most support pairs C(m+n, m) ``enumerate`` or ``support`` may try (default
+        :data:`~sim.solvers.support_limits.MAX_SUPPORTS`); more raise LimitError at once.
     """
     payoffs = np.asarray(payoffs, dtype=float)
     _check_payoffs(payoffs, method)
@@ -142,6 +146,7 @@ def solve(
     if method in ("support", "lemke-howson") and n != 2:
         msg = f"method {method!r} needs a two-player game, this one has {n} players"
         raise SolverError(msg)
+    check_supports(method, payoffs.shape[1:], max_supports)
     if method == "qre":
         result = _qre(payoffs, tol)
     elif method == "polynomial":
@@ -399,13 +404,12 @@ def _sorted_with_components(result: EquilibriumSet,
     labels = _component_labels(keys, len(order)) if keys is not None else list(range(len(order)))
     renumber: dict[int, int] = {}
     equilibria = []
-    for k in order:
+    members: dict[int, list[int]] = {}  # per component, its equilibria (one pass: linear)
+    for i, k in enumerate(order):
         comp = renumber.setdefault(labels[k], len(renumber))
+        members.setdefault(comp, []).append(i)
         equilibria.append(replace(result.equilibria[k], component=comp))
-    components = tuple(tuple(i for i, eq in enumerate(equilibria) if eq.component == c)
-                       for c in range(len(renumber)))
-    if keys is None:
-        components = ()   # the method cannot tell which equilibria are connected
+    components = tuple(map(tuple, members.values())) if keys is not None else ()  # or unknown
     return replace(result, equilibria=tuple(equilibria), components=components)
 
 

@@ -38,6 +38,7 @@ def solve_reduced(
     progress: Callable | None = None,
     lever_sizes: Sequence[Sequence[int]] | None = None,
     lever_names: Sequence[str] | None = None,
+    max_supports: int | None = None,
 ) -> EquilibriumSet:
     """:func:`~sim.solvers.equilibria.solve` on the game left by IESDS and by merging
     duplicate strategies, mapped back to the full game's strategies.
@@ -49,9 +50,11 @@ def solve_reduced(
     levels of each player's levers, :mod:`sim.solvers.separable`), a two-player game whose
     payoffs add up over independent groups of levers is reported as such in the message
     (naming the levers by ``lever_names``, both players' in order, when given).
+    ``max_supports`` limits ``enumerate`` and ``support`` on the reduced game (see
+    :func:`~sim.solvers.equilibria.solve`).
     """
     payoffs = np.asarray(payoffs, dtype=float)
-    result = _solve_reduced(payoffs, method, exact, tol, exact_payoffs, progress)
+    result = _solve_reduced(payoffs, method, exact, tol, exact_payoffs, progress, max_supports)
     note = _separable_note(payoffs, lever_sizes, lever_names, tol)
     if note:
         result = replace(result, message=f"{result.message}; {note}" if result.message
@@ -76,10 +79,10 @@ def _separable_note(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]] | 
 
 def _solve_reduced(payoffs: np.ndarray, method: str, exact: bool, tol: float,
                    exact_payoffs: Sequence | None, progress: Callable | None,
-                   ) -> EquilibriumSet:
+                   max_supports: int | None = None) -> EquilibriumSet:
     if method == "pure":
         return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs,
-                     progress=progress)
+                     progress=progress, max_supports=max_supports)
     elim = _eliminate(payoffs, tol)
     surviving = (elim.surviving if elim is not None
                  else tuple(tuple(range(k)) for k in payoffs.shape[1:]))
@@ -98,9 +101,9 @@ def _solve_reduced(payoffs: np.ndarray, method: str, exact: bool, tol: float,
         sub, sub_exact = _restrict(payoffs, exact_payoffs, surviving)
     if not notes:
         return solve(payoffs, method=method, exact=exact, tol=tol, exact_payoffs=exact_payoffs,
-                     progress=progress)
+                     progress=progress, max_supports=max_supports)
     result = solve(sub, method=method, exact=exact, tol=tol, exact_payoffs=sub_exact,
-                   progress=progress)
+                   progress=progress, max_supports=max_supports)
     return _embed(result, surviving, payoffs.shape[1:], notes, " and ".join(steps))
 
 

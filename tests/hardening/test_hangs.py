@@ -2,7 +2,8 @@
 
 Each case took minutes to hours before its fix: ``.nfg`` strategy-name de-duplication was
 quadratic or cubic, error reporting scanned the file once per error, ``solve --method
-enumerate``/``support`` had no size limit, and ``truce --all-pairs`` limited run-periods per
+enumerate``/``support`` had no size limit (and labelling 65,535 equilibria's components
+was quadratic), and ``truce --all-pairs`` limited run-periods per
 pair instead of in total. The ``no_hang`` fixture fails a case after two minutes.
 """
 
@@ -11,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from sim.cli import app
 from sim.errors import ScenarioErrors
 from sim.formats.nfg import parse_nfg
 from sim.scenario import load_scenario
@@ -62,3 +65,68 @@ def test_a_timeline_with_fifty_thousand_problems_is_reported_in_one_pass(tmp_pat
         load_timeline(path)
     last = next(e for e in info.value.errors if e.key == "timeline.k49999")
     assert last.line == 50_002
+
+
+def test_enumeration_limits_are_checked_before_the_work(tmp_path):
+    levels = ", ".join(f"s{i} = {i}" for i in range(16))
+    path = tmp_path / "coordination.toml"
+    path.write_text(f"""
+[scenario]
+name = "coordination"
+[players.Row.levers.a]
+levels = {{ {levels} }}
+[players.Column.levers.b]
+levels = {{ {levels} }}
+[payoffs]
+Row = "1 if a == b else 0"
+Column = "1 if a == b else 0"
+""")
+    result = CliRunner().invoke(app, ["solve", str(path), "--method", "support"])
+    assert result.exit_code == 3, result.stderr
+    assert "C(32, 16) = 601,080,390 support pairs, over the limit of 1,000,000" in result.stderr
+    assert "--max-supports" in result.stderr
+    for method in ("enumerate", "support"):
+        small = CliRunner().invoke(
+            app, ["solve", str(path), "--method", method, "--max-supports", "0"]
+        )
+        assert small.exit_code == 3, small.stderr
+        assert "over the limit of 0" in small.stderr
+    negative = CliRunner().invoke(app, ["solve", str(path), "--max-supports", "-1"])
+    assert negative.exit_code == 2
+
+
+def test_auto_is_never_refused_by_the_support_limit():
+    """``auto`` enumerates while m x n <= ENUMERATION_LIMIT; every such shape is within the
+    default limit of ``enumerate``."""
+    import math
+
+    from sim.solvers.equilibria import ENUMERATION_LIMIT
+    from sim.solvers.support_limits import MAX_SUPPORTS
+
+    worst = max(
+        math.comb(m + n, m)
+        for m in range(1, ENUMERATION_LIMIT + 1)
+        for n in range(1, ENUMERATION_LIMIT // m + 1)
+    )
+    assert worst <= MAX_SUPPORTS["enumerate"]
+
+
+def test_components_of_fifty_thousand_equilibria_are_labelled_in_one_pass():
+    """The coordination game of 16 x 16 has 65,535 equilibria; labelling their components
+    scanned every equilibrium once per component (4 x 10^9 steps: over an hour)."""
+    import numpy as np
+
+    from sim.solvers.equilibria import Equilibrium, EquilibriumSet, _sorted_with_components
+
+    count = 50_000
+    eqs = tuple(
+        Equilibrium(strategies=(np.array([k / count]),), payoffs=np.zeros(1))
+        for k in range(count)
+    )
+    keys = [(k, k) for k in range(count)]  # every equilibrium its own component
+    result = _sorted_with_components(
+        EquilibriumSet(equilibria=eqs, method="test", complete=True, degenerate=False), keys
+    )
+    assert len(result.components) == count
+    assert sorted(i for c in result.components for i in c) == list(range(count))
+    assert all(result.equilibria[c[0]].component == n for n, c in enumerate(result.components))
