@@ -1,8 +1,15 @@
 """Several scenarios side by side at their central values (``tradesim compare``).
 
 Each row: the equilibria, the payoffs of the equilibrium with the highest joint payoff, the
-truce's δ and δ* (binding side), whether it is sustainable, its simulated survival to expiry
-(and the curve), and the Nash bargaining deal; all from :func:`sim.analyses.points.evaluate`.
+truce's δ and δ* (binding side), whether it is sustainable, the truce model's outcomes
+(:func:`sim.analyses.truce_model.point_outcomes`), the library strategy pair's simulated
+survival (and the curve), and the Nash bargaining deal; all from
+:func:`sim.analyses.points.evaluate`.
+
+Truces differ in length and period, so :func:`at_horizon` reads every curve at one common
+horizon in days (by default the shortest truce): P(no slip), P(a dispute) and P(collapse)
+by then, and the library pair's survival; disputes a year are already per year, and
+P(renewed) is at each truce's own expiry (stated with its length).
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ def compare_one(scenario: Scenario, *, runs: int, strategies: str,
             "survival": t.survival, "survival_se": t.survival_se,
             "periods": t.periods, "period_days": t.period_days,
             "curve": {"days": days, "survival": list(t.curve)},
+            "model": _model_json(t.model),
         }
     if d is not None:
         row["deal"] = {"feasible": d.feasible,
@@ -67,6 +75,56 @@ def compare_one(scenario: Scenario, *, runs: int, strategies: str,
             "deal": list(d.payoffs) if d is not None and d.payoffs else None,
         }
     return row
+
+def _model_json(model: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The truce model's outcomes over the term and its curves by day (``None``: no model)."""
+    if model is None:
+        return None
+    days = [k * model["period_days"] for k in range(len(model["curve_no_slip"]))]
+    keys = ("no_slip", "dispute", "collapse", "renewed", "disputes_per_year", "delta",
+            "length_days", "period_days")
+    return {**{k: model[k] for k in keys},
+            "curve": {"days": days, "no_slip": model["curve_no_slip"],
+                      "dispute": model["curve_dispute"], "collapse": model["curve_collapse"]}}
+
+
+def common_horizon(rows: list[dict[str, Any]]) -> float | None:
+    """The shortest truce length among the rows (days); ``None`` without a truce."""
+    lengths = [r["truce"]["periods"] * r["truce"]["period_days"] for r in rows if r["truce"]]
+    lengths += [r["truce"]["model"]["length_days"] for r in rows
+                if r["truce"] and r["truce"]["model"]]
+    return min(lengths) if lengths else None
+
+
+def _at(days: list[float], values: list[float], horizon: float) -> float:
+    """A per-period curve at ``horizon`` days: after the whole periods covering it (rounded
+    up, as a truce's own length is), or at the curve's end."""
+    k = next((i for i, d in enumerate(days) if d >= horizon - 1e-9), len(days) - 1)
+    return float(values[k])
+
+
+def at_horizon(rows: list[dict[str, Any]], horizon: float) -> list[dict[str, Any]]:
+    """Each row with ``truce.horizon``: the curves read at ``horizon`` days (see the module
+    docstring); a truce shorter than the horizon is read at its expiry and says so."""
+    out = []
+    for r in rows:
+        t = r["truce"]
+        if t is None:
+            out.append(r)
+            continue
+        h: dict[str, Any] = {"days": horizon}
+        curve = t["curve"]
+        h["survival"] = (_at(curve["days"], curve["survival"], horizon) if curve["days"]
+                         else None)
+        m = t["model"]
+        if m is not None:
+            c = m["curve"]
+            for key in ("no_slip", "dispute", "collapse"):
+                h[key] = _at(c["days"], c[key], horizon)
+            h["beyond_expiry"] = horizon > m["length_days"] + 1e-9
+        out.append({**r, "truce": {**t, "horizon": h}})
+    return out
+
 
 def task(ctx: tuple[int | None, int, str, Limits],
           item: tuple[str, np.random.SeedSequence]) -> dict[str, Any]:

@@ -353,8 +353,11 @@ def analyse(
     )
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     shock_seq, run_seq = seq.spawn(2)
-    streams = np.random.default_rng(shock_seq).spawn(2)
-    drawn = tuple(draw_shocks(shocks, values, n, streams[i]) if shocks else {} for i in (0, 1))
+    # one set of equally likely samples serves both sides: the chain treats the sides'
+    # shocks as independent anyway (it multiplies their probabilities), and the outcomes
+    # then do not depend on which player the file lists first
+    one = draw_shocks(shocks, values, n, np.random.default_rng(shock_seq)) if shocks else {}
+    drawn = (one, one)
     plans, sides, exact, delta, iterations, residual = _solve(
         scenario, game, s, breaches, watches, lengths, values, drawn, n, max_iterations)
     simulated = None
@@ -436,4 +439,5 @@ def point_outcomes(
         "length_days": s.length_days,
         "curve_no_slip": [float(x) for x in ex.no_slip],
         "curve_collapse": [float(x) for x in ex.collapsed],
+        "curve_dispute": [float(x) for x in ex.disputed],
     }

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from sim import parallel
-from sim.analyses.compare import DEFAULT_RUNS, task
+from sim.analyses.compare import DEFAULT_RUNS, at_horizon, common_horizon, task
 from sim.errors import InputError
 from sim.formats.json import dumps, to_json
 from sim.formats.tables import compare_csv
@@ -66,10 +66,11 @@ def figure_jobs(rows: list[dict[str, Any]]) -> dict[str, Callable[[Path], Path]]
             {"δ* (needed)": [r["truce"]["delta_star"] for r in truces],
              "δ (the scenario's)": [r["truce"]["delta"] for r in truces]},
             "Truce: sustainable where δ ≥ δ*", "discount factor per period", path)
-        curves = {r["title"]: (r["truce"]["curve"]["days"], r["truce"]["curve"]["survival"])
-                  for r in truces if r["truce"]["curve"]["days"]}
+        curves = {r["title"]: r["truce"]["model"]["curve"] for r in truces
+                  if r["truce"]["model"]}
         if curves:
-            jobs["compare_survival.png"] = lambda path: ps.compare_survival(curves, path)
+            horizon = truces[0]["truce"]["horizon"]["days"]
+            jobs["compare_survival.png"] = lambda path: ps.compare_model(curves, horizon, path)
     if any(r["deal"] and r["deal"]["payoffs"] for r in rows):
         jobs["compare_deals.png"] = lambda path: ps.compare_bars(
             [f"{n}\n({' / '.join(r['players'])})" for n, r in zip(names, rows, strict=True)],
@@ -94,10 +95,14 @@ def compare(
         help="Local worker processes (default: all cores).")] = None,
     out: Annotated[Path, typer.Option(
         help="Results folder; files go to OUT/compare-<names>/.")] = Path("results"),
+    horizon: Annotated[float | None, typer.Option(
+        help="Common horizon in days at which every truce is read (default: the shortest "
+             "truce).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
 ) -> None:
-    """Compare scenarios side by side: equilibria, payoffs, δ*, survival, bargaining deals.
+    """Compare scenarios side by side: equilibria, payoffs, δ*, the truce model's outcomes at a
+    common horizon, bargaining deals.
 
     Example: tradesim compare scenarios/london-2025.toml scenarios/geneva-truce-2025.toml
     """
@@ -109,6 +114,9 @@ def compare(
         raise InputError(msg)
     if runs < 0:
         msg = f"--runs: got {runs}; expected a whole number >= 0"
+        raise InputError(msg)
+    if horizon is not None and not (math.isfinite(horizon) and horizon > 0):
+        msg = f"--horizon: got {horizon:g}; expected a number of days > 0"
         raise InputError(msg)
     parse_pair(strategies)
     from sim.cli.common import grid, limits, progress_bar, read_scenario
@@ -137,8 +145,12 @@ def compare(
     else:
         rows = parallel.run_tasks(task, ctx, items, workers=workers,
                                   min_parallel=4)
+    days = horizon if horizon is not None else common_horizon(rows)
+    if days is not None:
+        rows = at_horizon(rows, days)
     public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
-    doc = {"seed": seed, "runs": runs, "strategies": strategies, "scenarios": public}
+    doc = {"seed": seed, "runs": runs, "strategies": strategies, "horizon_days": days,
+           "scenarios": public}
     written = ["compare.json", "compare.csv"]
     with staged_directory(target) as stage:
         atomic_write_text(stage / "compare.csv", compare_csv(public))

@@ -18,7 +18,10 @@ def compare_csv(rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     fields = ["scenario", "title", "player_1", "player_2", "n_equilibria", "n_pure",
               "payoff_1", "payoff_2", "delta", "delta_star", "binding", "sustainable",
-              "survival", "survival_se", "deal_1", "deal_2", "deal_profiles"]
+              "survival", "survival_se", "horizon_days", "survival_horizon",
+              "no_slip_horizon", "dispute_horizon", "collapse_horizon", "no_slip", "dispute",
+              "collapse", "renewed", "disputes_per_year", "truce_length_days", "deal_1",
+              "deal_2", "deal_profiles"]
     w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     w.writeheader()
     for r in to_json(rows):
@@ -26,7 +29,14 @@ def compare_csv(rows: list[dict[str, Any]]) -> str:
         pay = [r["payoffs"].get(x) for x in p[:2]]
         t, d = r["truce"] or {}, r["deal"] or {}
         deal = [(d.get("payoffs") or {}).get(x) for x in p[:2]]
+        h, m = t.get("horizon") or {}, t.get("model") or {}
         w.writerow({k: "" if v is None else v for k, v in {
+            "horizon_days": h.get("days"), "survival_horizon": h.get("survival"),
+            "no_slip_horizon": h.get("no_slip"), "dispute_horizon": h.get("dispute"),
+            "collapse_horizon": h.get("collapse"), "no_slip": m.get("no_slip"),
+            "dispute": m.get("dispute"), "collapse": m.get("collapse"),
+            "renewed": m.get("renewed"), "disputes_per_year": m.get("disputes_per_year"),
+            "truce_length_days": m.get("length_days"),
             "scenario": r["scenario"], "title": r["title"], "player_1": p[0],
             "player_2": p[1], "n_equilibria": r["n_equilibria"], "n_pure": r["n_pure"],
             "payoff_1": pay[0], "payoff_2": pay[1], "delta": t.get("delta"),

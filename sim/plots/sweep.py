@@ -78,7 +78,8 @@ def _wrap(text: str, width: int = 60) -> str:
 
 def sweep_lines(rows: Sequence[Mapping[str, Any]], variable: str, players: Sequence[str],
                 tipping: Sequence[Mapping[str, Any]], path: Path) -> Path:
-    """1-D sweep: equilibrium and Nash-deal payoffs, δ and δ*, and survival against ``variable``.
+    """1-D sweep: equilibrium and Nash-deal payoffs, δ and δ*, and the truce model's outcomes
+    against ``variable``.
 
     Tipping points along the variable are dotted vertical lines in every panel.
     """
@@ -103,16 +104,8 @@ def sweep_lines(rows: Sequence[Mapping[str, Any]], variable: str, players: Seque
     ax.set_ylabel("discount factor per period")
     ax.set_title("Truce: sustainable where δ ≥ δ*")
     ax.legend(fontsize=7, loc="best")
-    ax = axes[2]
-    s = np.array([_num(r.get("survival")) for r in rows])
-    se = np.array([_num(r.get("survival_se")) for r in rows])
-    ax.plot(x, s, marker=".", color="C4", label="P(truce intact at expiry)")
-    ax.fill_between(x, s - 2 * se, s + 2 * se, color="C4", alpha=0.2, label="± 2 SE")
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("probability")
-    ax.set_xlabel(variable)
-    ax.set_title("Truce survival to expiry (Monte Carlo)")
-    ax.legend(fontsize=7, loc="best")
+    _model_panel(axes[2], x, rows)
+    axes[2].set_xlabel(variable)
     for tp in tipping:
         if tp["variable"] == variable:
             for a in axes:
@@ -121,6 +114,24 @@ def sweep_lines(rows: Sequence[Mapping[str, Any]], variable: str, players: Seque
         axes[2].text(1.0, -0.3, "dotted lines: tipping points", transform=axes[2].transAxes,
                      fontsize=7, color="grey", ha="right")
     return save(fig, path)
+
+
+_MODEL_LINES = (("collapse", True, "P(no collapse before expiry)", "-"),
+                ("dispute", True, "P(no dispute)", "--"),
+                ("no_slip", False, "P(no slip at all)", ":"),
+                ("renewed", False, "P(renewed at expiry)", "-."))
+
+
+def _model_panel(ax: Any, x: np.ndarray, rows: Sequence[Mapping[str, Any]]) -> None:
+    """The truce model's outcomes at each point (exact: no error band)."""
+    for k, (key, complement, label, style) in enumerate(_MODEL_LINES):
+        y = np.array([_num(r.get(key)) for r in rows])
+        ax.plot(x, 1 - y if complement else y, linestyle=style, color=f"C{k + 4}",
+                marker="." if k == 0 else None, label=label)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("probability")
+    ax.set_title("Truce model (exact): the truce over its term")
+    ax.legend(fontsize=7, loc="best")
 
 
 def region_map(rows: Sequence[Mapping[str, Any]], xname: str, yname: str,
@@ -170,19 +181,20 @@ def region_map(rows: Sequence[Mapping[str, Any]], xname: str, yname: str,
 
 def survival_map(rows: Sequence[Mapping[str, Any]], xname: str, yname: str,
                  xs: Sequence[float], ys: Sequence[float], path: Path) -> Path:
-    """2-D sweep: survival to expiry as a heat map, the δ = δ* boundary as a contour."""
+    """2-D sweep: the truce model's P(no collapse before expiry) as a heat map, the
+    δ = δ* boundary as a contour."""
     plt = _pyplot()
-    s = np.array([_num(r.get("survival")) for r in rows]).reshape(len(xs), len(ys)).T
+    s = 1 - np.array([_num(r.get("collapse")) for r in rows]).reshape(len(xs), len(ys)).T
     sus = np.array([1.0 if r.get("sustainable") else 0.0 for r in rows]).reshape(
         len(xs), len(ys)).T
     fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
     mesh = ax.pcolormesh(xs, ys, s, shading="nearest", cmap="magma", vmin=0, vmax=1)
-    fig.colorbar(mesh, ax=ax, label="P(truce intact at expiry)")
+    fig.colorbar(mesh, ax=ax, label="truce model: P(no collapse before expiry)")
     if 0 < sus.sum() < sus.size and len(xs) > 1 and len(ys) > 1:
         ax.contour(xs, ys, sus, levels=[0.5], colors="cyan", linewidths=1.5)
     ax.set_xlabel(xname)
     ax.set_ylabel(yname)
-    ax.set_title("Truce survival; cyan line: edge of δ ≥ δ* (sustainable)")
+    ax.set_title("Truce model: no collapse; cyan line: edge of δ ≥ δ* (sustainable)")
     return save(fig, path)
 
 
@@ -243,21 +255,27 @@ def compare_bars(names: Sequence[str], series: Mapping[str, Sequence[float]], ti
     return save(fig, path)
 
 
-def compare_survival(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]],
-                     path: Path) -> Path:
-    """Survival curves of several scenarios (days, P(unbroken)), on one axis."""
+def compare_model(curves: Mapping[str, Mapping[str, Sequence[float]]], horizon: float,
+                  path: Path) -> Path:
+    """The truce model's curves of several scenarios by day: P(not collapsed) (solid) and
+    P(no slip) (dotted), with the common horizon as a grey line."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-    for k, (name, (days, surv)) in enumerate(curves.items()):
-        ax.step(days, surv, where="post", color=f"C{k}", label=name, linewidth=2,
-                linestyle=["-", "--", "-.", ":"][k % 4], marker="o", markersize=3)
-        ax.axvline(days[-1], color=f"C{k}", linestyle=":", linewidth=0.8)
-    ax.set_ylim(-0.02, 1.02)
+    fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
+    for k, (name, c) in enumerate(curves.items()):
+        days = list(c["days"])
+        ax.step(days, [1 - x for x in c["collapse"]], where="post", color=f"C{k}",
+                linewidth=2, marker="o", markersize=3, label=f"{name}: not collapsed")
+        ax.step(days, c["no_slip"], where="post", color=f"C{k}", linewidth=1.2,
+                linestyle=":", label=f"{name}: no slip")
+    ax.axvline(horizon, color="grey", linestyle="--", linewidth=1)
+    ax.text(horizon, 1.0, f" common horizon, day {horizon:g}", color="grey", fontsize=7,
+            va="top")
+    ax.set_ylim(-0.02, 1.04)
     ax.set_xlabel("day")
-    ax.set_ylabel("P(truce unbroken)")
-    ax.set_title("Truce survival by scenario (dotted: each truce's expiry)")
+    ax.set_ylabel("probability")
+    ax.set_title("Truce model by scenario: not collapsed (solid) and no slip at all (dotted)")
     if curves:
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="lower left")
     return save(fig, path)
 
 

@@ -362,6 +362,7 @@ class ModelResult:
     collapse_se: float | None = None
     renewed_se: float | None = None
     collapsed: FloatArray | None = None
+    disputed: FloatArray | None = None  # (periods + 1,): P(a dispute so far), exact only
 
 
 def _renew_probability(side: Side, value: float, delta: float) -> float:
@@ -420,7 +421,7 @@ def exact(
     Q, m = len(chain.phases), chain.m
     dist = np.zeros((Q, 2, 2))  # phase x clean-so-far x disputed-so-far
     dist[0, 1, 0] = 1.0
-    no_slip, collapsed = [1.0], [0.0]
+    no_slip, collapsed, disputed = [1.0], [0.0], [0.0]
     counts = np.zeros(Q * m)
     pay = np.zeros(2)
     disputes = 0.0
@@ -443,6 +444,7 @@ def exact(
         dist = new
         no_slip.append(float(dist[:, 1, :].sum()))
         collapsed.append(float(dist[chain.collapsed].sum()))
+        disputed.append(float(dist[:, :, 1].sum()))
         w *= delta
     payoffs = pay * _norm(delta, periods)
     rd = delta if renewal_delta is None else renewal_delta
@@ -454,6 +456,7 @@ def exact(
         runs=None,
         no_slip=np.array(no_slip),
         collapsed=np.array(collapsed),
+        disputed=np.array(disputed),
         dispute=float(dist[:, :, 1].sum()),
         disputes=disputes,
         punished=punished / periods,

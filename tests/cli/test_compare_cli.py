@@ -62,6 +62,8 @@ def test_same_seed_same_numbers_whatever_the_workers(tmp_path):
     ([LONDON, "nope.toml"], "nope.toml"),
     ([LONDON, PD, "--strategies", "bogus"], "bogus"),
     ([LONDON, PD, "--format", "xml"], "--format"),
+    ([LONDON, PD, "--horizon", "0"], "--horizon"),
+    ([LONDON, PD, "--horizon", "nan"], "--horizon"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, args, message):
     code, text = invoke(*args, "--out", str(tmp_path / "res"))
@@ -75,3 +77,61 @@ def test_help_has_an_example():
     result = CliRunner().invoke(app, ["compare", "--help"])
     assert result.exit_code == 0
     assert "Example: tradesim compare scenarios/london-2025.toml" in result.output
+
+
+def _json(tmp_path, *args):
+    code, text = invoke(*args, "--runs", "200", "--workers", "1", "--no-figures",
+                        "--format", "json", "--out", str(tmp_path))
+    assert code == 0, text
+    return json.loads(text)
+
+
+def test_every_truce_is_read_at_one_common_horizon(tmp_path):
+    """London and Geneva (90 days, 30-day periods) and the classroom PD (90 days, 7-day
+    periods, so 13 periods): at the default horizon, the shortest truce, every row reads
+    its model curves after the whole periods covering 90 days; at 60 days, after 2 and 9
+    periods. The model's numbers differ between London and Geneva, whose payoffs differ,
+    while the library pair's survival depends only on noise and periods."""
+    doc = _json(tmp_path, LONDON, GENEVA, PD)
+    assert doc["horizon_days"] == 90
+    rows = {r["scenario"]: r["truce"] for r in doc["scenarios"]}
+    for t in rows.values():
+        c, h = t["model"]["curve"], t["horizon"]
+        k = next(i for i, d in enumerate(c["days"]) if d >= 90 - 1e-9)
+        assert [h["no_slip"], h["dispute"], h["collapse"]] == \
+            [c["no_slip"][k], c["dispute"][k], c["collapse"][k]]
+        assert h["no_slip"] == pytest.approx(t["model"]["no_slip"])  # 90 days is the term
+    london, geneva = rows["london-2025"], rows["geneva-truce-2025"]
+    assert abs(london["horizon"]["no_slip"] - geneva["horizon"]["no_slip"]) > 0.1
+    doc = _json(tmp_path / "b", LONDON, PD, "--horizon", "60")
+    rows = {r["scenario"]: r["truce"] for r in doc["scenarios"]}
+    assert rows["london-2025"]["horizon"]["collapse"] == \
+        rows["london-2025"]["model"]["curve"]["collapse"][2]
+    assert rows["prisoners-dilemma"]["horizon"]["collapse"] == \
+        rows["prisoners-dilemma"]["model"]["curve"]["collapse"][9]  # 63 days >= 60
+    assert rows["prisoners-dilemma"]["horizon"]["beyond_expiry"] is False
+
+
+def test_the_order_of_the_files_changes_no_row(tmp_path):
+    one = _json(tmp_path / "a", LONDON, GENEVA)
+    two = _json(tmp_path / "b", GENEVA, LONDON)
+    by_name = {r["scenario"]: r for r in two["scenarios"]}
+    for r in one["scenarios"]:
+        other = by_name[r["scenario"]]
+        assert r["truce"]["model"] == other["truce"]["model"]  # exact: no seed involved
+        assert r["truce"]["horizon"]["collapse"] == other["truce"]["horizon"]["collapse"]
+
+
+def test_the_csv_has_the_model_columns(tmp_path):
+    code, text = invoke(LONDON, GENEVA, "--runs", "200", "--workers", "1", "--no-figures",
+                        "--out", str(tmp_path))
+    assert code == 0, text
+    assert "Truce model at a common horizon of 90 days" in text
+    folder = tmp_path / "compare-london-2025-geneva-truce-2025"
+    with (folder / "compare.csv").open() as fh:
+        table = list(csv.DictReader(fh))
+    doc = json.loads((folder / "compare.json").read_text())
+    for row, r in zip(table, doc["scenarios"], strict=True):
+        assert float(row["collapse_horizon"]) == pytest.approx(r["truce"]["horizon"]["collapse"])
+        assert float(row["renewed"]) == pytest.approx(r["truce"]["model"]["renewed"])
+        assert float(row["horizon_days"]) == 90
