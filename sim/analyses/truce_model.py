@@ -90,6 +90,15 @@ def shocks_of(scenario: Scenario, values: Mapping[str, float]) -> tuple[Shock, .
     return tuple(out)
 
 
+def _draws(shocks: tuple[Shock, ...], values: Mapping[str, float], n: int,
+           seq: np.random.SeedSequence) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The shock samples of both sides: one set of equally likely samples serves both, as
+    the chain treats the sides' shocks as independent anyway (it multiplies their
+    probabilities), so the outcomes do not depend on which player the file lists first."""
+    one = draw_shocks(shocks, values, n, np.random.default_rng(seq)) if shocks else {}
+    return one, one
+
+
 def profile_payoffs(
     scenario: Scenario,
     game: Game,
@@ -353,11 +362,7 @@ def analyse(
     )
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     shock_seq, run_seq = seq.spawn(2)
-    # one set of equally likely samples serves both sides: the chain treats the sides'
-    # shocks as independent anyway (it multiplies their probabilities), and the outcomes
-    # then do not depend on which player the file lists first
-    one = draw_shocks(shocks, values, n, np.random.default_rng(shock_seq)) if shocks else {}
-    drawn = (one, one)
+    drawn = _draws(shocks, values, n, shock_seq)
     plans, sides, exact, delta, iterations, residual = _solve(
         scenario, game, s, breaches, watches, lengths, values, drawn, n, max_iterations)
     simulated = None

@@ -83,6 +83,21 @@ def figure_jobs(rows: list[dict[str, Any]]) -> dict[str, Callable[[Path], Path]]
     return jobs
 
 
+def _check_options(fmt: str, n_files: int, runs: int, horizon: float | None) -> None:
+    if fmt not in {"table", "json"}:
+        msg = f"--format: got '{fmt}'; expected table or json"
+        raise InputError(msg)
+    if n_files > MAX_SCENARIOS:
+        msg = f"compare: got {n_files} files; expected at most {MAX_SCENARIOS}"
+        raise InputError(msg)
+    if runs < 0:
+        msg = f"--runs: got {runs}; expected a whole number >= 0"
+        raise InputError(msg)
+    if horizon is not None and not (math.isfinite(horizon) and horizon > 0):
+        msg = f"--horizon: got {horizon:g}; expected a number of days > 0"
+        raise InputError(msg)
+
+
 def compare(
     files: Annotated[list[Path], typer.Argument(help="Two or more scenario files (TOML).",
                                                 metavar="FILE")],
@@ -106,18 +121,7 @@ def compare(
 
     Example: tradesim compare scenarios/london-2025.toml scenarios/geneva-truce-2025.toml
     """
-    if fmt not in {"table", "json"}:
-        msg = f"--format: got '{fmt}'; expected table or json"
-        raise InputError(msg)
-    if len(files) > MAX_SCENARIOS:
-        msg = f"compare: got {len(files)} files; expected at most {MAX_SCENARIOS}"
-        raise InputError(msg)
-    if runs < 0:
-        msg = f"--runs: got {runs}; expected a whole number >= 0"
-        raise InputError(msg)
-    if horizon is not None and not (math.isfinite(horizon) and horizon > 0):
-        msg = f"--horizon: got {horizon:g}; expected a number of days > 0"
-        raise InputError(msg)
+    _check_options(fmt, len(files), runs, horizon)
     parse_pair(strategies)
     from sim.cli.common import grid, limits, progress_bar, read_scenario
 
