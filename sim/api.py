@@ -281,14 +281,20 @@ def analyse(source: Scenario | Game | str | Path, *, method: str = "auto",
 
 
 class Report(Mapping[str, Any]):
-    """A JSON-ready report (truce, bargaining) that prints as the command's table.
+    """A report (truce, bargaining, sweep, compare) that prints as the command's table.
 
-    It is a read-only mapping: ``r["delta_star"]``, ``r.to_dict()``.
+    ``r.result`` is the analysis' typed result where it has one (bargaining: a
+    :class:`~sim.analyses.bargain_results.BargainResult`, read by attribute:
+    ``r.result.rubinstein.deltas``); ``r.to_dict()`` is the JSON of the command's
+    ``--format json``, and the report is a read-only mapping over it: ``r["linkage"]``.
     """
 
-    def __init__(self, kind: str, data: dict[str, Any], text: str) -> None:
+    def __init__(self, kind: str, data: Any, text: str) -> None:
+        from sim.formats.json import to_json
+
         self.kind = kind
-        self._data = data
+        self.result = data
+        self._data = data if isinstance(data, dict) else to_json(data)
         self._text = text
 
     def __getitem__(self, key: str) -> Any:
@@ -313,7 +319,7 @@ class Report(Mapping[str, Any]):
         if self.kind == "truce":
             return _truce_html(self._data)
         if self.kind == "bargain":
-            return _bargain_html(self._data)
+            return _bargain_html(self.result)
         if self.kind == "compare":
             return _compare_html(self._data)
         return f"<pre>{html.escape(self._text)}</pre>"  # pragma: no cover
@@ -337,19 +343,13 @@ def _truce_html(r: Mapping[str, Any]) -> str:
     return head + sim
 
 
-def _bargain_html(r: Mapping[str, Any]) -> str:
-    players = r["players"]
-    rows = []
-    for name, sol in r["solutions"].items():
-        if sol is None:
-            continue
-        pay = sol.get("payoffs", {})
-        rows.append([name, *(pay.get(p) for p in players),
-                     " + ".join(f"{x['probability']:.3g} x "
-                                + (", ".join(x["named"]) or " / ".join(x["profiles"]))
-                                for x in sol.get("lottery", []))])
-    return _table(["solution", *players, "achieved by"], rows,
-                  f"Bargaining: {r['scenario']}")
+def _bargain_html(r: Any) -> str:
+    """The bargaining solutions of a :class:`~sim.analyses.bargain_results.BargainResult`."""
+    rows = [[name, *(sol.payoffs.get(p) for p in r.players),
+             " + ".join(f"{x.probability:.3g} x " + (", ".join(x.named) or " / ".join(x.profiles))
+                        for x in sol.lottery)]
+            for name, sol in r.solutions.items()]
+    return _table(["solution", *r.players, "achieved by"], rows, f"Bargaining: {r.scenario}")
 
 
 def _compare_html(r: Mapping[str, Any]) -> str:

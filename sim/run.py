@@ -152,6 +152,8 @@ def bargain_section(scenario: Scenario, game: Game, options: RunOptions,
     the minmax point (said in the section); any other problem becomes a one-line note in the
     section instead of stopping the run.
     """
+    from dataclasses import replace
+
     from sim.analyses import bargain as bg
     from sim.render import bargain as bg_text
 
@@ -176,7 +178,7 @@ def bargain_section(scenario: Scenario, game: Game, options: RunOptions,
 
     console = bg_text.console_lines(report)
     if note:
-        report["note"] = note
+        report = replace(report, note=note)
     summary = ([note, ""] if note else []) + bg_text.render_markdown(report)
     return Section(key="bargaining", title=title, data=report, summary=summary,
                    console=console, figures=figure_drawers(report))

@@ -83,6 +83,21 @@ def test_bargain_report_lists_the_solutions():
     assert "<td>nash</td>" in b._repr_html_()
 
 
+def test_bargain_result_is_typed_and_its_json_is_the_commands():
+    """Rule 6 of #13: the analysis returns frozen dataclasses read by attribute; its JSON
+    is produced by formats.json.to_json and is exactly `tradesim bargain --format json`."""
+    import dataclasses
+
+    b = sim.bargain(CHIPS)
+    assert dataclasses.is_dataclass(b.result)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        b.result.scenario = "other"  # type: ignore[misc]
+    assert b.result.solutions["nash"].payoffs == pytest.approx(b["solutions"]["nash"]["payoffs"])
+    cli = CliRunner().invoke(app, ["bargain", str(CHIPS), "--format", "json", "--no-figures"])
+    assert cli.exit_code == 0, cli.output
+    assert b.to_dict() == json.loads(cli.stdout)
+
+
 def test_truce_needs_a_scenario_not_a_game():
     game = sim.load_game(PD)
     with pytest.raises(sim.TradesimError, match="needs a scenario"):

@@ -2,9 +2,10 @@
 surplus splits, whether linking issues helps, and who should move first.
 
 :func:`settings` merges the scenario's ``[bargaining]`` (and ``[truce]`` timing, through
-:mod:`sim.analyses.settings`) with the caller's options; :func:`analyse` returns one
-JSON-ready report. Text: :mod:`sim.render.bargain`; the command: :mod:`sim.cli.bargain`;
-figures: :mod:`sim.plots.bargain`.
+:mod:`sim.analyses.settings`) with the caller's options; :func:`analyse` returns a
+:class:`~sim.analyses.bargain_results.BargainResult` (typed, frozen; its JSON is
+:func:`sim.formats.json.to_json` of it). Text: :mod:`sim.render.bargain`; the command:
+:mod:`sim.cli.bargain`; figures: :mod:`sim.plots.bargain`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.analyses import bargain_results as br
 from sim.analyses import settings as resolve
 from sim.errors import InputError, SolverError
 from sim.scenario import BargainingSpec
@@ -133,8 +135,28 @@ def _player(game: Game, name: str, option: str) -> int:
 # --------------------------------------------------------------------------- analysis
 
 
-def analyse(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
-    """The whole bargaining report as a JSON-ready dict (see ``docs/reference/cli.md``)."""
+def analyse(scenario: Scenario, game: Game, s: Settings) -> br.BargainResult:
+    """The whole bargaining analysis of a two-player game.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its named profiles label the deals.
+    game : Game
+        The two-player stage game.
+    s : Settings
+        From :func:`settings`: disagreement point, discount factors, outside options,
+        issues, move order.
+
+    Returns
+    -------
+    BargainResult
+        The payoff space and its Pareto frontier; the Nash (1950), Kalai-Smorodinsky (1975),
+        egalitarian and utilitarian solutions over the disagreement point raised by the
+        outside options (each a lottery over pure profiles); alternating offers (Rubinstein
+        1982) with and without the deadline; the outside options' thresholds; issue
+        linkage (Bernheim and Whinston 1990); and each move order's subgame perfect outcome.
+    """
     from sim.solvers import bargaining as bg
 
     A, B = game.A, game.B
@@ -143,22 +165,21 @@ def analyse(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:
     base = bg.disagreement_point(A, B, s.disagreement, profiles=profiles)
     d = bg.with_outside_options(base, s.options)
     result = bg.solve_bargaining(space, d.point)
-    report: dict[str, Any] = {
-        "scenario": scenario.name,
-        "players": list(game.players),
-        "disagreement": _disagreement_json(game, s, base, d),
-        "payoff_space": _space_json(game, space),
-        "equilibria": [_profile_json(game, e) for e in bg.pure_nash(A, B)],
-        "feasible": result.feasible,
-        "solutions": {name: _solution_json(game, sol, profiles)
-                      for name, sol in result.solutions.items()},
-        "named_profiles": _named_json(game, space, result, profiles),
-        "rubinstein": _rubinstein_json(game, space, base.point, s),
-        "outside_options": _options_json(game, space, base.point, s),
-        "linkage": _linkage_json(game, space, d.point, s, profiles, result),
-        "move_order": _move_order_json(game, s, base),
-    }
-    return report
+    return br.BargainResult(
+        scenario=scenario.name,
+        players=list(game.players),
+        disagreement=_disagreement_json(game, s, base, d),
+        payoff_space=_space_json(game, space),
+        equilibria=tuple(_profile_json(game, e) for e in bg.pure_nash(A, B)),
+        feasible=result.feasible,
+        solutions={name: _solution_json(game, sol, profiles)
+                   for name, sol in result.solutions.items()},
+        named_profiles=_named_json(game, space, result, profiles),
+        rubinstein=_rubinstein_json(game, space, base.point, s),
+        outside_options=_options_json(game, space, base.point, s),
+        linkage=_linkage_json(game, space, d.point, s, profiles, result),
+        move_order=_move_order_json(game, s, base),
+    )
 
 
 def _num(x: Any) -> float | None:
@@ -173,7 +194,7 @@ def _pair(game: Game, values: Sequence[float]) -> dict[str, float | None]:
     return {p: _num(v) for p, v in zip(game.players, values, strict=True)}
 
 
-def _profile_json(game: Game, index: tuple[int, int]) -> dict[str, Any]:
+def _profile_parts(game: Game, index: tuple[int, int]) -> dict[str, Any]:
     return {
         "label": game.profile_label(index),
         "levels": {p: game.lever_choice(i, index[i]) for i, p in enumerate(game.players)},
@@ -181,47 +202,50 @@ def _profile_json(game: Game, index: tuple[int, int]) -> dict[str, Any]:
     }
 
 
+def _profile_json(game: Game, index: tuple[int, int]) -> br.ProfileResult:
+    return br.ProfileResult(**_profile_parts(game, index))
+
+
 def _disagreement_json(game: Game, s: Settings, base: bg.Disagreement,
-                       d: bg.Disagreement) -> dict[str, Any]:
-    return {
-        "spec": s.disagreement, "kind": base.kind,
-        "profile": game.profile_label(base.profiles[0]) if len(base.profiles) == 1 else None,
-        "profiles": [game.profile_label(p) for p in base.profiles],
-        "base": _pair(game, base.point), "point": _pair(game, d.point), "note": d.note,
-        "outside_options": {p: {"value": _num(o), "source": ref}
-                            for p, o, ref in zip(game.players, s.options, s.option_refs,
-                                                 strict=True) if o is not None},
-    }
+                       d: bg.Disagreement) -> br.DisagreementResult:
+    return br.DisagreementResult(
+        spec=s.disagreement, kind=base.kind,
+        profile=game.profile_label(base.profiles[0]) if len(base.profiles) == 1 else None,
+        profiles=[game.profile_label(p) for p in base.profiles],
+        base=_pair(game, base.point), point=_pair(game, d.point), note=d.note,
+        outside_options={p: br.OptionValue(_num(o), ref)
+                         for p, o, ref in zip(game.players, s.options, s.option_refs,
+                                              strict=True) if o is not None},
+    )
 
 
-def _space_json(game: Game, space: bg.PayoffSpace) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "profiles": len(space.points),
-        "pareto": [_profile_json(game, space.profile(k)) for k in space.pareto],
-        "on_frontier": [game.profile_label(space.profile(k)) for k in space.on_frontier],
-        "frontier": [[_num(u), _num(v)] for u, v in space.frontier],
-        "hull": [[_num(u), _num(v)] for u, v in space.hull],
-    }
-    if len(space.points) <= MAX_POINTS_IN_REPORT:
-        out["points"] = [[_num(u), _num(v)] for u, v in space.points]
-    return out
+def _space_json(game: Game, space: bg.PayoffSpace) -> br.PayoffSpaceResult:
+    return br.PayoffSpaceResult(
+        profiles=len(space.points),
+        pareto=tuple(_profile_json(game, space.profile(k)) for k in space.pareto),
+        on_frontier=[game.profile_label(space.profile(k)) for k in space.on_frontier],
+        frontier=[[_num(u), _num(v)] for u, v in space.frontier],
+        hull=[[_num(u), _num(v)] for u, v in space.hull],
+        points=[[_num(u), _num(v)] for u, v in space.points]
+        if len(space.points) <= MAX_POINTS_IN_REPORT else None,
+    )
 
 
 def _solution_json(game: Game, sol: bg.Solution,
-                   profiles: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
+                   profiles: Mapping[str, tuple[int, int]]) -> br.SolutionResult:
     by_index = {v: k for k, v in profiles.items()}
-    return {
-        "payoffs": _pair(game, sol.payoffs), "gains": _pair(game, sol.gains),
-        "lottery": [{"probability": _num(x.probability), "payoffs": _pair(game, x.payoffs),
-                     "profiles": [game.profile_label(p) for p in x.profiles],
-                     "named": [by_index[p] for p in x.profiles if p in by_index]}
-                    for x in sol.lottery],
-        "note": sol.note,
-    }
+    return br.SolutionResult(
+        payoffs=_pair(game, sol.payoffs), gains=_pair(game, sol.gains),
+        lottery=tuple(br.LotteryEntry(_num(x.probability), _pair(game, x.payoffs),
+                                   [game.profile_label(p) for p in x.profiles],
+                                   [by_index[p] for p in x.profiles if p in by_index])
+                      for x in sol.lottery),
+        note=sol.note,
+    )
 
 
 def _named_json(game: Game, space: bg.PayoffSpace, result: bg.BargainingResult,
-                profiles: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
+                profiles: Mapping[str, tuple[int, int]]) -> dict[str, br.NamedProfileResult]:
     """Each named profile: where it stands, and how the Nash deal differs from it.
 
     ``nash_deal`` is the Nash deal's lottery seen from this profile: one entry per profile
@@ -236,13 +260,14 @@ def _named_json(game: Game, space: bg.PayoffSpace, result: bg.BargainingResult,
                 if any(idx in x.profiles and x.probability > 0 for x in sol.lottery)]
         share = 0.0 if nash is None else sum(x.probability for x in nash.lottery
                                               if idx in x.profiles)
-        entries = None if nash is None else [
-            {"probability": _num(x.probability), "profile": game.profile_label(x.profiles[0]),
-             "differs": _differences(game, x.profiles[0], idx)}
-            for x in nash.lottery if x.probability > 0]
-        out[name] = {**_profile_json(game, idx), "pareto_optimal": flat in space.pareto,
-                     "on_frontier": flat in space.on_frontier, "in_solutions": used,
-                     "in_nash_deal": _num(share), "nash_deal": entries}
+        entries = None if nash is None else tuple(
+            br.DealPart(_num(x.probability), game.profile_label(x.profiles[0]),
+                     _differences(game, x.profiles[0], idx))
+            for x in nash.lottery if x.probability > 0)
+        out[name] = br.NamedProfileResult(
+            **_profile_parts(game, idx), pareto_optimal=flat in space.pareto,
+            on_frontier=flat in space.on_frontier, in_solutions=used,
+            in_nash_deal=_num(share), nash_deal=entries)
     return out
 
 
@@ -259,7 +284,7 @@ def _differences(game: Game, deal: tuple[int, int], other: tuple[int, int]
 
 
 def _rubinstein_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
-                     s: Settings) -> dict[str, Any]:
+                     s: Settings) -> br.RubinsteinResult:
     from sim.solvers import repeated as rp
     from sim.solvers import rubinstein as rb
     i = s.first
@@ -268,26 +293,24 @@ def _rubinstein_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
     path = rb.frontier_finite(space.frontier, d, s.deltas, shown, first=i, options=s.options)
     unit = rb.rubinstein_shares(*s.deltas, first=i)
     unit_path = rb.finite_shares(*s.deltas, shown, first=i)
-    return {
-        "first": game.players[i], "deltas": _pair(game, s.deltas),
-        "delta_source": s.delta_source,
-        "annual_deltas": _pair(game, [rp.annual_discount(x, s.period_days) for x in s.deltas]),
-        "period_days": s.period_days, "length_days": s.length_days, "rounds": s.rounds,
-        "disagreement": _pair(game, d),
-        "unit_surplus": {"shares": _pair(game, unit),
-                         "at_deadline": _num(unit_path[s.rounds - 1])},
-        "stationary": None if deal is None else {
-            "offer": _pair(game, deal.offer), "counter": _pair(game, deal.counter),
-            "binding": dict(zip(game.players, deal.binding, strict=True))},
-        "at_deadline": _pair(game, path[s.rounds - 1]),
-        "deadline": {"rounds_left": list(range(1, shown + 1)),
-                     "payoffs": [[_num(u), _num(v)] for u, v in path],
-                     "unit_share": [_num(x) for x in unit_path]},
-    }
+    return br.RubinsteinResult(
+        first=game.players[i], deltas=_pair(game, s.deltas),
+        delta_source=s.delta_source,
+        annual_deltas=_pair(game, [rp.annual_discount(x, s.period_days) for x in s.deltas]),
+        period_days=s.period_days, length_days=s.length_days, rounds=s.rounds,
+        disagreement=_pair(game, d),
+        unit_surplus=br.UnitSurplus(_pair(game, unit), _num(unit_path[s.rounds - 1])),
+        stationary=None if deal is None else br.Stationary(
+            _pair(game, deal.offer), _pair(game, deal.counter),
+            dict(zip(game.players, deal.binding, strict=True))),
+        at_deadline=_pair(game, path[s.rounds - 1]),
+        deadline=br.Deadline(list(range(1, shown + 1)), [[_num(u), _num(v)] for u, v in path],
+                          [_num(x) for x in unit_path]),
+    )
 
 
 def _options_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
-                  s: Settings) -> dict[str, Any]:
+                  s: Settings) -> dict[str, br.OutsideOptionResult]:
     from sim.solvers import outside_options as oo
     from sim.solvers import rubinstein as rb
     out = {}
@@ -312,17 +335,17 @@ def _options_json(game: Game, space: bg.PayoffSpace, d: np.ndarray,
                                           options=opts)
             if deal is not None:
                 rub[k] = deal.offer
-        out[game.players[p]] = {
-            "value": _num(o), "source": ref, "range": [_num(lo), _num(hi)],
-            "disagreement": _num(base[p]), "binds_above": _num(binds),
-            "no_deal_above": _num(no_deal),
-            "moves_nash_above": _num(oo.option_moves_solution(space, base, p, "nash")),
-            "rubinstein_binds_above": _num(_rubinstein_threshold(space, d, s, p, free)),
-            "sweep": {"values": [_num(v) for v in values],
-                      **{name: [[_num(a), _num(b)] for a, b in arr]
-                         for name, arr in sweep.items()},
-                      "rubinstein": [[_num(a), _num(b)] for a, b in rub]},
-        }
+        out[game.players[p]] = br.OutsideOptionResult(
+            value=_num(o), source=ref, range=[_num(lo), _num(hi)],
+            disagreement=_num(base[p]), binds_above=_num(binds),
+            no_deal_above=_num(no_deal),
+            moves_nash_above=_num(oo.option_moves_solution(space, base, p, "nash")),
+            rubinstein_binds_above=_num(_rubinstein_threshold(space, d, s, p, free)),
+            sweep={"values": [_num(v) for v in values],
+                   **{name: [[_num(a), _num(b)] for a, b in arr]
+                      for name, arr in sweep.items()},
+                   "rubinstein": [[_num(a), _num(b)] for a, b in rub]},
+        )
     return out
 
 
@@ -351,15 +374,15 @@ def _rubinstein_threshold(space: bg.PayoffSpace, d: np.ndarray, s: Settings, p: 
     return float(d[p] + s.deltas[p] * (own - d[p]))
 
 
-def _constraints(game: Game, t: Any) -> dict[str, Any]:
+def _constraints(game: Game, t: Any) -> br.Constraints:
     """Each side's incentive constraint: gain ``D - C`` from its best deviation and
     per-period loss ``C - P`` under reversion, so ``delta* = gain / (gain + loss)``."""
-    return {"gain": _pair(game, t.gain), "loss": _pair(game, t.loss)}
+    return br.Constraints(_pair(game, t.gain), _pair(game, t.loss))
 
 
 def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
                   profiles: Mapping[str, tuple[int, int]],
-                  result: bg.BargainingResult) -> dict[str, Any]:
+                  result: bg.BargainingResult) -> br.LinkageResult:
     from sim.solvers import linkage as lk
     separate, linked, _ = lk.player_maps(game, s.issues)
     deals = dict(profiles)
@@ -371,49 +394,47 @@ def _linkage_json(game: Game, space: bg.PayoffSpace, d: np.ndarray, s: Settings,
     for name, idx in deals.items():
         res = lk.linkage(game, s.issues, idx)
         unbundled = lk.linkage(game, apart, idx).separate_critical
-        rows.append({
-            "name": name, **_profile_json(game, idx),
-            "separate": {t.issue: {"delta_star": _num(t.critical),
-                                   "binding": None if t.binding is None
-                                   else game.players[t.binding],
-                                   **_constraints(game, t)} for t in res.separate},
-            "separate_delta_star": _num(res.separate_critical),
-            "lever_by_lever_delta_star": _num(unbundled),
-            "linked_delta_star": _num(res.linked_critical),
-            "linked_binding": None if res.linked.binding is None
+        rows.append(br.LinkedDeal(
+            name=name, **_profile_parts(game, idx),
+            separate={t.issue: br.IssueThreshold(
+                _num(t.critical), None if t.binding is None else game.players[t.binding],
+                _pair(game, t.gain), _pair(game, t.loss)) for t in res.separate},
+            separate_delta_star=_num(res.separate_critical),
+            lever_by_lever_delta_star=_num(unbundled),
+            linked_delta_star=_num(res.linked_critical),
+            linked_binding=None if res.linked.binding is None
             else game.players[res.linked.binding],
-            "linked": _constraints(game, res.linked),
-            "helps": res.helps,
-            "sustainable_separately": all(
+            linked=_constraints(game, res.linked),
+            helps=res.helps,
+            sustainable_separately=all(
                 t.delta[i] <= s.deltas[i] for t in res.separate for i in (0, 1)),
-            "sustainable_linked": all(res.linked.delta[i] <= s.deltas[i] for i in (0, 1)),
-        })
+            sustainable_linked=all(res.linked.delta[i] <= s.deltas[i] for i in (0, 1)),
+        ))
     gains = lk.linkage_gains(separate, linked, space.points, d, s.deltas)
     ranked = sorted(gains, key=lambda k: -float(np.prod(space.points[k] - d)))
     resolved = lk.resolve_issues(game, s.issues)
-    return {
-        "issues": {i.name: list(i.levers) for i in resolved},
-        "deltas": _pair(game, s.deltas),
-        "delta": _num(min(s.deltas)),
-        "punishment": "Nash reversion: the pure stage equilibrium worst for the deviator "
-                      "(per issue when separate)",
-        "deals": rows,
-        "only_when_linked": {"count": len(gains),
-                             "best": [_profile_json(game, space.profile(k))
-                                      for k in ranked[:5]]},
-        "sustainable_count": {"separate": int(lk.sustainable(separate, s.deltas).sum()),
-                              "linked": int(lk.sustainable(linked, s.deltas).sum())},
-    }
+    return br.LinkageResult(
+        issues={i.name: list(i.levers) for i in resolved},
+        deltas=_pair(game, s.deltas),
+        delta=_num(min(s.deltas)),
+        punishment="Nash reversion: the pure stage equilibrium worst for the deviator "
+                   "(per issue when separate)",
+        deals=tuple(rows),
+        only_when_linked=br.OnlyWhenLinked(
+            len(gains), tuple(_profile_json(game, space.profile(k)) for k in ranked[:5])),
+        sustainable_count=br.SustainableCount(int(lk.sustainable(separate, s.deltas).sum()),
+                                           int(lk.sustainable(linked, s.deltas).sum())),
+    )
 
 
 def _changes(game: Game, path: Sequence[tuple[str, str, str]],
-             status_quo: tuple[int, int] | None) -> list[dict[str, Any]]:
+             status_quo: tuple[int, int] | None) -> tuple[br.Change, ...]:
     """The moves on an SPE path that change a lever from the status quo, in play order."""
     if status_quo is None:
-        return []
+        return ()
     before = {p: game.lever_choice(i, status_quo[i]) for i, p in enumerate(game.players)}
-    return [{"step": k, "player": p, "lever": lv, "from": before[p][lv], "to": level}
-            for k, (p, lv, level) in enumerate(path, start=1) if before[p][lv] != level]
+    return tuple(br.Change(k, p, lv, before[p][lv], level)
+                 for k, (p, lv, level) in enumerate(path, start=1) if before[p][lv] != level)
 
 
 def _nash_product_profile(space: bg.PayoffSpace, d: np.ndarray) -> tuple[int, int] | None:
@@ -425,7 +446,7 @@ def _nash_product_profile(space: bg.PayoffSpace, d: np.ndarray) -> tuple[int, in
     return space.profile(int(np.argmax(score)))
 
 
-def _move_order_json(game: Game, s: Settings, base: bg.Disagreement) -> dict[str, Any]:
+def _move_order_json(game: Game, s: Settings, base: bg.Disagreement) -> br.MoveOrderResult:
     """Each move order's outcome, counted from the label-free status quo
     (:func:`sim.solvers.bargaining.status_quo`); commitment is valued against each side's
     worst simultaneous pure equilibrium (:func:`sim.solvers.bargaining.equilibrium_floor`)."""
@@ -444,24 +465,25 @@ def _move_order_json(game: Game, s: Settings, base: bg.Disagreement) -> dict[str
         status_quo = bg.status_quo(game.A, game.B, base)
     else:
         status_quo = None if floor is None else bg.status_quo(game.A, game.B, floor)
-    out: dict[str, Any] = {
-        "tie_rule": s.tie_rule,
-        "status_quo": None if status_quo is None else game.profile_label(status_quo),
-        "orders": [{"name": name, "order": [f"{p}.{lv}" for p, lv in r.order],
-                    "path": [{"player": p, "lever": lv, "level": level}
-                             for p, lv, level in r.path],
-                    "changes": _changes(game, r.path, status_quo),
-                    "outcome": _profile_json(game, r.profile), "ties": r.ties,
-                    "ties_on_path": r.ties_on_path} for name, r in results.items()],
-        "simultaneous": [_profile_json(game, e) for e in equilibria],
-        "first_mover_value": _pair(game, sq.first_mover_value(lead)),
-    }
+    commitment = None
     if floor is not None:
         ref = bg.status_quo(game.A, game.B, floor)
-        out["commitment_value"] = {
-            "reference_equilibrium": None if ref is None else game.profile_label(ref),
-            "reference": _pair(game, floor.point),
-            **_pair(game, [lead[0].payoffs[0] - floor.point[0],
-                           lead[1].payoffs[1] - floor.point[1]]),
-        }
-    return out
+        commitment = br.CommitmentValue(
+            reference_equilibrium=None if ref is None else game.profile_label(ref),
+            reference=_pair(game, floor.point),
+            values=_pair(game, [lead[0].payoffs[0] - floor.point[0],
+                                lead[1].payoffs[1] - floor.point[1]]),
+        )
+    return br.MoveOrderResult(
+        tie_rule=s.tie_rule,
+        status_quo=None if status_quo is None else game.profile_label(status_quo),
+        orders=tuple(br.OrderResult(
+            name=name, order=[f"{p}.{lv}" for p, lv in r.order],
+            path=tuple(br.PathStep(p, lv, level) for p, lv, level in r.path),
+            changes=_changes(game, r.path, status_quo),
+            outcome=_profile_json(game, r.profile), ties=r.ties,
+            ties_on_path=r.ties_on_path) for name, r in results.items()),
+        simultaneous=tuple(_profile_json(game, e) for e in equilibria),
+        first_mover_value=_pair(game, sq.first_mover_value(lead)),
+        commitment_value=commitment,
+    )

@@ -4,6 +4,7 @@ text in :mod:`sim.render.bargain`, figures in :mod:`sim.plots.bargain`)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,13 +63,15 @@ def bargain(
         from sim.plots.bargain import figures as draw
         from sim.staging import write_files
 
-        report["figures"] = [str(p) for p in write_files(outdir, draw(report))]
+        report = replace(report, figures=[str(p) for p in write_files(outdir, draw(report))])
     if fmt == "json":
-        typer.echo(json.dumps(report, indent=2, allow_nan=False))
+        from sim.formats.json import dumps
+
+        typer.echo(dumps(report), nl=False)
     else:
         typer.echo(render_table(report))
-        if report.get("figures"):
-            typer.echo("Figures: " + ", ".join(report["figures"]))
+        if report.figures:
+            typer.echo("Figures: " + ", ".join(report.figures))
 
 
 def _many_sides(scenario: Any, game: Any, disagreement: str | None, *, fmt: str,

@@ -12,7 +12,7 @@ The walk (:func:`to_json`):
   rename its key (``{"json_key": "from"}``), leave it out (``{"json": False}``: computed
   helpers the file does not carry), or leave it out when empty (``{"json_omit": "none"}``
   drops a ``None``, ``{"json_omit": "empty"}`` drops ``None``, ``False`` and empty
-  containers);
+  containers), or merge a mapping's items into the object (``{"json_flatten": True}``);
 * a mapping becomes an object (keys as strings, in insertion order); a list, tuple or numpy
   array becomes an array; numpy scalars become plain numbers and booleans;
 * floats keep :data:`DIGITS` significant digits and ``-0.0`` becomes ``0.0``, so the same
@@ -69,8 +69,16 @@ def to_json(obj: Any) -> Any:
         docstring), floats rounded to :data:`DIGITS` significant digits.
     """
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.metadata.get("json_key", f.name): to_json(getattr(obj, f.name))
-                for f in dataclasses.fields(obj) if not _omitted(f, getattr(obj, f.name))}
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if _omitted(f, value):
+                continue
+            if f.metadata.get("json_flatten"):
+                out.update(to_json(value))
+            else:
+                out[f.metadata.get("json_key", f.name)] = to_json(value)
+        return out
     if isinstance(obj, Mapping):
         return {str(k): to_json(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):

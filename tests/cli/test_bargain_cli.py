@@ -10,6 +10,7 @@ import pytest
 
 from sim.analyses.bargain import analyse, settings
 from sim.errors import InputError, ScenarioErrors
+from sim.formats.json import to_json
 from sim.render.bargain import render_table
 from sim.scenario import load_scenario
 from sim.scenario.build import build_game
@@ -20,15 +21,22 @@ LONDON = ROOT / "scenarios" / "london-2025.toml"
 PD = ROOT / "scenarios" / "classroom" / "prisoners-dilemma.toml"
 
 
-def report_for(path: Path, **options):
+def typed_for(path: Path, **options):
+    """The analysis: a frozen, typed result (what render and plots read)."""
     scenario = load_scenario(path)
     game = build_game(scenario)
     return scenario, game, analyse(scenario, game, settings(scenario, game, **options))
 
 
+def report_for(path: Path, **options):
+    """The analysis as its JSON (what the command and results.json write)."""
+    scenario, game, result = typed_for(path, **options)
+    return scenario, game, to_json(result)
+
+
 @pytest.fixture(scope="module")
 def london():
-    return report_for(LONDON)
+    return typed_for(LONDON)
 
 
 def test_prisoners_dilemma_report_by_hand():
@@ -68,6 +76,8 @@ def test_move_order_changes_from_a_named_status_quo():
 
 def test_london_report_agrees_with_the_solvers(london):
     scenario, game, r = london
+    assert r.disagreement.spec == "april_escalation"  # typed: attributes
+    r = to_json(r)
     assert r["disagreement"]["spec"] == "april_escalation"
     esc = game.profile_index(scenario.profiles["april_escalation"])
     options = [scenario.value(scenario.bargaining.outside_options[p]) for p in game.players]
@@ -96,7 +106,7 @@ def test_london_report_agrees_with_the_solvers(london):
 
 def test_london_json_is_strict_and_table_answers_the_questions(london):
     _, _, r = london
-    text = json.dumps(r, allow_nan=False)
+    text = json.dumps(to_json(r), allow_nan=False)
     assert json.loads(text)["scenario"] == "london-2025"
     table = render_table(r)
     for needle in ("Pareto-optimal profiles", "Nash", "Kalai-Smorodinsky", "swap",
@@ -309,20 +319,21 @@ CHIPS = ROOT / "scenarios" / "classroom" / "chips-for-rare-earths.toml"
 def test_a_lottery_is_never_called_a_profile():
     """chips-for-rare-earths: the Nash deal is 76.7% swap + 23.3% (strict, released); the
     report used to say the swap 'is the Nash deal' with nash_deal_differs = {}."""
-    _, _, r = report_for(CHIPS)
+    _, _, typed = typed_for(CHIPS)
+    r = to_json(typed)
     nash = r["solutions"]["nash"]
     assert [round(x["probability"], 3) for x in nash["lottery"]] == [0.767, 0.233]
     swap = r["named_profiles"]["swap"]
     assert swap["in_nash_deal"] == pytest.approx(23 / 30)
     assert [x["differs"] for x in swap["nash_deal"]] == [
         {}, {"US": {"strategy": ["strict", "eased"]}}]
-    table = render_table(r)
+    table = render_table(typed)
     assert "the Nash deal is this profile" not in table
     assert "the Nash deal is a lottery:" in table
     assert "(a lottery over 2 outcomes)" in table
     from sim.render.bargain import console_lines
 
-    console = "\n".join(console_lines(r))
+    console = "\n".join(console_lines(typed))
     assert "Nash deal: US 1.700, China 2.833 (a lottery: 76.7% swap + 23.3% US: strict | " \
            "China: released)" in console
     assert "an unnamed profile" not in console

@@ -20,7 +20,7 @@ def _bargain_point(name: str) -> list[float]:
 
     sc = load_scenario(SCENARIOS / name)
     game = build_game(sc)
-    point = ab.analyse(sc, game, ab.settings(sc, game))["disagreement"]["point"]
+    point = ab.analyse(sc, game, ab.settings(sc, game)).disagreement.point
     return [point[p] for p in game.players]
 
 # --------------------------------------------------------------------------- pages

@@ -205,7 +205,7 @@ def test_every_activity_uses_the_scenarios_disagreement_point():
 
     sc = load_scenario(SCENARIOS / "london-2025.toml")
     game = build_game(sc)
-    point = ab.analyse(sc, game, ab.settings(sc, game))["disagreement"]["point"]
+    point = ab.analyse(sc, game, ab.settings(sc, game)).disagreement.point
     expected = [point[p] for p in game.players]
     for activity in ("truce", "oneshot", "bargain"):
         assert theory.predictions(room(activity=activity))["disagreement"] == pytest.approx(
