@@ -299,15 +299,22 @@ def validate(
 def show(
     file: Annotated[Path, typer.Argument(help="Scenario (.toml) or Gambit game (.nfg).")],
     rows: Annotated[int, typer.Option(help="Most payoff rows to print.")] = 60,
+    where: Annotated[list[str] | None, typer.Option(
+        help="Only profiles with LEVER=LEVEL (LEVER=A,B for either); repeatable.",
+        metavar="LEVER=LEVEL")] = None,
+    sort: Annotated[str | None, typer.Option(
+        help="Sort by a player's payoff (highest first) or by a lever's level.",
+        metavar="PLAYER|LEVER")] = None,
 ) -> None:
-    """Show players, levers (each value with its source) and the payoff table.
+    """Show players, levers (each value with its source), the payoff formulas, the payoffs
+    with one column per lever and, up to 12 x 12, the bimatrix with best responses marked.
 
-    Example: tradesim show scenarios/london-2025.toml --rows 20
+    Example: tradesim show scenarios/london-2025.toml --where us_tariff=geneva --sort US
     """
     from sim.render.text import show_text
 
     sc, game = load_any(file)
-    typer.echo(show_text(sc, game, max_rows=rows), nl=False)
+    typer.echo(show_text(sc, game, max_rows=rows, where=where or (), sort=sort), nl=False)
 
 
 @app.command()

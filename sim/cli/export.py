@@ -50,9 +50,12 @@ def export_text(game, fmt: ExportFormat, *, exact_payoffs=None, form: NfgForm = 
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([*game.players, *(f"payoff {p}" for p in game.players)])
+    from sim.render.profiles import lever_columns, lever_level
+
+    cols = lever_columns(game)  # one column per lever, as `show` prints them
+    writer.writerow([*(name for _, _, name in cols), *(f"payoff {p}" for p in game.players)])
     for index in np.ndindex(*game.shape):
-        writer.writerow([*(game.strategies[i][s] for i, s in enumerate(index)),
+        writer.writerow([*(lever_level(game, i, k, index[i]) for i, k, _ in cols),
                          *(repr(clean_float(game.payoffs[(i, *index)]))
                            for i in range(len(game.players)))])
     return buf.getvalue()

@@ -206,30 +206,56 @@ def inputs_markdown(scenario: Scenario) -> list[str]:
     return lines
 
 
-def payoff_table(game: Game, max_rows: int) -> list[str]:
-    """Lines ``profile  ->  payoffs``, at most ``max_rows`` of them."""
-    lines = ["Payoffs (" + ", ".join(game.players) + "):"]
-    for rows, idx in enumerate(np.ndindex(*game.shape)):
-        if rows >= max_rows:
-            total = int(np.prod(game.shape))
-            lines.append(f"  … {total - rows} more profiles (use `tradesim export` for all)")
-            break
-        pays = ", ".join(fmt(game.payoffs[(k, *idx)]) for k in range(len(game.players)))
-        lines.append(f"  {game.profile_label(idx)}  ->  {pays}")
-    return lines
+def formula_lines(scenario: Scenario) -> list[str]:
+    """The payoff formulas themselves, with the ``[terms]`` and ``[trade]`` markets they use."""
+    if scenario.matrix is not None:
+        return []
+    lines = ["Payoff formulas:"]
+    lines += [f"  {p} = {f.text}" for p, f in scenario.payoffs.items()]
+    used = set().union(*(f.names for f in scenario.payoffs.values()))
+    stack, seen = sorted(used), set()
+    while stack:
+        name = stack.pop()
+        if name in scenario.terms and name not in seen:
+            seen.add(name)
+            stack.extend(scenario.terms[name].names)
+    terms = [t for t in scenario.terms if t in seen]
+    if terms:
+        lines.append("  where")
+        lines += [f"    {t} = {scenario.terms[t].text}" for t in terms]
+    if scenario.trade:
+        lines.append("  and the [trade] markets " + ", ".join(scenario.trade)
+                     + " (surpluses and tariff revenue, docs/explanation/continuous-games.md)")
+    return [*lines, ""]
 
 
-def show_text(scenario: Scenario | None, game: Game, *, max_rows: int = 60) -> str:
-    """`tradesim show`: players, levers with each level's value and source, payoff table.
+def show_text(scenario: Scenario | None, game: Game, *, max_rows: int = 60,
+              where: Sequence[str] = (), sort: str | None = None) -> str:
+    """`tradesim show`: players, levers with each level's value and source, the payoff
+    formulas, the payoffs as a table with one column per lever (filtered by ``where``,
+    sorted by ``sort``) and, for two players with at most 12 strategies each, the bimatrix.
 
     With ``scenario=None`` (a Gambit ``.nfg`` game) it shows the players, their strategies
-    and the payoff table only.
+    and the payoffs only.
     """
+    from sim.render import profiles as pr
+
+    unit = scenario.payoff_unit if scenario is not None else ""
+    chosen = pr.sort_profiles(game, pr.matching(game, pr.parse_where(game, where)), sort)
+    headers, rows = pr.profile_table(game, chosen[:max_rows], unit=unit)
+    table = [f"Payoffs: {len(chosen)} of {int(np.prod(game.shape))} profiles"
+             + (f" where {', '.join(where)}" if where else "")
+             + (f", sorted by {sort}" if sort else "") + ":",
+             *pr.text_table(headers, rows)]
+    if len(chosen) > max_rows:
+        table.append(f"  … {len(chosen) - max_rows} more (--rows, --where, or "
+                     "`tradesim export --format csv` for all)")
+    if len(game.players) == 2 and max(game.shape) <= pr.BIMATRIX_MAX and not where:
+        table += ["", *pr.bimatrix_lines(game, unit=unit)]
     if scenario is None:
         lines = [game.name, ""]
         lines += [f"{p}: {', '.join(game.strategies[i])}" for i, p in enumerate(game.players)]
-        lines += ["", *payoff_table(game, max_rows)]
-        return "\n".join(lines).rstrip() + "\n"
+        return "\n".join([*lines, "", *table]).rstrip() + "\n"
     lines = [f"{scenario.title} ({scenario.name})", ""]
     for p in scenario.players:
         lines.append(f"{p.name}" + (f" — {p.description}" if p.description else ""))
@@ -242,7 +268,6 @@ def show_text(scenario: Scenario | None, game: Game, *, max_rows: int = 60) -> s
                 lines.append(f"    {level} = {value:g}{origin}")
         lines.append("")
     lines += [payoff_origin(scenario, p) for p in game.players]
-    lines += ["", *payoff_table(game, max_rows)]
-    lines.append("")
+    lines += ["", *formula_lines(scenario), *table, ""]
     lines += inputs_markdown(scenario)
     return "\n".join(lines).rstrip() + "\n"

@@ -39,7 +39,8 @@ _TOP_KEYS = {
     "game",
     "trade",
 }
-_SCENARIO_KEYS = {"name", "title", "date", "description", "notes", "contradictions"}
+_SCENARIO_KEYS = {"name", "title", "date", "description", "notes", "contradictions",
+                  "payoff_unit"}
 _SOURCE_KEYS = {"outlet", "title", "date", "reliability", "url", "note"}
 _FACT_KEYS = {"value", "unit", "source", "note"}
 _ASSUMPTION_KEYS = {"value", "range", "unit", "why", "source", "note"}

@@ -145,6 +145,7 @@ class Scenario:
     text: str = field(default="", repr=False)
     trade: dict[str, TradeMarket] = field(default_factory=dict)  # [trade.<market>] blocks
     grid: int = DEFAULT_GRID  # values per continuous lever it was read with (levers.py)
+    payoff_unit: str = ""  # [scenario] payoff_unit, e.g. "$bn/month": shown with every payoff
 
     @property
     def player_names(self) -> tuple[str, ...]:

@@ -80,6 +80,7 @@ class Validator(SectionChecks):
         title = self.string(head, "title", "scenario", required=False) or name
         date = self.string(head, "date", "scenario", required=False)
         description = self.string(head, "description", "scenario", required=False)
+        payoff_unit = self.string(head, "payoff_unit", "scenario", required=False)
         notes = self.strings(head, "notes", "scenario")
         contradictions = self.strings(head, "contradictions", "scenario")
         if self.errors:
@@ -90,6 +91,7 @@ class Validator(SectionChecks):
             title=title,
             date=date,
             description=description,
+            payoff_unit=payoff_unit,
             sources=sources,
             facts=facts,
             assumptions=assumptions,

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,7 +107,7 @@ def test_validate_broken_file_one_line_per_problem(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3
     assert lines[0] == f"error: {path}:3: [scenario.titel] unknown key 'titel'; expected one of: " \
-        "contradictions, date, description, name, notes, title"
+        "contradictions, date, description, name, notes, payoff_unit, title"
     assert lines[1].startswith(f"error: {path}:10: [facts.peak.source] is missing")
     assert lines[2].startswith(f"error: {path}:19: [payoffs.US] ")
     assert "Traceback" not in result.output
@@ -143,7 +144,12 @@ def test_show_lists_sources_and_payoffs():
     result = invoke("show", DATA / "small.toml")
     assert result.exit_code == 0
     assert "war = 145  (peak: fact: a)" in result.stdout
-    assert "US: tariff=low, chips=eased | China: rare=open  ->  -0.05, 0.05" in result.stdout
+    # one column per lever, then the payoffs (hand-computed: pain = 10/100 * 0.5 = 0.05)
+    assert re.search(r"\n  tariff +chips +rare +US payoff +China payoff\n", result.stdout)
+    assert re.search(r"\n  low +eased +open +-0\.05 +0\.05\n", result.stdout)
+    # the formulas themselves, with the terms they use
+    assert "  US = -pain + 2*chips - 3*rare" in result.stdout
+    assert "    pain = tariff / 100 * w" in result.stdout
 
 
 @pytest.mark.parametrize("command", ["run", "solve", "validate", "show"])
@@ -185,7 +191,8 @@ def test_london_equilibria_complete_and_verified():
 def test_show_and_solve_a_gambit_game():
     shown = invoke("show", DATA / "pd.nfg")
     assert shown.exit_code == 0, shown.output
-    assert "Row: cooperate | Column: defect  ->  0, 5" in shown.stdout
+    assert re.search(r"\n  cooperate +defect +0 +5\n", shown.stdout)
+    assert "  cooperate     3, 3       0, 5*" in shown.stdout  # the bimatrix
     solved = invoke("solve", DATA / "pd.nfg")
     assert "1. Row plays defect; Column plays defect — payoffs: Row 1, Column 1" in solved.stdout
 
