@@ -21,6 +21,8 @@ def timeline(
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     figure: Annotated[Path | None, typer.Option(
         "--figure", help="Write the timeline figure (PNG) to this path.")] = None,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Write a self-contained HTML page (figure, backtest, stages).")] = None,
 ) -> None:
     """Analyse each stage of a timeline and score its predictions for the next stage.
 
@@ -35,11 +37,21 @@ def timeline(
     from sim.scenario.timeline import load_timeline
 
     result = analyse_timeline(load_timeline(file, grid=grid()))
-    if figure is not None:
-        from sim.io import atomic_write_bytes
+    png = None
+    if figure is not None or report is not None:
         from sim.plots.timeline import timeline_figure
 
-        atomic_write_bytes(figure, timeline_figure(result))
+        png = timeline_figure(result)
+    if figure is not None and png is not None:
+        from sim.io import atomic_write_bytes
+
+        atomic_write_bytes(figure, png)
+    if report is not None:
+        from sim.io import atomic_write_text
+        from sim.render.timeline_html import timeline_html
+
+        atomic_write_text(report, timeline_html(result, png,
+                                                command=f"tradesim timeline {file}"))
     if fmt == "json":
         typer.echo(json.dumps(to_json(result), indent=2, allow_nan=False))
     else:

@@ -94,7 +94,8 @@ def sustainable_steps(report: Report) -> bytes:
 
 
 def survival_curves(report: Report) -> bytes:
-    """P(truce unbroken at day t) per strategy pair, ±2 standard errors, expiry marked."""
+    """P(no slip by day t) per library strategy pair, ±2 standard errors, expiry marked;
+    the truce model's P(no slip) and P(collapse) (exact) as thick lines on top."""
     fig, ax = _new()
     for pair in report["simulation"]["pairs"]:
         days, s, se = pair["days"], pair["survival"], pair["survival_se"]
@@ -102,16 +103,24 @@ def survival_curves(report: Report) -> bytes:
         lo = [max(0.0, a - 2 * b) for a, b in zip(s, se, strict=True)]
         hi = [min(1.0, a + 2 * b) for a, b in zip(s, se, strict=True)]
         ax.fill_between(days, lo, hi, step="post", alpha=0.15)
+    model = report.get("model")
+    if model:
+        curve = model["curve"]
+        ax.step(curve["days"], curve["no_slip"], where="post", color="black", linewidth=2.5,
+                label="truce model: P(no slip)")
+        ax.step(curve["days"], curve["collapse"], where="post", color="firebrick",
+                linewidth=2.5, linestyle="--", label="truce model: P(collapse)")
     expiry = report["time"]["length_days"]
     ax.axvline(expiry, color="black", linestyle=":", linewidth=1)
     ax.annotate(f"expiry, day {expiry:g}", (expiry, 1.02), ha="right", fontsize=8)
     sim = report["simulation"]
     ax.set_xlabel("day")
-    ax.set_ylabel("P(truce unbroken)")
+    ax.set_ylabel("probability")
     ax.set_ylim(-0.02, 1.08)
-    ax.set_title(f"Noisy truce survival (implementation {sim['noise_implementation']:g}, "
-                 f"perception {sim['noise_perception']:g}, {sim['runs']:,} runs)", fontsize=10)
-    ax.legend(fontsize=7, ncol=2, loc="lower left")
+    ax.set_title(f"No slip so far: library pairs (implementation "
+                 f"{sim['noise_implementation']:g}, perception {sim['noise_perception']:g}, "
+                 f"{sim['runs']:,} runs) and the truce model", fontsize=9)
+    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     return _png(fig)
 
 

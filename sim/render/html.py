@@ -123,8 +123,13 @@ def markdown_to_html(lines: Sequence[str]) -> str:
 
 def figure_html(path: Path) -> str:
     """A ``<figure>`` with the PNG at ``path`` embedded as a base64 data URI."""
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    name = html.escape(path.name)
+    return png_figure_html(path.name, path.read_bytes())
+
+
+def png_figure_html(name: str, png: bytes) -> str:
+    """A ``<figure>`` with PNG bytes embedded as a base64 data URI, captioned ``name``."""
+    data = base64.b64encode(png).decode("ascii")
+    name = html.escape(name)
     return (f'<figure><img src="data:image/png;base64,{data}" alt="{name}">'
             f"<figcaption>{name}</figcaption></figure>")
 

@@ -262,6 +262,29 @@ def test_cli_json_and_table(tmp_path: Path) -> None:
     assert "Backtest over 2 scored stage(s)" in table.stdout
 
 
+def test_the_html_report_has_the_backtest_and_every_stage(tmp_path: Path) -> None:
+    """``--report`` writes one page with no outside resources: the figure embedded, the
+    backtest table with each scored prediction and the means, a section per stage; the
+    same input gives the same bytes."""
+    path = write(tmp_path)
+    pages = []
+    for name in ("a.html", "b.html"):
+        res = CliRunner().invoke(app, ["timeline", str(path), "--report",
+                                       str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+        pages.append((tmp_path / name).read_text())
+    page = pages[0]
+    assert pages[0] == pages[1]
+    assert page.count("data:image/png;base64,") == 1
+    assert "http://" not in page
+    assert "https://" not in page
+    assert page.count("<section id='stage-") == 3
+    assert "<td>the truce is intact at the next date</td>" in page
+    assert "<td>collapsed</td>" in page  # stage two: the US breached by stage three
+    assert f"{(1 - 0.9**4) ** 2 * 2:.3g}" in page  # stage one's Brier score
+    assert "Mean over 2 scored stage(s)" in page
+
+
 def test_cli_bad_timeline_is_one_line_exit_2(tmp_path: Path) -> None:
     bad = TIMELINE.replace("date = 2025-01-29", "date = 2025-01-10")
     res = CliRunner().invoke(app, ["timeline", str(write(tmp_path, bad))])
