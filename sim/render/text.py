@@ -12,6 +12,7 @@ from fractions import Fraction
 import numpy as np
 
 from sim.analyses.core import Analysis
+from sim.render import profiles as pr
 from sim.game import Game
 from sim.scenario import Scenario, formula_inputs
 from sim.solvers.equilibria import EquilibriumSet
@@ -115,22 +116,21 @@ def core_summary(scenario: Scenario, a: Analysis, named: dict[str, tuple[int, ..
     lines += [f"- {payoff_origin(scenario, p)}" for p in g.players]
     lines += ["", f"### Nash equilibria ({len(a.equilibria.equilibria)}; {_completeness(a)})", ""]
     lines += equilibrium_lines(a.game, a.equilibria) or ["None found."]
+    unit = scenario.payoff_unit
     lines += ["", "### Named profiles", ""]
     if named:
-        lines += ["| profile | " + " | ".join(g.players) + " | equilibrium? | Pareto-optimal? |",
-                  "|---|" + "---|" * (len(g.players) + 2)]
-        for name, idx in named.items():
-            pays = " | ".join(fmt(g.payoffs[(k, *idx)]) for k in range(len(g.players)))
-            lines.append(f"| {name} | {pays} | {'yes' if idx in a.pure else 'no'} | "
-                         f"{'yes' if idx in a.pareto else 'no'} |")
+        headers, rows = pr.profile_table(g, list(named.values()), unit=unit,
+                                         names=list(named))
+        rows = [[*r, "yes" if idx in a.pure else "no", "yes" if idx in a.pareto else "no"]
+                for r, idx in zip(rows, named.values(), strict=True)]
+        lines += pr.markdown_table([*headers, "equilibrium?", "Pareto-optimal?"], rows)
     else:
         lines.append("None defined.")
     lines += ["", f"### Pareto-optimal pure profiles ({len(a.pareto)})", ""]
-    lines += [f"- {g.profile_label(s)} — payoffs "
-              + ", ".join(f"{p} {fmt(g.payoffs[(k, *s)])}" for k, p in enumerate(g.players))
-              for s in a.pareto[:40]]
+    if a.pareto:
+        lines += pr.markdown_table(*pr.profile_table(g, a.pareto[:40], unit=unit))
     if len(a.pareto) > 40:
-        lines.append(f"- … and {len(a.pareto) - 40} more (see results.json)")
+        lines += ["", f"… and {len(a.pareto) - 40} more (see results.json)"]
     lines += ["", "### Dominated strategies", ""]
     lines += [f"- {g.players[d.player]}: [{g.strategies[d.player][d.strategy]}] is "
               f"{'strictly' if d.strict else 'weakly'} dominated by "
@@ -238,8 +238,6 @@ def show_text(scenario: Scenario | None, game: Game, *, max_rows: int = 60,
     With ``scenario=None`` (a Gambit ``.nfg`` game) it shows the players, their strategies
     and the payoffs only.
     """
-    from sim.render import profiles as pr
-
     unit = scenario.payoff_unit if scenario is not None else ""
     chosen = pr.sort_profiles(game, pr.matching(game, pr.parse_where(game, where)), sort)
     headers, rows = pr.profile_table(game, chosen[:max_rows], unit=unit)
