@@ -12,8 +12,8 @@ from fractions import Fraction
 import numpy as np
 
 from sim.analyses.core import Analysis
-from sim.render import profiles as pr
 from sim.game import Game
+from sim.render import profiles as pr
 from sim.scenario import Scenario, formula_inputs
 from sim.solvers.equilibria import EquilibriumSet
 
