@@ -142,18 +142,24 @@ def write_output(path: str | Path, data: bytes | str) -> str:
     return str(atomic_write_bytes(path, raw))
 
 
-def _check_parent(path: Path) -> None:
-    for parent in (path.parent, *path.parent.parents):
+def _nearest_existing(path: Path, start: Path) -> tuple[Path, os.stat_result] | None:
+    """The nearest of ``start`` and its parents that exists, with its status (an unreadable
+    one is an error naming ``path``); ``None`` when none exists."""
+    for d in (start, *start.parents):
         try:
-            st = os.stat(parent)
+            return d, os.stat(d)
         except FileNotFoundError:
             continue
         except OSError as exc:
             raise cannot_write(path, exc) from None
-        if not stat.S_ISDIR(st.st_mode):
-            msg = f"cannot write {path}: {parent} is not a directory"
-            raise InputError(msg)
-        return
+    return None
+
+
+def _check_parent(path: Path) -> None:
+    found = _nearest_existing(path, path.parent)
+    if found is not None and not stat.S_ISDIR(found[1].st_mode):
+        msg = f"cannot write {path}: {found[0]} is not a directory"
+        raise InputError(msg)
 
 
 def _file_kind(mode: int) -> str:
@@ -232,17 +238,11 @@ def _not_a_file(mode: int) -> str:
 def check_output_dir(directory: str | Path) -> Path:
     """Raise :class:`InputError` unless ``directory`` is a directory or a new path."""
     directory = Path(directory)
-    for d in (directory, *directory.parents):
-        try:
-            st = os.stat(d)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise cannot_write(directory, exc) from None
-        if not stat.S_ISDIR(st.st_mode):
-            msg = f"cannot write {directory}: {d} is {_file_kind(st.st_mode)}, not a directory"
-            raise InputError(msg)
-        break
+    found = _nearest_existing(directory, directory)
+    if found is not None and not stat.S_ISDIR(found[1].st_mode):
+        d, st = found
+        msg = f"cannot write {directory}: {d} is {_file_kind(st.st_mode)}, not a directory"
+        raise InputError(msg)
     return directory
 
 

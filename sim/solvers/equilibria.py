@@ -460,18 +460,24 @@ def _make_exact_n(result: EquilibriumSet, game: tuple) -> EquilibriumSet:
             irrational += 1
             kept.append(eq)
             continue
-        values = exact_arith.expected_payoffs(game, strategies)
-        kept.append(replace(eq, exact_strategies=strategies, exact_payoffs=values,
-                            strategies=tuple(np.array([float(p) for p in s])
-                                             for s in strategies),
-                            payoffs=np.array([float(v) for v in values])))
-    message = result.message
-    if irrational:
-        note = (f"{irrational} equilibrium(s) have no exact rational form (games with three "
-                "or more players can have irrational equilibria) and are given in floating "
-                "point")
-        message = f"{message}; {note}" if message else note
+        kept.append(_with_exact(eq, game, strategies))
+    message = _noted(result.message, (
+        f"{irrational} equilibrium(s) have no exact rational form (games with three "
+        "or more players can have irrational equilibria) and are given in floating point"
+    ) if irrational else "")
     return replace(result, equilibria=tuple(kept), exact=True, message=message)
+
+
+def _with_exact(eq: Equilibrium, game: tuple, strategies: tuple) -> Equilibrium:
+    """``eq`` with its exact strategies and payoffs, and floats rounded from them."""
+    values = exact_arith.expected_payoffs(game, strategies)
+    return replace(eq, exact_strategies=strategies, exact_payoffs=values,
+                   strategies=tuple(np.array([float(p) for p in s]) for s in strategies),
+                   payoffs=np.array([float(v) for v in values]))
+
+
+def _noted(message: str, note: str) -> str:
+    return f"{message}; {note}" if message and note else message or note
 
 
 def _make_exact(result: EquilibriumSet, game: tuple) -> EquilibriumSet:
@@ -482,15 +488,9 @@ def _make_exact(result: EquilibriumSet, game: tuple) -> EquilibriumSet:
         if strategies is None or not _verified_exactly(game, strategies):
             dropped += 1
             continue
-        values = exact_arith.expected_payoffs(game, strategies)
-        kept.append(replace(eq, exact_strategies=strategies, exact_payoffs=values,
-                            strategies=tuple(np.array([float(p) for p in s])
-                                             for s in strategies),
-                            payoffs=np.array([float(v) for v in values])))
-    message = result.message
-    if dropped:
-        note = f"{dropped} equilibrium(s) could not be confirmed in exact arithmetic"
-        message = f"{message}; {note}" if message else note
+        kept.append(_with_exact(eq, game, strategies))
+    message = _noted(result.message, f"{dropped} equilibrium(s) could not be confirmed in "
+                     "exact arithmetic" if dropped else "")
     renumber: dict[int, int] = {}
     kept = [replace(eq, component=renumber.setdefault(eq.component, len(renumber)))
             for eq in kept]
