@@ -148,8 +148,59 @@ def _curves(game: ContinuousGame, eqs: ContinuousEquilibria) -> tuple[BestRespon
     )
 
 
-def report_json(r: ContinuousReport) -> dict[str, Any]:
-    """The report as JSON-ready data."""
+@dataclass(frozen=True)
+class ContinuousEquilibriumEntry:
+    profile: dict[str, dict[str, float]]  # {player: {lever: value}}
+    payoffs: dict[str, float]
+    largest_gain_from_deviating: float
+
+
+@dataclass(frozen=True)
+class ContinuousProfileEntry:
+    profile: dict[str, dict[str, float]]
+    payoffs: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CooperativeEntry:
+    delta: float
+    profile: dict[str, dict[str, float]]
+    payoffs: dict[str, float]
+
+
+@dataclass(frozen=True)
+class ContinuousResult:
+    """``tradesim continuous --format json`` (written by :func:`sim.formats.json.to_json`)."""
+
+    game: str
+    players: list[str]
+    seed: int
+    method: str
+    complete: bool
+    search_grid: int
+    verify_grid: int
+    contraction_modulus: float | None
+    equilibria: tuple[ContinuousEquilibriumEntry, ...]
+    pareto_frontier: tuple[ContinuousProfileEntry, ...]
+    punishment: dict[str, float] | None
+    most_cooperative: tuple[CooperativeEntry, ...]
+
+
+def continuous_result(r: ContinuousReport) -> ContinuousResult:
+    """The report labelled by player and lever names.
+
+    Parameters
+    ----------
+    r : ContinuousReport
+        From :func:`analyse`.
+
+    Returns
+    -------
+    ContinuousResult
+        Each equilibrium with its largest gain from a deviation (the larger of the grid and
+        local regrets), the Pareto frontier, the punishment payoffs and the most cooperative
+        self-enforcing levels by discount factor.
+    """
     players = r.game.players
 
     def profile(p: ActionProfile) -> dict[str, dict[str, float]]:
@@ -162,34 +213,19 @@ def report_json(r: ContinuousReport) -> dict[str, Any]:
         return {p: float(x) for p, x in zip(players, u, strict=True)}
 
     eq = r.equilibria
-    return {
-        "game": r.scenario.name,
-        "players": list(players),
-        "seed": r.seed,
-        "method": eq.method,
-        "complete": eq.complete,
-        "search_grid": eq.search_grid,
-        "verify_grid": eq.verify_grid,
-        "contraction_modulus": eq.modulus,
-        "equilibria": [
-            {
-                "profile": profile(e.profile),
-                "payoffs": payoffs(e.payoffs),
-                "largest_gain_from_deviating": max(
-                    *e.verification.regret_grid, *e.verification.regret_local
-                ),
-            }
-            for e in eq.equilibria
-        ],
-        "pareto_frontier": [
-            {"profile": profile(p), "payoffs": payoffs(u)}
-            for p, u in zip(r.frontier.profiles, r.frontier.payoffs, strict=True)
-        ],
-        "punishment": None
-        if r.punishment is None
+    return ContinuousResult(
+        game=r.scenario.name, players=list(players), seed=r.seed, method=eq.method,
+        complete=eq.complete, search_grid=eq.search_grid, verify_grid=eq.verify_grid,
+        contraction_modulus=eq.modulus,
+        equilibria=tuple(
+            ContinuousEquilibriumEntry(profile(e.profile), payoffs(e.payoffs), max(
+                *e.verification.regret_grid, *e.verification.regret_local))
+            for e in eq.equilibria),
+        pareto_frontier=tuple(
+            ContinuousProfileEntry(profile(p), payoffs(u))
+            for p, u in zip(r.frontier.profiles, r.frontier.payoffs, strict=True)),
+        punishment=None if r.punishment is None
         else dict(zip(players, r.punishment, strict=True)),
-        "most_cooperative": [
-            {"delta": lv.delta, "profile": profile(lv.profile), "payoffs": payoffs(lv.payoffs)}
-            for lv in r.path
-        ],
-    }
+        most_cooperative=tuple(CooperativeEntry(lv.delta, profile(lv.profile),
+                                                payoffs(lv.payoffs)) for lv in r.path),
+    )

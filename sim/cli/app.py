@@ -374,7 +374,7 @@ def continuous(
     """
     import numpy as np
 
-    from sim.analyses.continuous import DEFAULT_DELTAS, analyse, report_json
+    from sim.analyses.continuous import DEFAULT_DELTAS, analyse, continuous_result
     from sim.formats.json import dumps
     from sim.render.continuous import report_lines
 
@@ -395,7 +395,7 @@ def continuous(
             typer.echo("note: no plot: it needs two players with a continuous lever each",
                        err=True)
     if format is OutputFormat.json:
-        typer.echo(dumps(report_json(report)), nl=False)
+        typer.echo(dumps(continuous_result(report)), nl=False)
         return
     for line in report_lines(report):
         typer.echo(line)
