@@ -310,6 +310,13 @@ def test_the_bundled_timeline_runs_and_reports_every_stage() -> None:
     assert data["stages"][0]["prediction"]["brier"] is not None
     assert data["stages"][2]["truce"]["hazard_factor"] == pytest.approx(1 - 0.05)
     assert data["score"]["scored"] == 2
+    for stage in data["stages"]:
+        assert set(stage["truce"]["model"]) >= {"no_slip", "dispute", "collapse", "renewed"}
+    geneva = data["stages"][1]
+    assert sum(geneva["truce"]["to_next"].values()) == pytest.approx(1.0)
+    assert geneva["prediction"]["outcomes"] == geneva["truce"]["to_next"]
+    assert geneva["prediction"]["observed"] == "intact"  # tariffs still 30% / 10% in June
+    assert geneva["truce"]["delta_star"] == pytest.approx(0.449, abs=1e-3)
 
 
 def test_the_bundled_timeline_cites_its_hazards() -> None:
