@@ -98,9 +98,8 @@ China = "rare"
 """
 
 
-def test_validate_broken_file_one_line_per_problem(tmp_path):
-    path = tmp_path / "broken.toml"
-    path.write_text(BROKEN)
+def test_validate_broken_file_one_line_per_problem(tmp_path, scenario_file):
+    path = scenario_file(BROKEN, "broken.toml")
     before = set(tmp_path.iterdir())
     result = invoke("validate", path)
     assert result.exit_code == 2
@@ -115,9 +114,8 @@ def test_validate_broken_file_one_line_per_problem(tmp_path):
     assert not (ROOT / "hacked").exists()
 
 
-def test_run_broken_file_writes_nothing(tmp_path):
-    path = tmp_path / "broken.toml"
-    path.write_text(BROKEN)
+def test_run_broken_file_writes_nothing(tmp_path, scenario_file):
+    path = scenario_file(BROKEN, "broken.toml")
     result = invoke("run", path, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert not (tmp_path / "out").exists()

@@ -38,10 +38,8 @@ deal = { Row = { go = "yes" }, Col = { go2 = "yes" } }
 
 
 @pytest.fixture
-def go(tmp_path: Path) -> Path:
-    path = tmp_path / "go.toml"
-    path.write_text(GO_TOML)
-    return path
+def go(scenario_file) -> Path:
+    return scenario_file(GO_TOML, "go.toml")
 
 
 def invoke(*args: str):

@@ -55,10 +55,8 @@ def invoke(*args: str):
 
 
 @pytest.fixture
-def pd(tmp_path: Path) -> Path:
-    path = tmp_path / "pd.toml"
-    path.write_text(PD_TOML)
-    return path
+def pd(scenario_file) -> Path:
+    return scenario_file(PD_TOML, "pd.toml")
 
 
 def test_prisoners_dilemma_report_shows_delta_star_one_half(pd, tmp_path):
@@ -268,13 +266,12 @@ def test_explanation_numbers_for_london():
     assert round(0.95 ** 6 * 0.9 ** 4, 2) == 0.48
 
 
-def test_run_keeps_going_when_the_truce_cannot_be_analysed(tmp_path):
+def test_run_keeps_going_when_the_truce_cannot_be_analysed(tmp_path, scenario_file):
     from sim.cli import app
 
     pennies = PD_TOML.replace("[[3, 0], [5, 1]]", "[[1, -1], [-1, 1]]").replace(
         "[[3, 5], [0, 1]]", "[[-1, 1], [1, -1]]")
-    path = tmp_path / "mp.toml"
-    path.write_text(pennies)
+    path = scenario_file(pennies, "mp.toml")
     result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out"),
                                       "--no-figures"])
     assert result.exit_code == 0, result.output
@@ -283,11 +280,10 @@ def test_run_keeps_going_when_the_truce_cannot_be_analysed(tmp_path):
     assert "Truce analysis not possible" in (tmp_path / "out/pd-truce/summary.md").read_text()
 
 
-def test_run_writes_the_truce_section(tmp_path):
+def test_run_writes_the_truce_section(tmp_path, scenario_file):
     from sim.cli import app
 
-    path = tmp_path / "pd.toml"
-    path.write_text(PD_TOML)
+    path = scenario_file(PD_TOML, "pd.toml")
     result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     out = tmp_path / "out/pd-truce"

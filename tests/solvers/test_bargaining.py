@@ -9,8 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from sim.errors import InputError, SolverError
 from sim.solvers.bargaining import (
@@ -28,6 +26,7 @@ from sim.solvers.outside_options import (
     option_thresholds,
     outside_option_sweep,
 )
+from tests.games import bimatrix_games, relabelled_games
 
 
 def space_of(*points: tuple[float, float]):
@@ -213,20 +212,6 @@ def test_status_quo_is_the_pareto_worst_equilibrium_when_there_is_one():
     assert status_quo(A, A.T, d) == (1, 1)
 
 
-@st.composite
-def tied_game_and_relabelling(draw):
-    """A small game with many ties (payoffs from 0..3), a permutation of each player's
-    strategies, and whether to swap the players."""
-    m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    cells = st.integers(0, 3).map(float)
-    A = np.array(draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m,
-                               max_size=m)))
-    B = np.array(draw(st.lists(st.lists(cells, min_size=n, max_size=n), min_size=m,
-                               max_size=m)))
-    rows, cols = draw(st.permutations(range(m))), draw(st.permutations(range(n)))
-    return A, B, list(rows), list(cols), draw(st.booleans())
-
-
 def _relabel(A, B, rows, cols, swap):
     A2, B2 = A[np.ix_(rows, cols)], B[np.ix_(rows, cols)]
     return (B2.T, A2.T) if swap else (A2, B2)
@@ -243,7 +228,7 @@ def _profiles_back(profiles, rows, cols, swap):
 
 
 @settings(max_examples=200, deadline=None)
-@given(tied_game_and_relabelling())
+@given(relabelled_games())  # many ties: payoffs 0..3
 def test_relabelling_permutes_the_disagreement_point_and_the_deals(case):
     """Permuting strategies leaves d and every solution unchanged; swapping the players swaps
     their coordinates; the profiles behind them are the same profiles, relabelled."""
@@ -304,7 +289,7 @@ def test_outside_option_sweep_and_thresholds():
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.float64, (2, 3, 3), elements=st.integers(-5, 5).map(float)))
+@given(bimatrix_games(rows=(3, 3), cols=(3, 3), values=(-5, 5)))
 def test_solutions_are_feasible_pareto_and_nash_maximises_product(payoff):
     A, B = payoff
     space = payoff_space(A, B)

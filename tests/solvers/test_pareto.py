@@ -2,10 +2,9 @@
 
 import numpy as np
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from sim.solvers.pareto import pareto_mask, pareto_profiles
+from tests.games import payoff_matrices
 
 
 def test_prisoners_dilemma_all_but_mutual_defection():
@@ -25,7 +24,6 @@ def _definition(points):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 30), st.integers(2, 3), st.data())
-def test_mask_matches_definition(m, n, data):
-    pts = data.draw(arrays(np.int64, (m, n), elements=st.integers(0, 4))).astype(float)
+@given(payoff_matrices(rows=(1, 30), cols=(2, 3), values=(0, 4)))
+def test_mask_matches_definition(pts):
     assert pareto_mask(pts).tolist() == _definition(pts).tolist()

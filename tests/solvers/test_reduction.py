@@ -2,14 +2,13 @@
 
 import numpy as np
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from sim.solvers.dominance import iterated_elimination
 from sim.solvers.duplicates import duplicate_classes, merge
 from sim.solvers.equilibria import solve
 from sim.solvers.reduction import solve_reduced
 from sim.solvers.verify import is_equilibrium
+from tests.games import bimatrix_games
 
 
 def test_prisoners_dilemma_reduces_to_one_profile():
@@ -59,10 +58,9 @@ def _merged_keys(result, rep):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(2, 5), st.integers(2, 5), st.data())
-def test_same_equilibria_as_full_game(m, n, data):
+@given(bimatrix_games(rows=(2, 5), cols=(2, 5), values=(0, 20)))
+def test_same_equilibria_as_full_game(P):
     """The full game's extreme equilibria, with duplicates merged, are the reduced answer."""
-    P = data.draw(arrays(np.int64, (2, m, n), elements=st.integers(0, 20))).astype(float)
     full, reduced = solve(P), solve_reduced(P)
     for e in reduced.equilibria:
         assert is_equilibrium(P[0], P[1], *e.strategies, tol=1e-7)

@@ -19,7 +19,7 @@ from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 from sim.scenario.formula_exact import evaluate_exact, exact_inputs, exact_payoffs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(p for p in (ROOT / "scenarios").rglob("*.toml") if "timelines" not in p.parts)
 
 TIE = """
@@ -89,11 +89,10 @@ def test_london_is_not_exactly_representable_and_says_why():
     assert "not exactly representable: the [trade] markets" in note
 
 
-def test_solve_exact_keeps_the_equilibria_of_a_decimal_tie(tmp_path):
+def test_solve_exact_keeps_the_equilibria_of_a_decimal_tie(scenario_file):
     """Row is indifferent (0.1 * 3 = 0.3), Column matches Row: the extreme equilibria are
     (up, up), (down, down) and Row mixing 1/2 with either pure column reply."""
-    path = tmp_path / "tie.toml"
-    path.write_text(TIE, encoding="utf-8")
+    path = scenario_file(TIE, "tie.toml")
     r = CliRunner().invoke(app, ["solve", str(path), "--exact", "--format", "json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)

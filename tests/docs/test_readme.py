@@ -6,7 +6,7 @@ from pathlib import Path
 from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_readme_scenario_example_loads_and_solves(tmp_path):

@@ -15,7 +15,7 @@ from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 from sim.solvers.trade_policy import Market, market_outcome
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WAR = ROOT / "scenarios/classroom/tariff-war.toml"
 
 

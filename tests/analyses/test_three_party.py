@@ -18,7 +18,7 @@ from sim.scenario import load_scenario
 from sim.scenario.build import build_game
 from sim.solvers.reduction import solve_reduced
 
-PATH = Path(__file__).resolve().parents[1] / "scenarios" / "three-party-2025.toml"
+PATH = Path(__file__).resolve().parents[2] / "scenarios" / "three-party-2025.toml"
 
 
 def closed_form(q: dict) -> tuple[float, float]:
