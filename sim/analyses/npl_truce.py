@@ -33,7 +33,7 @@ from sim.scenario import Scenario
 from sim.solvers import group_truce as gt
 from sim.solvers import repeated as rp
 from sim.solvers.sampling import seed_record
-from sim.solvers.truce import check_noise
+from sim.solvers.truce import DEFAULT_MAX_RUN_PERIODS, check_noise, check_run_periods
 
 PUNISHERS = ("all", "victims")
 
@@ -121,9 +121,12 @@ def _punishments(scenario: Scenario, game: Game, s: NTruceSettings) -> dict[str,
 
 
 def analyse(scenario: Scenario, game: Game, s: NTruceSettings, *, runs: int = 20_000,
-            seed: np.random.SeedSequence | None = None) -> dict[str, Any]:
-    """The n-player truce report as a JSON-ready dict (see ``docs/reference/cli.md``)."""
+            seed: np.random.SeedSequence | None = None,
+            max_run_periods: int = DEFAULT_MAX_RUN_PERIODS) -> dict[str, Any]:
+    """The n-player truce report as a JSON-ready dict (see ``docs/reference/cli.md``);
+    ``(runs + 1000) x periods`` is checked against ``max_run_periods`` first."""
     seed = np.random.SeedSequence(0) if seed is None else seed
+    check_run_periods(s.periods, runs, max_run_periods)
     table: dict[str, Any] = {}
     for name, pun in _punishments(scenario, game, s).items():
         for who in PUNISHERS:

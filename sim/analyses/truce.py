@@ -28,6 +28,7 @@ from sim.solvers.truce import (
     DEFAULT_MAX_RUN_PERIODS,
     TruceSurvival,
     check_noise,
+    check_run_periods,
     pair_seed,
     simulate_truce,
     truce_game,
@@ -126,6 +127,8 @@ def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_
     ``i`` draws from its child ``i``.
     """
     seed = np.random.SeedSequence(0) if seed is None else seed
+    simulations = len(s.strategies) ** (2 if all_pairs else 1) + 1  # the pairs and the model
+    check_run_periods(s.periods, runs, max_run_periods, simulations=simulations)  # all at once
     payoffs = game.payoffs
     report: dict[str, Any] = {
         "scenario": scenario.name,
@@ -153,7 +156,8 @@ def analyse(scenario: Scenario, game: Game, s: Settings, *, runs: int = DEFAULT_
     report["named_profiles"] = _named_json(scenario, game, s.delta)
     report["simulation"] = _simulate(game, s, runs=runs, seed=seed, all_pairs=all_pairs,
                                      progress=progress, max_run_periods=max_run_periods)
-    report["model"] = model_report(scenario, game, s, runs=runs, seed=seed)
+    report["model"] = model_report(scenario, game, s, runs=runs, seed=seed,
+                                   max_run_periods=max_run_periods)
     return report
 
 
@@ -162,7 +166,8 @@ MODEL_STREAM = 2**31 - 15
 
 
 def model_report(scenario: Scenario, game: Game, s: Settings, *, runs: int,
-                 seed: np.random.SeedSequence) -> dict[str, Any]:
+                 seed: np.random.SeedSequence,
+                 max_run_periods: int = DEFAULT_MAX_RUN_PERIODS) -> dict[str, Any]:
     """The truce model's design and outcomes (:mod:`sim.analyses.truce_model`)."""
     from sim.analyses import truce_model as am
     from sim.analyses.truce_json import to_json
@@ -172,7 +177,8 @@ def model_report(scenario: Scenario, game: Game, s: Settings, *, runs: int,
                            noise_implementation=s.noise_implementation,
                            noise_perception=s.noise_perception)
     seq = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, MODEL_STREAM))
-    return to_json(am.analyse(scenario, game, ms, runs=runs, seed=seq), game)
+    return to_json(am.analyse(scenario, game, ms, runs=runs, seed=seq,
+                              max_run_periods=max_run_periods), game)
 
 
 def _punishments(scenario: Scenario, game: Game, s: Settings) -> dict[str, Any]:

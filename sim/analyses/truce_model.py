@@ -341,9 +341,10 @@ def analyse(
     seed: int | np.random.SeedSequence = 0,
     samples: int | None = None,
     max_iterations: int | None = None,
+    max_run_periods: int = ts.DEFAULT_MAX_RUN_PERIODS,
 ) -> ModelReport:
-    """The model's design and outcomes (see the module docstring); ``samples`` and
-    ``max_iterations`` override the shock samples per side and the renewal iterations."""
+    """The model's design and outcomes (see the module docstring); ``samples``,
+    ``max_iterations`` and ``max_run_periods`` bound the shocks, renewals and Monte Carlo."""
     if len(game.players) != 2:
         msg = f"{scenario.name}: the truce model needs two players, got {len(game.players)}"
         raise InputError(msg)
@@ -373,7 +374,7 @@ def analyse(
             runs=runs,
             rng=np.random.default_rng(run_seq),
             delta=delta,
-            renewal_delta=renewal_delta(s),
+            renewal_delta=renewal_delta(s), max_run_periods=max_run_periods,
         )
     _, label = _collapse_profile(game, s)
     stage = (float(np.mean(sides[0].collapse)), float(np.mean(sides[1].collapse)))

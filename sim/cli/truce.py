@@ -89,6 +89,7 @@ def truce(
     game = build_game(scenario, max_cells=limit.max_cells)
     if len(game.players) > 2:
         _many_sides(scenario, game, fmt=fmt, runs=runs, seed=seed, delta=delta,
+                    max_run_periods=limit.max_run_periods,
                     noise_implementation=noise_impl, noise_perception=noise_perception,
                     punishment=punishment, two_sided={"--strategies": strategies,
                                                       "--all-pairs": all_pairs,
@@ -117,7 +118,7 @@ def truce(
 
 
 def _many_sides(scenario: Any, game: Any, *, fmt: str, runs: int, seed: int,
-                two_sided: dict[str, Any], **options: Any) -> None:
+                two_sided: dict[str, Any], max_run_periods: int, **options: Any) -> None:
     """``tradesim truce`` for three or more players (:mod:`sim.analyses.npl_truce`)."""
     from sim.analyses import npl_truce
     from sim.render.npl import render_truce
@@ -129,7 +130,8 @@ def _many_sides(scenario: Any, game: Any, *, fmt: str, runs: int, seed: int,
             raise InputError(msg)
     s = npl_truce.settings(scenario, game, **options)
     report = npl_truce.analyse(scenario, game, s, runs=runs,
-                               seed=np.random.SeedSequence(seed))
+                               seed=np.random.SeedSequence(seed),
+                               max_run_periods=max_run_periods)
     if fmt == "json":
         typer.echo(json.dumps(report, indent=2))
     else:

@@ -179,10 +179,14 @@ class GroupSurvival:
     closed_form: np.ndarray
 
 
+CHUNK_DRAWS = 4_000_000
+"""Random draws (runs x periods x sides) simulated at once: about 40 MB of memory."""
+
+
 def simulate_group_truce(sides: int, periods: int, runs: int, *, noise: float,
                          rng: np.random.Generator,
                          noise_by_side: np.ndarray | None = None) -> GroupSurvival:
-    r"""Noisy grim-trigger truce among ``sides`` players, all runs at once.
+    r"""Noisy grim-trigger truce among ``sides`` players, :data:`CHUNK_DRAWS` draws at a time.
 
     Every period each side, meaning to keep the truce, breaks it by mistake with probability
     ``noise`` (or ``noise_by_side[i]``); under grim trigger the first break, by anyone, ends
@@ -198,9 +202,12 @@ def simulate_group_truce(sides: int, periods: int, runs: int, *, noise: float,
     if eps.shape != (sides,) or not ((eps >= 0) & (eps <= 1)).all():
         msg = "noise must be probabilities in [0, 1], one per side"
         raise InputError(msg)
-    slips = rng.random((runs, periods, sides)) < eps       # (runs, periods, sides)
-    broken = np.logical_or.accumulate(slips.any(axis=2), axis=1)
-    survival = 1.0 - broken.mean(axis=0)
+    chunk = max(1, CHUNK_DRAWS // (periods * sides))  # runs at a time: memory stays bounded
+    broken_count = np.zeros(periods)
+    for start in range(0, runs, chunk):  # the same stream of draws as one call for all runs
+        slips = rng.random((min(chunk, runs - start), periods, sides)) < eps
+        broken_count += np.logical_or.accumulate(slips.any(axis=2), axis=1).sum(axis=0)
+    survival = 1.0 - broken_count / runs
     keep = float(np.prod(1 - eps))
     closed = keep ** np.arange(1, periods + 1)
     return GroupSurvival(sides=sides, noise=float(eps.mean()), runs=runs, survival=survival,

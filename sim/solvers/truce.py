@@ -315,6 +315,20 @@ def _slip(rng: np.random.Generator, p: float, first: BoolArray, second: BoolArra
     second[pos[cut:] - n] = False
 
 
+def check_run_periods(periods: int, runs: int, max_run_periods: int, *,
+                      simulations: int = 1) -> None:
+    """Raise :class:`LimitError` unless ``simulations x (runs + 1000) x periods`` is within
+    ``max_run_periods``: the work of all the simulations one command asks for together
+    (``truce --all-pairs`` plays every pair), checked before the first starts."""
+    size = int(simulations) * (int(runs) + 1000) * int(periods)
+    if size > max_run_periods:
+        what = f"{simulations:,} simulations x " if simulations != 1 else ""
+        msg = (f"the truce simulation would take {what}({runs:,} runs + 1,000) x "
+               f"{periods:,} periods = {size:,} run-periods, over the limit of "
+               f"{max_run_periods:,}")
+        raise LimitError(msg, limit="max_run_periods")
+
+
 def _check_sizes(periods: int, runs: int, delta: float, max_run_periods: int) -> None:
     if isinstance(periods, bool) or not isinstance(periods, int | np.integer) or periods < 1:
         msg = f"periods must be a whole number >= 1, got {periods!r}"
@@ -323,11 +337,7 @@ def _check_sizes(periods: int, runs: int, delta: float, max_run_periods: int) ->
             2 <= runs <= MAX_RUNS):
         msg = f"runs must be a whole number between 2 and {MAX_RUNS:,}, got {runs!r}"
         raise InputError(msg)
-    size = (int(runs) + 1000) * int(periods)
-    if size > max_run_periods:
-        msg = (f"the truce simulation would take ({runs:,} runs + 1,000) x {periods:,} periods "
-               f"= {size:,} run-periods, over the limit of {max_run_periods:,}")
-        raise LimitError(msg, limit="max_run_periods")
+    check_run_periods(periods, runs, max_run_periods)
     if not 0.0 < delta <= 1.0:
         msg = f"delta must lie in (0, 1], got {delta}"
         raise InputError(msg)

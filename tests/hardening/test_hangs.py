@@ -130,3 +130,34 @@ def test_components_of_fifty_thousand_equilibria_are_labelled_in_one_pass():
     assert len(result.components) == count
     assert sorted(i for c in result.components for i in c) == list(range(count))
     assert all(result.equilibria[c[0]].component == n for n, c in enumerate(result.components))
+
+
+def test_all_pairs_counts_every_simulation_against_the_limit(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["--max-run-periods", "300000", "truce", str(LONDON), "--runs", "1000", "--no-figures"]
+    assert CliRunner().invoke(app, args).exit_code == 0  # 8 pairs and the model: 54,000
+    result = CliRunner().invoke(app, [*args, "--all-pairs"])  # 64 pairs and the model
+    assert result.exit_code == 3, result.stderr
+    assert "65 simulations x (1,000 runs + 1,000) x 3 periods = 390,000" in result.stderr
+
+
+def test_the_group_truce_of_three_sides_obeys_the_run_period_limit(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    three = ROOT / "scenarios" / "classroom" / "three-way-truce.toml"
+    result = CliRunner().invoke(app, ["truce", str(three), "--runs", "1000000000"])
+    assert result.exit_code == 3, result.stderr
+    assert "over the limit of 1,000,000,000" in result.stderr
+    result = CliRunner().invoke(app, ["--max-run-periods", "10", "truce", str(three)])
+    assert result.exit_code == 3, result.stderr
+
+
+def test_the_group_truce_draws_in_chunks_the_same_stream(monkeypatch):
+    """Memory: at most CHUNK_DRAWS draws at a time; the answer is that of one big draw."""
+    import numpy as np
+
+    from sim.solvers import group_truce as gt
+
+    whole = gt.simulate_group_truce(3, 13, 5000, noise=0.01, rng=np.random.default_rng(7))
+    monkeypatch.setattr(gt, "CHUNK_DRAWS", 1000)  # 25 runs at a time
+    chunked = gt.simulate_group_truce(3, 13, 5000, noise=0.01, rng=np.random.default_rng(7))
+    assert np.array_equal(whole.survival, chunked.survival)
