@@ -52,10 +52,29 @@ MAX_DOMINANCE_WORK = 400_000_000
 
 
 def dominated_strategies(payoffs: np.ndarray, *, tol: float = 1e-9) -> list[Domination]:
-    """Every pure strategy dominated by another pure strategy, for every player.
+    r"""Every pure strategy dominated by another pure strategy, for every player.
 
     For each dominated strategy the first strict dominator is reported, or else the first
     weak one. Memory is one ``(own strategies, others' profiles)`` matrix per strategy.
+
+    Parameters
+    ----------
+    payoffs : array_like
+        Shape ``(n, s_1, ..., s_n)``.
+    tol : float
+        Tolerance for ">" and ">=", scaled by the largest absolute payoff.
+
+    Returns
+    -------
+    list of Domination
+        :math:`s_i` is strictly dominated by :math:`t_i` iff
+        :math:`u_i(t_i, s_{-i}) > u_i(s_i, s_{-i})` for every :math:`s_{-i}`; weakly iff
+        :math:`\ge` everywhere and :math:`>` somewhere.
+
+    Raises
+    ------
+    LimitError
+        When one player's check needs more than :data:`MAX_DOMINANCE_WORK` comparisons.
     """
     payoffs = np.asarray(payoffs, dtype=float)
     eps = scaled_tol(payoffs, tol)
@@ -86,6 +105,19 @@ def iterated_elimination(payoffs: np.ndarray, *, tol: float = 1e-9) -> Eliminati
     current reduced game; by the order-independence of strict dominance in finite games this
     gives the same surviving sets as removing one at a time (Gilboa, Kalai & Zemel 1990,
     *Mathematics of Operations Research* 15(4)).
+
+    Parameters
+    ----------
+    payoffs : array_like
+        Shape ``(n, s_1, ..., s_n)``.
+    tol : float
+        Tolerance of :func:`dominated_strategies`.
+
+    Returns
+    -------
+    Elimination
+        The surviving strategies of each player (indices into the original game) and every
+        removal in the order made, with its dominator.
     """
     payoffs = np.asarray(payoffs, dtype=float)
     alive = [np.arange(k) for k in payoffs.shape[1:]]

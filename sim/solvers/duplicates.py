@@ -50,6 +50,23 @@ def duplicate_classes(payoffs: np.ndarray, *, exact_payoffs: Sequence | None = N
 
     Payoffs must be equal for every player, not merely close: with ``exact_payoffs`` (the
     same shape, rationals) those are compared, else the floats.
+
+    Strategies :math:`s_i` and :math:`t_i` are duplicates iff
+    :math:`u_k(s_i, s_{-i}) = u_k(t_i, s_{-i})` for every player *k* and every :math:`s_{-i}`:
+    the game reduced to one member per class has the same equilibria, with a class's
+    probability spread over its members in any way.
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(n, s_1, ..., s_n)``.
+    exact_payoffs : nested sequence of Fraction, optional
+        The same payoffs in exact arithmetic; compared instead of the floats.
+
+    Returns
+    -------
+    Duplicates
+        The strategies kept and each class of two or more.
     """
     payoffs = np.asarray(payoffs, dtype=float)
     values = payoffs if exact_payoffs is None else np.asarray(exact_payoffs, dtype=object)
@@ -68,7 +85,20 @@ def duplicate_classes(payoffs: np.ndarray, *, exact_payoffs: Sequence | None = N
 
 def merge(strategy: np.ndarray, representative_of: Sequence[int]) -> np.ndarray:
     """Add the probability of each strategy onto its class representative (a test helper
-    and the map that defines what the reduced game's answer means)."""
+    and the map that defines what the reduced game's answer means).
+
+    Parameters
+    ----------
+    strategy : numpy.ndarray
+        A mixed strategy of the full game.
+    representative_of : sequence of int
+        For each strategy, the index of its class's representative.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same length as ``strategy``, with all of a class's probability on its representative.
+    """
     out = np.zeros_like(np.asarray(strategy, dtype=float))
     np.add.at(out, np.asarray(representative_of), strategy)
     return out

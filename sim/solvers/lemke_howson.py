@@ -96,6 +96,27 @@ def follow(P: _Tableau, Q: _Tableau, label: int, *, eps: float = 1e-12,
 
     Returns the end pair and the number of pivots; raises :class:`ArithmeticError` when the
     path is longer than ``max_pivots``.
+
+    Complementary pivoting (Lemke and Howson 1964, *SIAM J. Appl. Math.* 12(2)): drop
+    ``label``, then alternately pivot in the tableau of the player that picked up the duplicate
+    label until the dropped label is picked up again.
+
+    Parameters
+    ----------
+    P, Q : _Tableau
+        The two players' tableaux at a completely labelled vertex pair.
+    label : int
+        The label to drop (``0..m-1`` rows, ``m..m+n-1`` columns).
+    eps : float
+        Pivots on entries at most ``eps`` are refused (minimum ratio test tolerance).
+    max_pivots : int
+        The longest path followed.
+
+    Returns
+    -------
+    P, Q : _Tableau
+        The tableaux at the end of the path: another equilibrium (or the artificial one).
+    pivots : int
     """
     P, Q = P.copy(), Q.copy()
     entering, side = label, (P if label not in P.basis else Q)
@@ -112,10 +133,23 @@ def lemke_howson_all(A: np.ndarray, B: np.ndarray, *, max_paths: int | None = No
                      max_work: float = 3e8, eps: float = 1e-12) -> PathResult:
     """Equilibria found from every label of the artificial equilibrium and of each one found.
 
-    At most ``max_paths`` paths are followed (default ``10 (m + n) + 100``: every label from
-    the artificial equilibrium, then as many more from the equilibria found), and at most
-    ``max_work`` tableau entries updated in all (some seconds of work). Returns normalised
-    strategy pairs (not yet verified; duplicates removed).
+    Parameters
+    ----------
+    A, B : numpy.ndarray
+        The row and column players' payoff matrices, shape ``(m, n)``.
+    max_paths : int, optional
+        The most paths followed (default ``10 (m + n) + 100``: every label from the
+        artificial equilibrium, then as many more from the equilibria found).
+    max_work : float
+        The most tableau entries updated in all (some seconds of work).
+    eps : float
+        Pivot tolerance of :func:`follow`.
+
+    Returns
+    -------
+    PathResult
+        Normalised strategy pairs at the paths' ends, duplicates removed, not yet verified
+        (reachable from the artificial equilibrium: not necessarily all; Shapley 1974).
     """
     A = normalise(np.asarray(A, dtype=float))
     B = normalise(np.asarray(B, dtype=float))

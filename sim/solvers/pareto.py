@@ -15,7 +15,22 @@ _BLOCK = 2048
 
 
 def pareto_mask(points: np.ndarray, *, tol: float = 1e-9) -> np.ndarray:
-    """For payoff vectors ``points`` of shape ``(m, n)``, true where no other point dominates."""
+    r"""For payoff vectors ``points`` of shape ``(m, n)``, true where no other point dominates.
+
+    Parameters
+    ----------
+    points : array_like
+        Shape ``(m, n)``: ``m`` payoff vectors of ``n`` players.
+    tol : float
+        Tolerance, scaled by the largest absolute payoff (:func:`~sim.solvers.verify.scaled_tol`).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Shape ``(m,)``; false at :math:`k` iff some point :math:`j` has
+        :math:`u_j \ge u_k - \varepsilon` in every coordinate and :math:`u_j > u_k + \varepsilon`
+        in one.
+    """
     points = np.asarray(points, dtype=float)
     eps = scaled_tol(points, tol)
     m = points.shape[0]
@@ -59,7 +74,20 @@ def _pareto_2d(points: np.ndarray, eps: float) -> np.ndarray:
 
 
 def pareto_profiles(payoffs: np.ndarray, *, tol: float = 1e-9) -> list[tuple[int, ...]]:
-    """Index tuples of the Pareto-optimal pure profiles of a game, in lexicographic order."""
+    """Index tuples of the Pareto-optimal pure profiles of a game, in lexicographic order.
+
+    Parameters
+    ----------
+    payoffs : array_like
+        Shape ``(n, s_1, ..., s_n)``.
+    tol : float
+        Tolerance of :func:`pareto_mask`.
+
+    Returns
+    -------
+    list of tuple of int
+        The pure profiles whose payoff vector no other pure profile Pareto-dominates.
+    """
     payoffs = np.asarray(payoffs, dtype=float)
     shape = payoffs.shape[1:]
     points = payoffs.reshape(payoffs.shape[0], -1).T

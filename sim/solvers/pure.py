@@ -16,12 +16,25 @@ import numpy as np
 
 
 def pure_best_response_mask(payoffs: np.ndarray, *, tol: float = 1e-9) -> np.ndarray:
-    """Boolean array of shape ``payoffs.shape[1:]``: true where every player best-responds.
+    r"""Boolean array of shape ``payoffs.shape[1:]``: true where every player best-responds.
 
     ``payoffs`` has shape ``(n, s_1, ..., s_n)``. A payoff within ``tol`` of the best is a
     best response, so ties are kept; ``tol`` is scaled by the largest absolute best-response
     payoff of the player (at least 1), which costs no extra pass over the payoff array (the
     scan reads each payoff twice: one maximum, one comparison).
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(n, s_1, ..., s_n)``: ``payoffs[i]`` is player *i*'s payoff at each profile.
+    tol : float
+        Relative tolerance for a tie with the best response.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Shape ``(s_1, ..., s_n)``; true at :math:`s` iff
+        :math:`u_i(s) \ge \max_{t_i} u_i(t_i, s_{-i}) - \varepsilon_i` for every *i*.
     """
     n = payoffs.shape[0]
     mask = None
@@ -37,6 +50,19 @@ def pure_best_response_mask(payoffs: np.ndarray, *, tol: float = 1e-9) -> np.nda
 
 
 def pure_nash(payoffs: np.ndarray, *, tol: float = 1e-9) -> list[tuple[int, ...]]:
-    """All pure Nash equilibria as index tuples, in lexicographic order."""
+    """All pure Nash equilibria as index tuples, in lexicographic order.
+
+    Parameters
+    ----------
+    payoffs : array_like
+        Shape ``(n, s_1, ..., s_n)``.
+    tol : float
+        Relative tolerance for ties (see :func:`pure_best_response_mask`).
+
+    Returns
+    -------
+    list of tuple of int
+        The profiles at which every player best-responds (Nash 1951).
+    """
     mask = pure_best_response_mask(np.asarray(payoffs, dtype=float), tol=tol)
     return [tuple(int(x) for x in idx) for idx in np.argwhere(mask)]

@@ -52,6 +52,25 @@ def solve_reduced(
     (naming the levers by ``lever_names``, both players' in order, when given).
     ``max_supports`` limits ``enumerate`` and ``support`` on the reduced game (see
     :func:`~sim.solvers.equilibria.solve`).
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(n, s_1, ..., s_n)``.
+    method, exact, tol, exact_payoffs, progress, max_supports
+        As for :func:`~sim.solvers.equilibria.solve`.
+    lever_sizes : nested sequence of int, optional
+        Levels of each lever of each player, for the separability check.
+    lever_names : sequence of str, optional
+        The levers' names, both players' in order.
+
+    Returns
+    -------
+    EquilibriumSet
+        The reduced game's equilibria with strategies of the full game (zero on the removed
+        ones). No strategy used in a Nash equilibrium is strictly dominated, so IESDS loses no
+        equilibrium (Osborne and Rubinstein 1994, Prop. 60.2); a duplicate class holds the
+        probability its representative had.
     """
     payoffs = np.asarray(payoffs, dtype=float)
     result = _solve_reduced(payoffs, method, exact, tol, exact_payoffs, progress, max_supports)

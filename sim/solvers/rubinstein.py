@@ -47,14 +47,42 @@ FloatArray = np.ndarray
 
 
 def proposer_share(delta_proposer: float, delta_responder: float) -> float:
-    r"""The first proposer's share :math:`(1 - \delta_r) / (1 - \delta_p \delta_r)` of a unit pie."""
+    r"""The first proposer's share :math:`(1 - \delta_r) / (1 - \delta_p \delta_r)` of a unit pie.
+
+    The unique subgame perfect equilibrium of infinite-horizon alternating offers over a unit
+    pie (Rubinstein 1982, *Econometrica* 50(1), 97-109).
+
+    Parameters
+    ----------
+    delta_proposer, delta_responder : float
+        Per-round discount factors in :math:`(0, 1)`.
+
+    Returns
+    -------
+    float
+        The proposer's share; the responder gets the rest, accepted at once.
+    """
     dp = check_delta(delta_proposer, "the proposer's discount factor")
     dr = check_delta(delta_responder, "the responder's discount factor")
     return (1.0 - dr) / (1.0 - dp * dr)
 
 
 def rubinstein_shares(delta1: float, delta2: float, *, first: int = 0) -> FloatArray:
-    """Both players' shares of a unit pie when player ``first`` (0 or 1) proposes first."""
+    r"""Both players' shares of a unit pie when player ``first`` (0 or 1) proposes first.
+
+    Parameters
+    ----------
+    delta1, delta2 : float
+        The players' per-round discount factors in :math:`(0, 1)`.
+    first : int
+        The first proposer.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[share of player 0, share of player 1]``: the proposer's
+        :math:`(1 - \delta_r) / (1 - \delta_p \delta_r)` (:func:`proposer_share`) and the rest.
+    """
     deltas = (delta1, delta2)
     x = proposer_share(deltas[first], deltas[1 - first])
     shares = np.empty(2)
@@ -67,6 +95,21 @@ def finite_shares(delta1: float, delta2: float, rounds: int, *, first: int = 0) 
 
     Backward induction :math:`v_i(n) = 1 - \delta_j v_j(n - 1)`, :math:`v_j(0) = 0`.
     Returns an array of length ``rounds``; entry ``n - 1`` is the share with ``n`` rounds left.
+
+    Parameters
+    ----------
+    delta1, delta2 : float
+        The players' per-round discount factors.
+    rounds : int
+        :math:`N \ge 1`, the most rounds left considered.
+    first : int
+        The proposer whose share is returned (the proposer alternates each round).
+
+    Returns
+    -------
+    numpy.ndarray
+        Length ``rounds``; as :math:`N \to \infty` it converges to :func:`proposer_share`
+        (Ståhl 1972, *Bargaining Theory*; Rubinstein 1982).
     """
     deltas = (check_delta(delta1, "delta1"), check_delta(delta2, "delta2"))
     rounds = check_rounds(rounds)
@@ -87,8 +130,21 @@ def check_rounds(rounds: int) -> int:
 
 
 def rounds_before_deadline(length_days: float, period_days: float) -> int:
-    """Bargaining rounds before a deadline: offers at days 0, p, 2p, ... before ``length``,
-    so ``ceil(length / period)`` (the truce's number of periods), at least 1."""
+    r"""Bargaining rounds before a deadline: offers at days 0, p, 2p, ... before ``length``,
+    so ``ceil(length / period)`` (the truce's number of periods), at least 1.
+
+    Parameters
+    ----------
+    length_days : float
+        Time until the deadline (the truce's length).
+    period_days : float
+        Time between offers.
+
+    Returns
+    -------
+    int
+        :math:`\max(1, \lceil \text{length} / \text{period} \rceil)`.
+    """
     if not (length_days > 0 and period_days > 0):
         msg = (f"deadline {length_days!r} days and period {period_days!r} days; expected "
                "positive numbers")
@@ -157,6 +213,23 @@ def frontier_rubinstein(frontier: FloatArray, d: Sequence[float], deltas: Sequen
     :math:`x_1 - H_1(t_2(H_2(t_1(x_1))))` over the individually rational range.
     No deal (``None``) when no frontier point gives both players their
     :math:`\max(d_j, o_j)`: an outside option then beats any agreement.
+
+    Parameters
+    ----------
+    frontier : numpy.ndarray
+        Shape ``(k, 2)``: vertices of the hull's Pareto frontier, by first player's payoff.
+    d, deltas : pair of float
+        The disagreement point and the per-round discount factors in :math:`(0, 1)`.
+    first : int
+        The first proposer.
+    options : pair of float or None
+        Outside options :math:`o_j` (``None``: none); a responder accepts no less.
+
+    Returns
+    -------
+    FrontierDeal or None
+        The proposer's offer, the counter-offer and whose option binds (Binmore, Rubinstein
+        and Wolinsky 1986; Osborne and Rubinstein 1990, *Bargaining and Markets*, ch. 3).
     """
     d = np.asarray(d, dtype=float)
     delta = [check_delta(deltas[0], "delta1"), check_delta(deltas[1], "delta2")]
@@ -203,6 +276,26 @@ def frontier_finite(frontier: FloatArray, d: Sequence[float], deltas: Sequence[f
     proposer *i* gives *j* :math:`t_j = \max(o_j, d_j + \delta_j (V_j(n-1) - d_j))` where
     :math:`V_j(n-1)` is *j*'s payoff as the proposer of the next round. Returns a
     ``(rounds, 2)`` array (NaN rows where no agreement gives both their reservation).
+
+    Parameters
+    ----------
+    frontier : numpy.ndarray
+        Shape ``(k, 2)``, as in :func:`frontier_rubinstein`.
+    d : pair of float
+        The status quo, which holds when the deadline passes without agreement.
+    deltas : pair of float
+        Per-round discount factors.
+    rounds : int
+        :math:`N \ge 1`.
+    first : int
+        The proposer of the round with :math:`n` rounds left, for each :math:`n` reported.
+    options : pair of float or None
+        Outside options :math:`o_j` (``None``: none); a responder accepts no less.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(rounds, 2)``; row ``n - 1`` is the agreement with ``n`` rounds left.
     """
     d = np.asarray(d, dtype=float)
     delta = [check_delta(deltas[0], "delta1"), check_delta(deltas[1], "delta2")]

@@ -35,7 +35,23 @@ def _own_axis_first(payoffs: np.ndarray, player: int) -> np.ndarray:
 
 
 def maxmin_mixed(U: np.ndarray) -> tuple[float, np.ndarray]:
-    """Value and optimal mixed strategy of the row player in the zero-sum game ``U``."""
+    r"""Value and optimal mixed strategy of the row player in the zero-sum game ``U``.
+
+    Solves :math:`\max v` s.t. :math:`U^\top x \ge v \mathbf{1}`, :math:`\mathbf{1}^\top x = 1`,
+    :math:`x \ge 0` with HiGHS (von Neumann 1928).
+
+    Parameters
+    ----------
+    U : numpy.ndarray
+        Shape ``(m, k)``: the row player's payoffs, own strategies on rows.
+
+    Returns
+    -------
+    value : float
+        :math:`\max_x \min_j (x^\top U)_j`.
+    strategy : numpy.ndarray
+        An optimal mixed strategy :math:`x` (clipped to be non-negative, summing to 1).
+    """
     from scipy.optimize import linprog  # lazy: scipy is slow to import
 
     m, k = U.shape
@@ -58,6 +74,19 @@ def security_levels(payoffs: np.ndarray, *, mixed: bool = True) -> list[Security
     The mixed level is :math:`\max_x \min_t x^\top U_i[:, t]` over the others' pure
     profiles *t*: for any number of players, the minimum over the others' independent
     mixtures of a multilinear payoff is attained at a pure profile.
+
+    Parameters
+    ----------
+    payoffs : array_like
+        Shape ``(n, s_1, ..., s_n)``.
+    mixed : bool
+        Also solve the linear programme for the mixed level (:func:`maxmin_mixed`).
+
+    Returns
+    -------
+    list of Security
+        One per player: the pure level :math:`\max_{s_i} \min_{s_{-i}} u_i` and a strategy
+        attaining it, and (with ``mixed``) the mixed level and an optimal mixture.
     """
     payoffs = np.asarray(payoffs, dtype=float)
     out = []

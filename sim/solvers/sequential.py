@@ -73,7 +73,28 @@ def _moves(game: Game) -> list[tuple[int, str, int]]:
 
 def resolve_order(game: Game, order: Sequence[str]) -> list[tuple[int, str, int]]:
     """The moves named by ``order``: player names (all their remaining levers, file order),
-    lever names, or ``Player.lever``; levers not named follow in file order."""
+    lever names, or ``Player.lever``; levers not named follow in file order.
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game built from levers.
+    order : sequence of str
+        Player names, lever names or ``Player.lever``, first mover first.
+
+    Returns
+    -------
+    list of (int, str, int)
+        Each move as ``(player, lever name, lever axis)`` in play order; every lever once.
+
+    Raises
+    ------
+    InputError
+        When a name is neither a player nor a lever, is a lever both players have, or a lever
+        is named twice.
+    SolverError
+        When the game has not two players.
+    """
     if len(game.players) != 2:
         msg = f"move order needs a two-player game; {game.name} has {len(game.players)}"
         raise SolverError(msg)
@@ -110,6 +131,25 @@ def solve_sequential(game: Game, order: Sequence[str], *, tie_rule: str = "favou
     mover's payoff-maximising levels at every node, the tie broken by ``tie_rule``; (3) keep
     both players' payoffs at that choice, dropping the axis; repeat to the root; (4) follow
     the stored choices from the root to read the path.
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game built from levers.
+    order : sequence of str
+        The move order (:func:`resolve_order`).
+    tie_rule : str
+        How a mover breaks a tie between its best levels: ``favour-other`` (the choice best
+        for the other player), ``harm-other`` or ``first`` (file order); see the module's
+        docstring.
+    tol : float
+        Payoffs within ``tol`` of the best are ties.
+
+    Returns
+    -------
+    SequentialResult
+        The subgame perfect equilibrium path and outcome by backward induction (Kuhn 1953;
+        Selten 1965), and how many decision nodes had ties.
     """
     if tie_rule not in TIE_RULES:
         msg = f"unknown tie rule '{tie_rule}'; expected one of: {', '.join(TIE_RULES)}"
@@ -176,6 +216,18 @@ def standard_orders(game: Game, issues: dict[str, Sequence[str]] | None = None
     Lever by lever follows the issues (issue by issue, file order within) when there are
     any, otherwise it alternates the players' levers in file order. It is left out when
     each player has a single lever (it would repeat a player-first order).
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game built from levers.
+    issues : dict of str to sequence of str, optional
+        Issue name to its levers (``[bargaining.issues]``).
+
+    Returns
+    -------
+    dict of str to tuple of str
+        ``"<player> first"`` for each player and, when it differs, ``"lever by lever"``.
     """
     a, b = game.players
     orders: dict[str, tuple[str, ...]] = {f"{a} first": (a, b), f"{b} first": (b, a)}
@@ -200,6 +252,17 @@ def standard_orders(game: Game, issues: dict[str, Sequence[str]] | None = None
 
 def first_mover_value(leads: Sequence[SequentialResult]) -> FloatArray:
     """``[u_1(1 leads) - u_1(2 leads), u_2(2 leads) - u_2(1 leads)]`` from the two
-    player-first results (positive: moving first pays)."""
+    player-first results (positive: moving first pays).
+
+    Parameters
+    ----------
+    leads : pair of SequentialResult
+        The outcomes when player 1 moves first and when player 2 does.
+
+    Returns
+    -------
+    numpy.ndarray
+        Each player's gain from leading rather than following.
+    """
     one, two = leads
     return np.array([one.payoffs[0] - two.payoffs[0], two.payoffs[1] - one.payoffs[1]])

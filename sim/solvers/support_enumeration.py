@@ -45,7 +45,22 @@ def _bordered(M: np.ndarray) -> np.ndarray:
 
 def support_enumeration(A: np.ndarray, B: np.ndarray, *, tol: float = 1e-9
                         ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Equilibria ``(x, y)`` with supports of equal size (unverified candidates)."""
+    """Equilibria ``(x, y)`` with supports of equal size (unverified candidates).
+
+    Parameters
+    ----------
+    A, B : numpy.ndarray
+        The row and column players' payoff matrices, shape ``(m, n)``.
+    tol : float
+        Tolerance for non-negativity and for "no better reply outside the support".
+
+    Returns
+    -------
+    list of (numpy.ndarray, numpy.ndarray)
+        Mixed strategy pairs solving the indifference equations of the module's docstring for
+        some supports :math:`|S| = |T|`; the caller verifies them
+        (:func:`~sim.solvers.verify.is_nash`).
+    """
     A = normalise(np.asarray(A, dtype=float))
     B = normalise(np.asarray(B, dtype=float))
     m, n = A.shape

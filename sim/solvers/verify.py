@@ -14,7 +14,21 @@ import numpy as np
 
 
 def scaled_tol(payoffs: np.ndarray, tol: float) -> float:
-    """``tol`` scaled by the largest absolute payoff (at least 1)."""
+    r"""``tol`` scaled by the largest absolute payoff (at least 1).
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Any payoff array.
+    tol : float
+        The relative tolerance.
+
+    Returns
+    -------
+    float
+        :math:`\varepsilon = tol \cdot \max(1, \max |u|)`, so a check means the same for payoffs
+        in dollars and in billions.
+    """
     arr = np.asarray(payoffs, dtype=float)
     # max |a| as max(max a, -min a): two reductions, no temporary array of the game's size
     return float(tol * max(1.0, float(arr.max(initial=0.0)), -float(arr.min(initial=0.0))))
@@ -23,10 +37,27 @@ def scaled_tol(payoffs: np.ndarray, tol: float) -> float:
 def is_best_response(
     payoff: np.ndarray, own: np.ndarray, against: np.ndarray, *, tol: float = 1e-9
 ) -> bool:
-    """Is the mixed strategy ``own`` a best response to ``against``?
+    r"""Is the mixed strategy ``own`` a best response to ``against``?
 
     ``payoff`` is the player's payoff matrix with its own strategies on the rows
     (``A`` for the row player, ``B.T`` for the column player).
+
+    Parameters
+    ----------
+    payoff : numpy.ndarray
+        Shape ``(m, n)``: own strategies on rows.
+    own : numpy.ndarray
+        The player's mixed strategy, length ``m``.
+    against : numpy.ndarray
+        The other's mixed strategy, length ``n``.
+    tol : float
+        Relative tolerance (:func:`scaled_tol`).
+
+    Returns
+    -------
+    bool
+        :math:`x^\top U y \ge \max_i (U y)_i - \varepsilon`: no pure strategy, hence no mixed
+        one, earns more.
     """
     values = payoff @ against
     eps = scaled_tol(payoff, tol)
@@ -34,14 +65,43 @@ def is_best_response(
 
 
 def is_probability_vector(x: np.ndarray, *, tol: float = 1e-9) -> bool:
-    """Non-negative entries summing to one (within ``tol``)."""
+    r"""Non-negative entries summing to one (within ``tol``).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        A candidate mixed strategy.
+    tol : float
+        Absolute tolerance.
+
+    Returns
+    -------
+    bool
+        :math:`x \ge -tol` and :math:`|\mathbf 1^\top x - 1| \le tol`.
+    """
     x = np.asarray(x, dtype=float)
     return bool(x.ndim == 1 and (x >= -tol).all() and abs(x.sum() - 1.0) <= tol * max(1, x.size))
 
 
 def is_equilibrium(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray,
                    *, tol: float = 1e-9) -> bool:
-    """Is ``(x, y)`` a Nash equilibrium of the bimatrix game ``(A, B)``?"""
+    """Is ``(x, y)`` a Nash equilibrium of the bimatrix game ``(A, B)``?
+
+    Parameters
+    ----------
+    A, B : numpy.ndarray
+        The row and column players' payoff matrices.
+    x, y : numpy.ndarray
+        The row and column players' mixed strategies.
+    tol : float
+        Relative tolerance.
+
+    Returns
+    -------
+    bool
+        Both are probability vectors and each is a best response to the other
+        (:func:`is_best_response`; Nash 1951).
+    """
     return (is_probability_vector(x, tol=tol) and is_probability_vector(y, tol=tol)
             and is_best_response(A, x, y, tol=tol) and is_best_response(B.T, y, x, tol=tol))
 
@@ -54,6 +114,19 @@ def is_nash(payoffs: np.ndarray, strategies: tuple[np.ndarray, ...], *, tol: flo
     an equilibrium iff every :math:`\sigma_i` is a probability vector and
     :math:`\sigma_i \cdot v_i \ge \max v_i - \varepsilon` with ``tol`` scaled as in
     :func:`scaled_tol`.
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(n, s_1, ..., s_n)``.
+    strategies : tuple of numpy.ndarray
+        One mixed strategy per player.
+    tol : float
+        Relative tolerance.
+
+    Returns
+    -------
+    bool
     """
     payoffs = np.asarray(payoffs, dtype=float)
     if not all(is_probability_vector(s, tol=tol) for s in strategies):
@@ -67,7 +140,23 @@ def is_nash(payoffs: np.ndarray, strategies: tuple[np.ndarray, ...], *, tol: flo
 
 
 def pure_values(payoff: np.ndarray, strategies: tuple[np.ndarray, ...], player: int) -> np.ndarray:
-    """Expected payoff of each pure strategy of ``player`` against the others' mixed strategies."""
+    r"""Expected payoff of each pure strategy of ``player`` against the others' mixed strategies.
+
+    Parameters
+    ----------
+    payoff : numpy.ndarray
+        The player's payoffs, shape ``(s_1, ..., s_n)``.
+    strategies : tuple of numpy.ndarray
+        Every player's mixed strategy (the player's own is ignored).
+    player : int
+        Whose pure strategies are valued.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`v_i(s_i) = \sum_{s_{-i}} u_i(s_i, s_{-i}) \prod_{k \ne i} \sigma_k(s_k)`, one per
+        pure strategy of ``player``.
+    """
     values = payoff
     for j in reversed(range(len(strategies))):
         if j != player:
@@ -82,6 +171,17 @@ def is_nash_exact(payoffs, strategies) -> bool:
     ``strategies`` a pair of tuples of Fractions. No tolerance: every probability is
     non-negative, each vector sums to exactly 1, and each player's expected payoff equals the
     maximum over its pure strategies.
+
+    Parameters
+    ----------
+    payoffs : pair of nested sequences of Fraction
+        ``(A, B)``.
+    strategies : pair of sequences of Fraction
+        ``(x, y)``.
+
+    Returns
+    -------
+    bool
     """
     A, B = payoffs
     x, y = strategies
