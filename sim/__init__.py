@@ -4,7 +4,7 @@ The Python API (see ``docs/reference/python-api.md``), imported lazily so that
 ``import sim`` stays fast::
 
     import sim
-    s = sim.load_scenario("scenarios/london-2025.toml")
+    s = sim.load("london-2025")   # a bundled scenario by name, or any scenario file
     r = sim.solve(s)          # Equilibria: prints as a table, renders in Jupyter
     t = sim.truce(s)          # the truce report of `tradesim truce`
     b = sim.bargain(s)        # the bargaining report of `tradesim bargain`
@@ -18,7 +18,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
+    "load": "sim.api",
     "load_scenario": "sim.api",
+    "bundled_scenarios": "sim.api",
     "load_game": "sim.api",
     "build_game": "sim.api",
     "solve": "sim.api",

@@ -130,3 +130,92 @@ def test_compare_matches_the_cli_json(tmp_path):
         assert a["truce"]["survival"] == pytest.approx(b["truce"]["survival"])  # same seeds
     assert ours[0]["truce"]["delta_star"] == pytest.approx(0.5)
     assert "<table>" in r._repr_html_()
+
+
+# --------------------------------------------------------------------------- notebook use
+
+
+def test_reports_have_attributes_that_autocomplete():
+    t = sim.truce(PD, runs=50, seed=1)
+    assert t.delta_star == t["delta_star"] == 0.5
+    assert t.thresholds.nash.players.US.delta_star == 0.5
+    assert "delta_star" in dir(t)
+    assert "to_dataframe" in dir(t)
+    with pytest.raises(AttributeError, match="did you mean 'delta_star'"):
+        _ = t.delta_str
+    with pytest.raises(KeyError, match="did you mean 'binding'"):
+        _ = t["bindng"]
+    with pytest.raises(AttributeError, match="read-only"):
+        t.delta_star = 0.1
+    assert json.dumps(t.to_dict())  # still the plain JSON
+
+
+def test_to_dataframe_gives_every_table_with_the_reports_numbers():
+    pd = pytest.importorskip("pandas")
+    t = sim.truce(PD, runs=500, seed=2, strategies=["tft", "wsls"])
+    frame = t.to_dataframe("simulation")
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame["strategies"]) == [p.label for p in t.simulation.pairs]
+    assert list(frame["recovery"].fillna(-1)) == [
+        -1 if p.recovery is None else p.recovery for p in t.simulation.pairs]
+    assert set(t.tables) >= {"thresholds_nash", "simulation", "best_sustainable"}
+    b = sim.bargain(CHIPS)
+    pareto = b.to_dataframe("pareto")
+    assert len(pareto) == len(b.payoff_space.pareto)
+    assert b.to_dataframe().columns[0] == "side"  # the first table: the disagreement point
+    eq = sim.solve(BOS).to_dataframe()
+    assert len(eq) == 3
+    assert eq["Row: opera"].tolist() == pytest.approx([1, 2 / 3, 0])
+    with pytest.raises(sim.TradesimError, match="did you mean 'pareto'"):
+        b.to_dataframe("paretto")
+
+
+def test_errors_name_keywords_and_suggest_close_names():
+    with pytest.raises(sim.TradesimError) as err:
+        sim.truce(PD, delta=1.5, runs=10)
+    assert "--" not in str(err.value)
+    assert str(err.value).startswith("delta ")
+    with pytest.raises(sim.TradesimError, match="noise_implementation"):
+        sim.truce(PD, noise_implementation=2.0, runs=10)
+    with pytest.raises(sim.TradesimError, match="did you mean 'tft'"):
+        sim.truce(PD, strategies=["tfft"], runs=10)
+    with pytest.raises(sim.TradesimError, match=r"tie_rule: .*did you mean .favour-other."):
+        sim.bargain(PD, tie_rule="favor-other")
+    with pytest.raises(sim.TradesimError, match="did you mean 'london-2025'"):
+        sim.load("londn-2025")
+
+
+def test_the_traceback_ends_at_the_users_call():
+    import traceback
+
+    try:
+        sim.truce(PD, delta=1.5, runs=10)
+    except sim.TradesimError as exc:
+        frames = traceback.extract_tb(exc.__traceback__)
+    # this test's frame and the one wrapper that re-raised: none of the analysis code
+    assert [f.filename for f in frames][-1].endswith("sim/api/errors.py")
+    assert len(frames) == 2
+
+
+def test_bundled_scenarios_load_by_name_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = sim.load("london-2025")
+    assert s.name == "london-2025"
+    assert sim.load("scenarios/classroom/prisoners-dilemma.toml").name == "prisoners-dilemma"
+    assert {"london-2025", "prisoners-dilemma", "tariff-chicken"} <= set(sim.bundled_scenarios())
+    r = CliRunner().invoke(app, ["show", "scenarios/london-2025.toml"])
+    assert r.exit_code == 0, r.output
+
+
+def test_a_scenario_and_an_equilibrium_show_briefly_and_by_name():
+    s = sim.load("london-2025")
+    assert len(repr(s)) < 600
+    assert "rare_earths (held/slowed/released)" in repr(s)
+    html = s._repr_html_()
+    assert "Facts and assumptions" in html
+    assert "ap-0611" in html
+    one = sim.solve(s)[0]
+    assert repr(one).startswith("US: us_tariff=baseline")
+    assert one.support("China") == {
+        "cn_tariff=geneva, rare_earths=held, critical_minerals=banned, farm_access=restricted": 1.0}
+    assert "<th>strategy</th>" in one._repr_html_()

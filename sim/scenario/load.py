@@ -28,8 +28,13 @@ def load_scenario(path: str | Path, *, grid: int | None = None) -> Scenario:
     Continuous levers (``range = [lo, hi]``) are discretised for the finite-game analyses
     into ``grid`` evenly spaced values plus the file's named levels (``None``:
     :data:`sim.scenario.levers.DEFAULT_GRID`; the command line passes ``tradesim --grid N``).
+    A path that does not exist is looked up among the bundled scenarios
+    (:func:`sim.scenario.bundled.resolve`: ``london-2025`` or ``scenarios/london-2025.toml``
+    work from any folder).
     """
-    path = Path(path)
+    from sim.scenario.bundled import resolve
+
+    path = resolve(path)
     return loads_scenario(read_text(path), path, grid=grid)
 
 

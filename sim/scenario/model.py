@@ -151,6 +151,16 @@ class Scenario:
     def player_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.players)
 
+    def __repr__(self) -> str:
+        from sim.scenario.view import short
+
+        return short(self)
+
+    def _repr_html_(self) -> str:
+        from sim.scenario.view import as_html
+
+        return as_html(self)
+
     def quantities(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
         """Values of every fact and assumption, with ``overrides`` applied."""
         values = {q.name: q.value for q in (*self.facts.values(), *self.assumptions.values())}

@@ -17,12 +17,14 @@ into the JSON of the matching ``--format json`` output with ``r.to_dict()``.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.api.errors import pythonic
+from sim.api.html import table as _table
+from sim.api.record import Record
 from sim.game import Game
 from sim.scenario import Scenario
 from sim.scenario import load_scenario as _load_scenario
@@ -37,6 +39,7 @@ __all__ = [
     "bargain",
     "build_game",
     "compare",
+    "load",
     "load_game",
     "load_scenario",
     "solve",
@@ -45,13 +48,16 @@ __all__ = [
 ]
 
 
+@pythonic({"grid": "grid"})
 def load_scenario(path: str | Path, *, grid: int | None = None) -> Scenario:
     """Read and validate a scenario file (raises :class:`~sim.errors.ScenarioErrors`).
 
     Parameters
     ----------
     path : str or Path
-        The scenario file (TOML).
+        The scenario file (TOML), or the name of a bundled scenario (``"london-2025"``,
+        ``"prisoners-dilemma"``; :func:`bundled_scenarios` lists them), found from any
+        folder.
     grid : int, optional
         Values each continuous lever is discretised into (``tradesim --grid N``); ``None``
         for the default, :data:`sim.scenario.levers.DEFAULT_GRID`.
@@ -60,9 +66,31 @@ def load_scenario(path: str | Path, *, grid: int | None = None) -> Scenario:
     -------
     Scenario
     """
+    from sim.scenario.bundled import names, resolve
+
+    if not resolve(path).exists():
+        from sim.api.record import close_names
+        from sim.errors import ScenarioError, ScenarioErrors
+
+        hint = close_names(Path(path).stem, names()) or (
+            f"; bundled: {', '.join(names())}" if names() else "")
+        raise ScenarioErrors([ScenarioError(path, "", None,
+                                            f"no such file or bundled scenario{hint}")])
     return _load_scenario(path, grid=grid)
 
 
+load = load_scenario
+"""``sim.load("london-2025")``: the short name of :func:`load_scenario`."""
+
+
+def bundled_scenarios() -> list[str]:
+    """The names of the scenarios that ship with tradesim, for :func:`load`."""
+    from sim.scenario.bundled import names
+
+    return names()
+
+
+@pythonic()
 def load_game(source: Scenario | Game | str | Path) -> Game:
     """The game of a scenario, of a scenario or ``.nfg`` file, or a game itself."""
     if isinstance(source, Game):
@@ -88,25 +116,6 @@ def _scenario(source: Scenario | str | Path) -> Scenario:
     return _load_scenario(source)
 
 
-# --------------------------------------------------------------------------- html helpers
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], caption: str = "") -> str:
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(c))}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _cell(x: Any) -> str:
-    if x is None:
-        return "-"
-    if isinstance(x, float):
-        return f"{x:.4g}"
-    return str(x)
-
-
 # --------------------------------------------------------------------------- equilibria
 
 
@@ -119,10 +128,26 @@ class EquilibriumView:
     payoffs: dict[str, float]
     labels: dict[str, str]
 
+    names: dict[str, list[str]] | None = None  # each player's strategy names
+
     def __str__(self) -> str:
         mix = " | ".join(f"{p}: {lab}" for p, lab in self.labels.items())
         pays = ", ".join(f"{p} {v:.4g}" for p, v in self.payoffs.items())
         return f"{mix} -> {pays}"
+
+    __repr__ = __str__
+
+    def support(self, player: str) -> dict[str, float]:
+        """``{strategy name: probability}`` of the strategies ``player`` plays."""
+        names = (self.names or {}).get(player) or [str(k) for k in
+                                                   range(len(self.strategies[player]))]
+        return {n: x for n, x in zip(names, self.strategies[player], strict=True) if x > 1e-12}
+
+    def _repr_html_(self) -> str:
+        rows = [[p, s, x, self.payoffs[p] if k == 0 else None]
+                for p in self.strategies for k, (s, x) in enumerate(self.support(p).items())]
+        return _table(["player", "strategy", "probability", "payoff"], rows,
+                      "One equilibrium (strategies played with positive probability)")
 
 
 class Equilibria(Sequence[EquilibriumView]):
@@ -143,7 +168,8 @@ class Equilibria(Sequence[EquilibriumView]):
                             for i, p in enumerate(game.players)},
                 payoffs={p: float(eq.payoffs[i]) for i, p in enumerate(game.players)},
                 labels={p: mixed_label(game, i, eq.strategies[i])
-                        for i, p in enumerate(game.players)})
+                        for i, p in enumerate(game.players)},
+                names={p: list(game.strategies[i]) for i, p in enumerate(game.players)})
             for eq in result.equilibria)
 
     complete = property(lambda self: bool(self.result.complete))
@@ -167,6 +193,19 @@ class Equilibria(Sequence[EquilibriumView]):
 
         return to_json(equilibria_report(self.game, self.result))
 
+    def to_dataframe(self) -> Any:
+        """One row per equilibrium: each player's mix (as a label and by strategy, the
+        strategies some equilibrium plays) and payoffs. Needs pandas."""
+        from sim.api.frames import dataframe
+
+        played = {p: [s for s in self.game.strategies[i]
+                      if any(s in v.support(p) for v in self)]
+                  for i, p in enumerate(self.game.players)}
+        return dataframe([
+            {**{p: v.labels[p] for p in self.game.players},
+             **{f"{p}: {s}": v.support(p).get(s, 0.0) for p in played for s in played[p]},
+             **{f"payoff {p}": v.payoffs[p] for p in self.game.players}} for v in self])
+
     def _status(self) -> str:
         from sim.render.text import equilibria_status
 
@@ -189,6 +228,7 @@ class Equilibria(Sequence[EquilibriumView]):
         return _table(header, rows, self._status())
 
 
+@pythonic()
 def solve(source: Scenario | Game | str | Path, *, method: str = "auto",
           exact: bool = False) -> Equilibria:
     """Every Nash equilibrium, as ``tradesim solve`` finds them (IESDS first, then the
@@ -260,6 +300,7 @@ class Analysis:
                          sec, "Security (maxmin) levels"))
 
 
+@pythonic()
 def analyse(source: Scenario | Game | str | Path, *, method: str = "auto",
             exact: bool = False) -> Analysis:
     """Every core solver on a game (what ``tradesim run`` prints first)."""
@@ -280,35 +321,57 @@ def analyse(source: Scenario | Game | str | Path, *, method: str = "auto",
 # --------------------------------------------------------------------------- reports
 
 
-class Report(Mapping[str, Any]):
-    """A report (truce, bargaining, sweep, compare) that prints as the command's table.
+class Report(Record):
+    """A report (truce, bargaining, sweep, comparison): the command's JSON with attribute
+    access (``t.delta_star`` is ``t["delta_star"]``; nested tables too), printing as the
+    command's table and rendering every part as HTML tables in Jupyter.
 
-    ``r.result`` is the analysis' typed result where it has one (bargaining: a
-    :class:`~sim.analyses.bargain_results.BargainResult`, read by attribute:
-    ``r.result.rubinstein.deltas``); ``r.to_dict()`` is the JSON of the command's
-    ``--format json``, and the report is a read-only mapping over it: ``r["linkage"]``.
+    ``kind`` is ``"truce"``, ``"bargain"``, ``"sweep"`` or ``"compare"``; ``tables`` names
+    the tables :meth:`to_dataframe` can return. ``result`` is the analysis' typed result
+    where it has one (bargaining: a :class:`~sim.analyses.bargain_results.BargainResult`),
+    else the same JSON-ready dict.
     """
+
+    __slots__ = ("_text", "kind", "result")
 
     def __init__(self, kind: str, data: Any, text: str) -> None:
         from sim.formats.json import to_json
 
-        self.kind = kind
-        self.result = data
-        self._data = data if isinstance(data, dict) else to_json(data)
-        self._text = text
+        super().__init__(data if isinstance(data, dict) else to_json(data),
+                         f"the {kind} report")
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "result", data)
+        object.__setattr__(self, "_text", text)
 
-    def __getitem__(self, key: str) -> Any:
-        return self._data[key]
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), "kind", "result", "tables", "to_dataframe"})
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
+    def _tables(self) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+        from sim.api.frames import TABLES
 
-    def __len__(self) -> int:
-        return len(self._data)
+        return TABLES[self.kind](self._data)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of the command's ``--format json`` output."""
-        return self._data
+    @property
+    def tables(self) -> list[str]:
+        """Names of the tables of this report, for :meth:`to_dataframe`."""
+        return list(self._tables())
+
+    def to_dataframe(self, table: str | None = None) -> Any:
+        """One table of the report as a :class:`pandas.DataFrame` (needs pandas: the
+        ``pandas`` extra). ``table`` is one of :attr:`tables`; by default the first."""
+        from sim.api.frames import dataframe
+
+        tables = self._tables()
+        if table is None:
+            table = next(iter(tables))
+        if table not in tables:
+            from sim.api.record import close_names
+            from sim.errors import InputError
+
+            msg = (f"table={table!r}: expected one of: {', '.join(tables)}"
+                   f"{close_names(table, tables)}")
+            raise InputError(msg)
+        return dataframe(tables[table][1])
 
     def __str__(self) -> str:
         return self._text
@@ -316,51 +379,12 @@ class Report(Mapping[str, Any]):
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        if self.kind == "truce":
-            return _truce_html(self._data)
-        if self.kind == "bargain":
-            return _bargain_html(self.result)
-        if self.kind == "compare":
-            return _compare_html(self._data)
-        return f"<pre>{html.escape(self._text)}</pre>"  # pragma: no cover
+        from sim.api.html import frames_html
+
+        return frames_html({cap: rows for cap, rows in self._tables().values()}, self._text)
 
 
-def _truce_html(r: Mapping[str, Any]) -> str:
-    t = r["thresholds"][r["punishment"]]
-    rows = [[p, v["truce_payoff"], v["deviation_payoff"], v["punishment_payoff"],
-             v["delta_star"]] for p, v in t["players"].items()]
-    head = _table(["side", "truce", "deviate", "punished", "delta*"], rows,
-                  f"Truce {r['truce']['label']}: binding side {t['binding']}, delta* = "
-                  f"{_cell(t['delta_star'])}, sustainable at delta = "
-                  f"{_cell(r['time']['delta'])}: {'yes' if t['sustainable'] else 'no'}")
-    sim_rows = [[pair["label"], pair["expiry"]["probability"], pair["expiry"]["se"],
-                 pair["mutual_compliance"]["share"],
-                 *(pair["payoffs"][p]["mean"] for p in r["players"])]
-                for pair in r["simulation"]["pairs"]]
-    sim = _table(["strategies", "P(intact at expiry)", "se", "mutual compliance",
-                  *r["players"]], sim_rows,
-                 f"Simulation: {r['simulation']['runs']} runs, seed {r['simulation']['seed']}")
-    return head + sim
-
-
-def _bargain_html(r: Any) -> str:
-    """The bargaining solutions of a :class:`~sim.analyses.bargain_results.BargainResult`."""
-    rows = [[name, *(sol.payoffs.get(p) for p in r.players),
-             " + ".join(f"{x.probability:.3g} x " + (", ".join(x.named) or " / ".join(x.profiles))
-                        for x in sol.lottery)]
-            for name, sol in r.solutions.items()]
-    return _table(["solution", *r.players, "achieved by"], rows, f"Bargaining: {r.scenario}")
-
-
-def _compare_html(r: Mapping[str, Any]) -> str:
-    rows = [[x["scenario"], x["n_equilibria"], *(x["payoffs"].get(p) for p in x["players"]),
-             None if x["truce"] is None else x["truce"].get("delta_star"),
-             None if x["truce"] is None else x["truce"].get("survival")]
-            for x in r["scenarios"]]
-    return _table(["scenario", "equilibria", "payoff (1st player)", "payoff (2nd player)",
-                   "delta*", "P(intact at expiry)"], rows, "Scenarios side by side")
-
-
+@pythonic({"noise-impl": "noise_implementation", "noise-perception": "noise_perception"})
 def truce(source: Scenario | str | Path, *, delta: float | None = None,
           noise_implementation: float | None = None, noise_perception: float | None = None,
           strategies: Sequence[str] | None = None, punishment: str | None = None,
@@ -382,6 +406,7 @@ def truce(source: Scenario | str | Path, *, delta: float | None = None,
     return Report("truce", data, render_table(data))
 
 
+@pythonic()
 def bargain(source: Scenario | str | Path, *, disagreement: str | None = None,
             delta: Sequence[str] | None = None, first: str | None = None,
             tie_rule: str = "favour-other") -> Report:
@@ -397,6 +422,7 @@ def bargain(source: Scenario | str | Path, *, disagreement: str | None = None,
     return Report("bargain", data, render_table(data))
 
 
+@pythonic()
 def sweep(source: Scenario | str | Path, vary: Sequence[str], *, seed: int = 0,
           runs: int = 1000, strategies: str = "grim", tol: float | None = None,
           workers: int | None = 1) -> Report:
@@ -411,6 +437,7 @@ def sweep(source: Scenario | str | Path, vary: Sequence[str], *, seed: int = 0,
     return Report("sweep", data, render_table(data))
 
 
+@pythonic()
 def compare(sources: Sequence[Scenario | str | Path], *, runs: int = 5000,
             strategies: str = "grim", seed: int = 0) -> Report:
     """Several scenarios side by side, as ``tradesim compare`` (same seeds, same numbers)."""
