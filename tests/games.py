@@ -22,21 +22,33 @@ def payoff_arrays(draw, *, lead: tuple[int, ...] = (), rows: tuple[int, int] = (
     return draw(arrays(np.int64, (*lead, m, n), elements=st.integers(*values))).astype(float)
 
 
-def payoff_matrices(*, rows: tuple[int, int] = (1, 5), cols: tuple[int, int] = (1, 5),
+def _sizes(rows: tuple[int, int] | None, cols: tuple[int, int] | None, min_size: int,
+           max_size: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``rows`` and ``cols`` default to ``(min_size, max_size)``."""
+    return rows or (min_size, max_size), cols or (min_size, max_size)
+
+
+def payoff_matrices(*, min_size: int = 1, max_size: int = 5,
+                    rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None,
                     values: tuple[int, int] = (0, 3)) -> st.SearchStrategy[np.ndarray]:
-    """One ``m x n`` payoff matrix (or point set: ``m`` points in ``n`` dimensions)."""
+    """One ``m x n`` payoff matrix (or point set: ``m`` points in ``n`` dimensions); ``m`` in
+    ``rows`` and ``n`` in ``cols``, both ``(min_size, max_size)`` unless given."""
+    rows, cols = _sizes(rows, cols, min_size, max_size)
     return payoff_arrays(rows=rows, cols=cols, values=values)
 
 
-def bimatrix_games(*, rows: tuple[int, int] = (1, 4), cols: tuple[int, int] = (1, 4),
+def bimatrix_games(*, min_size: int = 1, max_size: int = 4,
+                   rows: tuple[int, int] | None = None, cols: tuple[int, int] | None = None,
                    values: tuple[int, int] = (0, 3)) -> st.SearchStrategy[np.ndarray]:
-    """Payoffs ``(2, m, n)`` of a two-player game, ``[A, B]``."""
+    """Payoffs ``(2, m, n)`` of a two-player game, ``[A, B]`` (sizes as in
+    :func:`payoff_matrices`)."""
+    rows, cols = _sizes(rows, cols, min_size, max_size)
     return payoff_arrays(lead=(2,), rows=rows, cols=cols, values=values)
 
 
 @st.composite
-def relabelled_games(draw, *, rows: tuple[int, int] = (1, 4), cols: tuple[int, int] = (1, 4),
-                     values: tuple[int, int] = (0, 3)):
+def relabelled_games(draw, *, rows: tuple[int, int] | None = None,
+                     cols: tuple[int, int] | None = None, values: tuple[int, int] = (0, 3)):
     """A bimatrix game ``(A, B)``, a permutation of each player's strategies and whether to
     swap the players: for tests that relabelling a game relabels the answer."""
     A, B = draw(bimatrix_games(rows=rows, cols=cols, values=values))

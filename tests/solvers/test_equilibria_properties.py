@@ -10,7 +10,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from games import bimatrix_games
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from sim.solvers import exact as exact_arith
 from sim.solvers.equilibria import solve
 from sim.solvers.pure import pure_nash
 from sim.solvers.verify import is_nash, is_nash_exact
+from tests.games import bimatrix_games
 
 
 def bimatrix(max_size=4, values=(0, 3)):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from games import bimatrix_games
 from hypothesis import given, settings
 
 from sim.solvers.equilibria import solve
 from sim.solvers.lemke_howson import _start, follow, lemke_howson_all
 from sim.solvers.verify import is_nash
+from tests.games import bimatrix_games
 
 
 def as_set(pairs):

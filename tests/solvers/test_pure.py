@@ -3,10 +3,10 @@
 import itertools
 
 import numpy as np
-from games import bimatrix_games
 from hypothesis import given, settings
 
 from sim.solvers.pure import pure_nash
+from tests.games import bimatrix_games
 
 
 def test_prisoners_dilemma_unique_defect_defect():

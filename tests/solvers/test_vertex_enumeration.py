@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from games import payoff_matrices
 from hypothesis import given, settings
 
 from sim.solvers.vertex_enumeration import (
@@ -12,6 +11,7 @@ from sim.solvers.vertex_enumeration import (
     polytope_vertices,
     polytope_vertices_by_bases,
 )
+from tests.games import payoff_matrices
 
 
 def as_set(vertices):
