@@ -66,7 +66,21 @@ class Settings:
 def settings(scenario: Scenario, game: Game, *, disagreement: str | None = None,
              delta: Sequence[str] | None = None, first: str | None = None,
              tie_rule: str = "favour-other") -> Settings:
-    """Merge ``[bargaining]`` and the ``[truce]`` timing with command-line options."""
+    """Merge ``[bargaining]`` and the ``[truce]`` timing with command-line options.
+
+    Parameters
+    ----------
+    scenario, game : Scenario, Game
+        The scenario and its two-player game.
+    disagreement, delta, first, tie_rule
+        ``--disagreement`` (``nash``, ``minmax`` or a profile), ``--delta`` (``D`` or
+        ``PLAYER=D``), ``--first``, ``--tie-rule``; ``None`` takes the file's value, then
+        :mod:`sim.analyses.settings`'s (δ: :data:`DEFAULT_DELTA`).
+
+    Returns
+    -------
+    Settings
+    """
     from sim.solvers import sequential as sq
 
     if len(game.players) != 2:
@@ -140,13 +154,10 @@ def analyse(scenario: Scenario, game: Game, s: Settings) -> br.BargainResult:
 
     Parameters
     ----------
-    scenario : Scenario
-        Its named profiles label the deals.
-    game : Game
-        The two-player stage game.
+    scenario, game : Scenario, Game
+        The scenario (its named profiles label the deals) and its two-player stage game.
     s : Settings
-        From :func:`settings`: disagreement point, discount factors, outside options,
-        issues, move order.
+        From :func:`settings`.
 
     Returns
     -------

@@ -33,7 +33,26 @@ DEFAULT_DELTAS = (0.0, 0.25, 0.5, 0.75, 0.9)
 def continuous_game(
     scenario: Scenario, overrides: Mapping[str, float] | None = None
 ) -> ContinuousGame:
-    """The scenario as a game with interval levers (and finite sets for discrete levers)."""
+    """The scenario as a game with interval levers (and finite sets for discrete levers).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With at least one lever given as ``range = [lo, hi]``.
+    overrides : mapping, optional
+        Values replacing facts or assumptions.
+
+    Returns
+    -------
+    ContinuousGame
+        Each continuous lever the interval :math:`[lo, hi]`, each discrete lever the finite set
+        of its values; payoffs by the scenario's formulas.
+
+    Raises
+    ------
+    InputError
+        For a ``[game]`` matrix or a scenario with no lever range.
+    """
     if scenario.matrix is not None:
         msg = f"{scenario.name}: a [game] matrix has no levers to make continuous"
         raise InputError(msg)

@@ -39,7 +39,27 @@ class Analysis:
 def analyse(game: Game, *, method: str = "auto", exact: bool = False,
             tol: float = 1e-9, exact_payoffs: list | None = None) -> Analysis:
     """Run every core solver on ``game`` (``exact_payoffs``: see
-    :func:`sim.solvers.equilibria.solve`)."""
+    :func:`sim.solvers.equilibria.solve`).
+
+    Parameters
+    ----------
+    game : Game
+    method : str
+        The equilibrium method (:func:`sim.solvers.equilibria.solve`).
+    exact : bool
+        Verify and report equilibria in rational arithmetic.
+    tol : float
+        Tolerance of every solver.
+    exact_payoffs : nested list of Fraction, optional
+        The payoffs in rational arithmetic, for ``exact``.
+
+    Returns
+    -------
+    Analysis
+        The equilibria after IESDS and merging duplicates
+        (:func:`sim.solvers.reduction.solve_reduced`), the pure equilibria, the dominated
+        strategies, IESDS, the Pareto-optimal pure profiles and each player's security level.
+    """
     return Analysis(
         game=game,
         equilibria=solve_reduced(game.payoffs, method=method, exact=exact, tol=tol,
@@ -184,7 +204,18 @@ def equilibria_report(game: Game, eqs: EquilibriumSet) -> EquilibriaReport:
 
 
 def profile_entry(game: Game, index: tuple[int, ...]) -> ProfileEntry:
-    """The pure profile ``index`` of ``game`` by player name."""
+    """The pure profile ``index`` of ``game`` by player name.
+
+    Parameters
+    ----------
+    game : Game
+    index : tuple of int
+        One strategy index per player.
+
+    Returns
+    -------
+    ProfileEntry
+    """
     return ProfileEntry(
         profile={p: game.strategies[i][s]
                  for i, (p, s) in enumerate(zip(game.players, index, strict=True))},

@@ -102,7 +102,19 @@ _SCENARIOS: dict[str, Scenario] = {}
 
 def context_for(scenario: Scenario, settings: Settings,
                 base: Mapping[str, float] | None = None) -> Context:
-    """The :class:`Context` of ``scenario`` (and remember the parsed scenario)."""
+    """The :class:`Context` of ``scenario`` (and remember the parsed scenario).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    settings : Settings
+    base : mapping, optional
+        Overrides applied at every point.
+
+    Returns
+    -------
+    Context
+    """
     ctx = Context(text=scenario.text, path=str(scenario.path or ""), settings=settings,
                   base=tuple(sorted((base or {}).items())), grid=scenario.grid)
     _SCENARIOS[_key(ctx)] = scenario
@@ -112,7 +124,17 @@ def _key(ctx: Context) -> str:
     return hashlib.sha256(f"{ctx.path}\0{ctx.grid}\0{ctx.text}".encode()).hexdigest()
 
 def scenario_of(ctx: Context) -> Scenario:
-    """The parsed scenario of a context (parsed at most once per process)."""
+    """The parsed scenario of a context (parsed at most once per process).
+
+    Parameters
+    ----------
+    ctx : Context
+
+    Returns
+    -------
+    Scenario
+        Read again from the context's text, with the grid it was read with.
+    """
     key = _key(ctx)
     if key not in _SCENARIOS:
         _SCENARIOS[key] = parse_scenario(tomllib.loads(ctx.text),
@@ -174,6 +196,18 @@ def equilibrium_label(game: Game, strategies: Sequence[FloatArray], *, tol: floa
 
     A pure equilibrium is its profile, ``US: tariff=geneva, ... | China: ...``; a mixed one
     lists each player's support in braces, ``mixed US {a; b} | China {c; d}``.
+
+    Parameters
+    ----------
+    game : Game
+    strategies : sequence of numpy.ndarray
+        One mixed strategy per player.
+    tol : float
+        Probabilities above ``tol`` are in the support.
+
+    Returns
+    -------
+    str
     """
     supports = [np.flatnonzero(np.asarray(x) > tol) for x in strategies]
     if all(len(s) == 1 for s in supports):
@@ -183,7 +217,19 @@ def equilibrium_label(game: Game, strategies: Sequence[FloatArray], *, tol: floa
     return "mixed " + " | ".join(parts)
 
 def mixed_text(game: Game, strategies: Sequence[FloatArray], *, tol: float = 1e-9) -> str:
-    """A mixed equilibrium with its probabilities: ``US 0.36×[war] + 0.64×[geneva] | ...``."""
+    """A mixed equilibrium with its probabilities: ``US 0.36×[war] + 0.64×[geneva] | ...``.
+
+    Parameters
+    ----------
+    game : Game
+    strategies : sequence of numpy.ndarray
+    tol : float
+        Probabilities at most ``tol`` are left out.
+
+    Returns
+    -------
+    str
+    """
     parts = []
     for i, (p, x) in enumerate(zip(game.players, strategies, strict=True)):
         support = np.flatnonzero(np.asarray(x) > tol)
@@ -202,9 +248,26 @@ def _mixed(game: Game, equilibria: Sequence[Any], tol: float) -> tuple[str, ...]
 def evaluate(scenario: Scenario, overrides: Mapping[str, float], settings: Settings,
              rng: np.random.Generator | None = None, *,
              seed: np.random.SeedSequence | None = None) -> Point:
-    """All conclusions at one point; the truce survival is simulated only when ``rng`` or
+    r"""All conclusions at one point; the truce survival is simulated only when ``rng`` or
     ``seed`` is given (and ``settings.runs > 0``). With ``seed`` the strategy pair draws its
-    own stream (:func:`sim.solvers.truce.pair_seed`), as ``tradesim truce --seed`` does."""
+    own stream (:func:`sim.solvers.truce.pair_seed`), as ``tradesim truce --seed`` does.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    overrides : mapping of str to float
+        The point: values of facts and assumptions.
+    settings : Settings
+    rng : numpy.random.Generator, optional
+    seed : numpy.random.SeedSequence, optional
+        The truce simulation's stream.
+
+    Returns
+    -------
+    Point
+        The equilibria (labelled by support), the best equilibrium's payoffs, the truce's
+        :math:`\delta^*` and survival, and the Nash bargaining deal at the point.
+    """
     game = build_game(scenario, overrides, max_cells=settings.max_cells)
     eqs = solve_reduced(game.payoffs, method=settings.method, tol=settings.tol)
     labels = sorted({equilibrium_label(game, e.strategies) for e in eqs.equilibria})
@@ -308,7 +371,22 @@ def _payoff_space(A: FloatArray, B: FloatArray, *, tol: float) -> bg.PayoffSpace
 def nash_deal(scenario: Scenario, game: Game, overrides: Mapping[str, float], *,
               tol: float = 1e-9) -> Deal:
     """The Nash bargaining deal of ``tradesim bargain`` (the file's disagreement point and
-    outside options), possibly a lottery over pure profiles."""
+    outside options), possibly a lottery over pure profiles.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    game : Game
+        The game at the point.
+    overrides : mapping of str to float
+        The point (outside options may refer to its quantities).
+    tol : float
+
+    Returns
+    -------
+    Deal
+        The Nash (1950) solution over the disagreement point raised by the outside options.
+    """
     body = scenario.bargaining or BargainingSpec()
     spec = body.disagreement or "nash"
     refs = body.outside_options
@@ -331,7 +409,19 @@ def nash_deal(scenario: Scenario, game: Game, overrides: Mapping[str, float], *,
 def lottery_label(lottery: Sequence[bg.Support], label: Callable[[tuple[int, int]], str]) -> str:
     """``US: a | China: b`` for a pure deal; ``76.7% [US: a | China: b] + 23.3% [...]`` for a
     lottery (profiles giving the same payoffs joined by ``or``), so a lottery never reads as
-    one profile."""
+    one profile.
+
+    Parameters
+    ----------
+    lottery : sequence of Support
+        The deal's profiles and probabilities (:mod:`sim.solvers.bargaining`).
+    label : callable
+        A profile's label from its index.
+
+    Returns
+    -------
+    str
+    """
     def outcome(x: bg.Support) -> str:
         return " or ".join(sorted(label(p) for p in x.profiles))
 
@@ -340,7 +430,17 @@ def lottery_label(lottery: Sequence[bg.Support], label: Callable[[tuple[int, int
     return " + ".join(f"{100 * x.probability:.1f}% [{outcome(x)}]" for x in lottery)
 
 def run_task(ctx: Context, task: Task) -> Point:
-    """Evaluate one task (the function :mod:`sim.parallel` runs on workers)."""
+    """Evaluate one task (the function :mod:`sim.parallel` runs on workers).
+
+    Parameters
+    ----------
+    ctx : Context
+    task : Task
+
+    Returns
+    -------
+    Point
+    """
     scenario = scenario_of(ctx)
     overrides = {**dict(ctx.base), **dict(task.overrides)}
     rng = None
@@ -365,5 +465,16 @@ def run_task(ctx: Context, task: Task) -> Point:
 Runner = Callable[[Context, Sequence[Task]], list[Point]]
 
 def serial(ctx: Context, tasks: Sequence[Task]) -> list[Point]:
-    """The plain loop (the default :data:`Runner`)."""
+    """The plain loop (the default :data:`Runner`).
+
+    Parameters
+    ----------
+    ctx : Context
+    tasks : sequence of Task
+
+    Returns
+    -------
+    list of Point
+        One per task, in order.
+    """
     return [run_task(ctx, t) for t in tasks]
