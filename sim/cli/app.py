@@ -26,6 +26,7 @@ from sim.cli.common import (
     read_scenario,
     terminate_cleanly,
     with_option_hint,
+    with_set,
 )
 from sim.cli.compare import compare as compare_command
 from sim.cli.export import export as export_command
@@ -126,6 +127,7 @@ def _main(
             raise fail(f"--grid: expected a whole number of values from 2 to {MAX_GRID}, "
                        f"got {grid}")
     _state["grid"] = grid  # read by common.read_scenario(), passed down as an argument
+    _state["set"] = ()  # a command's --set (common.with_set), read by common.read_scenario()
     _state["terminated"] = False
     _state["max_cells"] = max_cells  # read by common.limits(), passed down as arguments
     _state["max_run_periods"] = max_run_periods
@@ -134,6 +136,7 @@ def _main(
 
 @app.command()
 @guarded
+@with_set
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")] = DEFAULT_SCENARIO,
     out: Annotated[Path, typer.Option(help="Results folder; results go to OUT/<name>/.")]
@@ -199,6 +202,7 @@ def run(
 
 @app.command()
 @guarded
+@with_set
 def solve(
     file: Annotated[Path, typer.Argument(help="Scenario (.toml) or Gambit game (.nfg).")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
@@ -265,6 +269,7 @@ def _stop_if_interrupted(eqs: Any) -> None:
 
 @app.command()
 @guarded
+@with_set
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", metavar="FILE")],
 ) -> None:
@@ -296,6 +301,7 @@ def validate(
 
 @app.command()
 @guarded
+@with_set
 def show(
     file: Annotated[Path, typer.Argument(help="Scenario (.toml) or Gambit game (.nfg).")],
     rows: Annotated[int, typer.Option(help="Most payoff rows to print.")] = 60,
@@ -351,6 +357,7 @@ def serve(
 
 @app.command()
 @guarded
+@with_set
 def continuous(
     file: Annotated[Path, typer.Argument(help="Scenario with at least one lever range.")],
     search_grid: Annotated[int, typer.Option(
@@ -401,14 +408,14 @@ def continuous(
         typer.echo(line)
 
 
-app.command("truce")(guarded(truce_command))
-app.command("bargain")(guarded(bargain))
-app.command("play")(guarded(play_command))
-app.command("sweep")(guarded(sweep_command))
-app.command("compare")(guarded(compare_command))
-app.command("export")(guarded(export_command))
+app.command("truce")(guarded(with_set(truce_command)))
+app.command("bargain")(guarded(with_set(bargain)))
+app.command("play")(guarded(with_set(play_command)))
+app.command("sweep")(guarded(with_set(sweep_command)))
+app.command("compare")(guarded(with_set(compare_command)))
+app.command("export")(guarded(with_set(export_command)))
 app.command("timeline")(guarded(timeline_command))
-app.command("learn")(guarded(learn_command))
+app.command("learn")(guarded(with_set(learn_command)))
 
 
 def main() -> None:

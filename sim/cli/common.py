@@ -8,6 +8,7 @@ line to standard error and exits with the error's code (2 bad input, 3 a limit r
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import shlex
 import signal
@@ -15,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -144,10 +145,42 @@ def grid() -> int | None:
 
 
 def read_scenario(path: Path):
-    """The scenario file at ``path``, continuous levers discretised as ``--grid`` asks."""
+    """The scenario file at ``path``, continuous levers discretised as ``--grid`` asks and
+    with this invocation's ``--set NAME=VALUE`` values (a warning for each outside its
+    assumption's range)."""
     from sim.scenario import load_scenario
 
-    return load_scenario(path, grid=grid())
+    sets = _state.get("set") or ()
+    if not sets:
+        return load_scenario(path, grid=grid())
+    from sim.scenario.load import loads_scenario, parse_toml, read_text
+    from sim.scenario.sets import check_sets, parse_set, with_sets
+
+    pairs = [parse_set(s) for s in sets]
+    text = read_text(path)
+    for warning in check_sets(parse_toml(text, path), pairs, str(path)):
+        typer.echo(f"warning: {warning}", err=True)
+    return loads_scenario(with_sets(text, pairs), path, grid=grid())
+
+
+def with_set(fn: F) -> F:
+    """Give a command that reads a scenario the repeatable ``--set NAME=VALUE`` option."""
+    option = typer.Option("--set", help="Change a fact or assumption for this run "
+                          "(checked like the file; repeatable).", metavar="NAME=VALUE")
+    extra = inspect.Parameter("set_values", inspect.Parameter.KEYWORD_ONLY, default=None,
+                              annotation=Annotated[list[str] | None, option])
+    sig = inspect.signature(fn, eval_str=True)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, set_values: list[str] | None = None, **kwargs: Any) -> Any:
+        _state["set"] = tuple(set_values or ())
+        return fn(*args, **kwargs)
+
+    wrapper.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[*sig.parameters.values(), extra])
+    wrapper.__annotations__ = {**getattr(fn, "__annotations__", {}),
+                               "set_values": extra.annotation}
+    return wrapper  # type: ignore[return-value]
 
 
 def load_any(path: Path):

@@ -164,11 +164,10 @@ def play(
         msg = "--rounds and --continuation exclude each other: a fixed or a random end"
         raise InputError(msg)
     opponent = None if two_player else make_strategy(against or "")
-    from sim.cli.common import limits
-    from sim.scenario import load_scenario
+    from sim.cli.common import limits, read_scenario
     from sim.scenario.build import build_game
 
-    scenario = load_scenario(file)
+    scenario = read_scenario(file)
     st = setup(scenario, build_game(scenario, max_cells=limits().max_cells), rounds)
     end = ending(scenario, rounds, continuation)
     human = (0, 1) if two_player else (_side(st.game, as_ or ""),)

@@ -106,9 +106,12 @@ def parse_scenario(
     data: Mapping[str, Any], *, path: Path | None = None, text: str = "",
     grid: int | None = None,
 ) -> Scenario:
-    """Validate an already-parsed TOML document (``dict``) into a :class:`Scenario`."""
+    """Validate an already-parsed TOML document (``dict``) into a :class:`Scenario`; a
+    ``[set]`` table (``tradesim --set``) first replaces the values it names."""
+    from sim.scenario.sets import apply_sets
+
     v = Validator(path, text, grid_points(grid))
-    scenario = v.scenario(data)
+    scenario = v.scenario(apply_sets(data))
     v.raise_if_any()
     assert scenario is not None  # raise_if_any returned, so there were no errors
     return scenario
