@@ -219,3 +219,19 @@ def test_a_scenario_and_an_equilibrium_show_briefly_and_by_name():
     assert one.support("China") == {
         "cn_tariff=geneva, rare_earths=held, critical_minerals=banned, farm_access=restricted": 1.0}
     assert "<th>strategy</th>" in one._repr_html_()
+
+
+def test_sweep_and_compare_reports_render_tables_and_frames():
+    pytest.importorskip("pandas")
+    chicken = ROOT / "scenarios/classroom/tariff-chicken.toml"
+    s = sim.sweep(chicken, ["war_cost_us=4:15:3"], runs=10)
+    assert s.tables == ["points", "tipping_points"]
+    points = s.to_dataframe()
+    assert points["war_cost_us"].tolist() == [4.0, 9.5, 15.0]
+    assert list(points["n_equilibria"]) == [p.n_equilibria for p in s.points]
+    html = s._repr_html_()
+    assert html.count("<table>") == 2
+    assert "Tipping points" in html
+    c = sim.compare([PD, chicken], runs=20)
+    assert len(c.to_dataframe("scenarios")) == 2
+    assert "Scenarios side by side" in c._repr_html_()

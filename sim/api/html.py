@@ -10,7 +10,7 @@ from typing import Any
 
 STYLE = ("<style>.tradesim table{border-collapse:collapse;margin:.4em 0 1em}"
          ".tradesim th,.tradesim td{padding:2px 8px;text-align:left;vertical-align:top;"
-         "border-bottom:1px solid #ddd}.tradesim caption{text-align:left;font-weight:bold}"
+         "border-bottom:1px solid #ddd}.tradesim caption{text-align:left;font-weight:bold;white-space:nowrap}"
          "</style>")
 
 
