@@ -45,15 +45,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.solvers import reverse_search as rs
-from sim.solvers.vertex_enumeration import batched_solve, normalise
+from sim.solvers.vertex_enumeration import batched_solve, normalise, solve_stack
 
 PARALLEL_CELLS = 144
 """Games with at least this many cells per player (12 x 12) use worker processes."""
 
-TASKS_PER_WORKER = 24
+TASKS_PER_WORKER = 8
 """Subtree groups per worker: more give finer progress and balance, fewer bigger batches."""
 
-ROOTS_PER_TASK = 64
+ROOTS_PER_TASK = 32
 """Subtree roots per group, so that a group's walk fills its batches from the start (trees
 smaller than ``TASKS_PER_WORKER * workers * ROOTS_PER_TASK`` bases are walked level by
 level in the calling process)."""
@@ -329,7 +329,7 @@ class _Matcher:
         sub = np.where(
             used[:, :, None] & used[:, None, :], N[S[:, :, None], J[:, None, :]], np.eye(size)
         )
-        yJ, ok = batched_solve(sub, used.astype(float))
+        yJ, ok = solve_stack(sub, used.astype(float))
         singular = ~ok
         ok &= (yJ >= -tol).all(axis=1)
         y = np.zeros((len(S), N.shape[1]))

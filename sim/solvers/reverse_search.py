@@ -7,7 +7,9 @@ variables; its tableau is :math:`T = C_\beta^{-1} [M^\top \mid I \mid 1]`. The r
 side is perturbed to :math:`1 + (\varepsilon, \varepsilon^2, \dots)`, which makes the
 polytope simple: the minimum-ratio test is broken by the rows of the basis inverse (the
 slack columns of *T*), so every *lexicographically feasible* basis is the one basis of a
-perturbed vertex, and every vertex of *P* is the image of at least one of them.
+perturbed vertex, and every vertex of *P* is the image of at least one of them. As in lrs,
+only the *dictionary* is stored: the *m* nonbasic columns of *T* and the right-hand side
+(the *n* basic columns are unit vectors), which halves the work per pivot of a square game.
 
 Reverse search (Avis and Fukuda 1992; lrs, Avis 2000) spans these bases by a tree without
 storing any of them. The objective :math:`\max -\sum_i x_i` is optimal only at the origin,
@@ -24,7 +26,7 @@ the batch size, not on the number of vertices. Subtrees are independent, which i
 work is shared between processes (as in mplrs).
 
 Arithmetic is floating point (payoffs rescaled to [1, 2]) with a tolerance for zero;
-children's tableaux are updated by pivoting, and each subtree handed to a process starts
+children's dictionaries and reduced costs are updated by pivoting, and each subtree handed to a process starts
 from a tableau recomputed from the data. Equilibria found from these vertices are
 re-verified, and made exact in rational arithmetic on request, by the caller.
 
@@ -48,34 +50,75 @@ import numpy as np
 BATCH = 512
 """Bases expanded together in one vectorised step of the search."""
 
+SPLIT_TABLEAUX = 16384
+"""Largest level of :func:`split` kept with its tableaux (else recomputed from the bases)."""
+
 
 @dataclass(frozen=True)
 class Batch:
-    """A batch of lexicographically feasible bases and their tableaux.
+    r"""A batch of lexicographically feasible bases with their dictionaries.
 
     ``bases[k, r]`` is the variable basic in row *r* (``0..m-1``: the coordinates of *x*,
-    ``m..m+n-1``: the slacks); ``T[k]`` is the tableau, its last column the right-hand side.
+    ``m..m+n-1``: the slacks) and ``cobases[k, c]`` the variable of column *c* of the
+    dictionary ``T[k]`` (:math:`C_\beta^{-1} C_N`, the basic columns, unit vectors, left
+    out, so an *n*-row dictionary has *m* + 1 columns, the last the right-hand side);
+    ``d[k, c]`` is the reduced cost of that column. ``T``, ``cobases`` and ``d`` are
+    ``None`` for bases waiting without their dictionaries.
     """
 
     bases: np.ndarray
     T: np.ndarray | None
+    cobases: np.ndarray | None = None
+    d: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.bases.shape[0]
 
+    def __getitem__(self, rows: slice) -> Batch:
+        if self.T is None:
+            return Batch(bases=self.bases[rows], T=None)
+        return Batch(bases=self.bases[rows], T=self.T[rows], cobases=self.cobases[rows],
+                     d=self.d[rows])
+
+
+def concatenate(parts: list[Batch]) -> Batch:
+    """One batch of the bases of ``parts`` (all with their dictionaries, or none)."""
+    if len(parts) == 1:
+        return parts[0]
+    bases = np.concatenate([p.bases for p in parts])
+    if any(p.T is None for p in parts):
+        return Batch(bases=bases, T=None)
+    return Batch(bases=bases, T=np.concatenate([p.T for p in parts]),
+                 cobases=np.concatenate([p.cobases for p in parts]),
+                 d=np.concatenate([p.d for p in parts]))
+
 
 def root(M: np.ndarray) -> Batch:
-    """The basis of the origin (every slack basic) of :math:`\\{x \\ge 0 : M^T x \\le 1\\}`."""
+    r"""The basis of the origin (every slack basic) of :math:`\{x \ge 0 : M^T x \le 1\}`."""
     m, n = M.shape
     return tableaux(M, np.arange(m, m + n, dtype=np.intp)[None, :])
 
 
 def tableaux(M: np.ndarray, bases: np.ndarray) -> Batch:
-    """Tableaux of ``bases`` recomputed from the data (one batched linear solve)."""
-    n = M.shape[1]
-    C = np.hstack([M.T, np.eye(n), np.ones((n, 1))])
-    T = np.linalg.solve(np.swapaxes(C[:, bases], 0, 1), np.broadcast_to(C, (len(bases), *C.shape)))
-    return Batch(bases=np.asarray(bases, dtype=np.intp), T=T)
+    """Dictionaries of ``bases`` recomputed from the data (one batched linear solve)."""
+    m, n = M.shape
+    bases = np.asarray(bases, dtype=np.intp)
+    K = len(bases)
+    nonbasic = np.ones((K, m + n), dtype=bool)
+    nonbasic[np.arange(K)[:, None], bases] = False
+    cobases = np.nonzero(nonbasic)[1].reshape(K, m)
+    C = np.hstack([M.T, np.eye(n)])
+    rhs = np.concatenate([C[:, cobases].transpose(1, 0, 2), np.ones((K, n, 1))], axis=2)
+    T = np.linalg.solve(np.swapaxes(C[:, bases], 0, 1), rhs)
+    return Batch(bases=bases, T=T, cobases=cobases, d=_reduced_costs(bases, cobases, T, m))
+
+
+def _reduced_costs(bases: np.ndarray, cobases: np.ndarray, T: np.ndarray, m: int) -> np.ndarray:
+    r"""Reduced costs of :math:`\max -\sum_i x_i`: :math:`d_j = c_j + \sum` of the rows
+    whose basic variable is an *x* (:math:`c_j = -1` for an *x*, 0 for a slack)."""
+    d = np.einsum("kr,krj->kj", (bases < m).astype(float), T[:, :, :m])
+    d -= cobases < m
+    return d
 
 
 def points(batch: Batch, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -86,63 +129,86 @@ def points(batch: Batch, m: int) -> tuple[np.ndarray, np.ndarray]:
     return full[:, :m], full[:, m:]
 
 
-def children(batch: Batch, m: int, tol: float) -> Batch:
-    """The children of every basis of ``batch`` in the reverse-search tree (see the module)."""
-    bases, T = batch.bases, batch.T
-    K, n = bases.shape
-    total = m + n
-    if K == 0:
-        return batch
-    rows = np.arange(K)[:, None]
-    # reduced costs of max -sum(x): d_j = c_j + sum of the rows whose basic variable is an x
-    is_x = (bases < m).astype(float)
-    d = np.einsum("kr,krj->kj", is_x, T[:, :, :total])
-    d[:, :m] -= 1.0
-    basic = np.zeros((K, total), dtype=bool)
-    basic[rows, bases] = True
-    d[basic] = 0.0
-    f, s = np.nonzero(d < -tol)  # candidate entering columns
-    if f.size == 0:
-        return Batch(bases=np.zeros((0, n), dtype=np.intp), T=np.zeros((0, n, total + 1)))
-    col = T[f, :, s]  # (C, n)
-    rhs = T[f, :, total]
-    positive = col > tol
-    safe = np.where(positive, col, 1.0)
-    ratio = np.where(positive, rhs / safe, np.inf)
-    leave = positive & (ratio <= ratio.min(axis=1, keepdims=True) + tol)
-    ties = leave.sum(axis=1) > 1
-    if ties.any():
-        t = np.flatnonzero(ties)
-        lt = leave[t]
-        inv = T[f[t], :, m:total] / safe[t][:, :, None]
-        for c in range(n):
-            value = np.where(lt, inv[:, :, c], np.inf)
+def _empty(n: int, m: int) -> Batch:
+    return Batch(bases=np.zeros((0, n), dtype=np.intp), T=np.zeros((0, n, m + 1)),
+                 cobases=np.zeros((0, m), dtype=np.intp), d=np.zeros((0, m)))
+
+
+def _leaving_rows(batch: Batch, f: np.ndarray, q: np.ndarray, m: int, tol: float,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Lexicographic minimum-ratio row for column ``q`` of dictionary ``f`` (and a mask of
+    the pairs that have one): ties in the ratio are broken by the rows of the basis
+    inverse, the slack columns of the full tableau (unit vectors for basic slacks)."""
+    T = batch.T
+    n = T.shape[1]
+    col = T[f, :, q]  # (C, n)
+    ratio = np.full(col.shape, np.inf)
+    np.divide(T[f, :, m], col, out=ratio, where=col > tol)
+    least = ratio.min(axis=1, keepdims=True)
+    leave = ratio <= least + tol
+    ties = np.flatnonzero(np.count_nonzero(leave, axis=1) > 1)
+    if ties.size:
+        safe = np.where(col[ties] > tol, col[ties], 1.0)
+        lt = leave[ties]
+        ft = f[ties]
+        inv = np.zeros((ties.size, n, n))
+        k, r = np.nonzero(batch.bases[ft] >= m)            # basic slacks: unit columns
+        inv[k, r, batch.bases[ft][k, r] - m] = 1.0
+        k, c = np.nonzero(batch.cobases[ft] >= m)          # nonbasic slacks: their column
+        inv[k, :, batch.cobases[ft][k, c] - m] = T[ft[k], :, c]
+        inv /= safe[:, :, None]
+        for j in range(n):
+            value = np.where(lt, inv[:, :, j], np.inf)
             lt &= value <= value.min(axis=1, keepdims=True) + tol
             if not (lt.sum(axis=1) > 1).any():
                 break
-        leave[t] = lt
-    r = np.argmax(leave, axis=1)
-    ok = leave.any(axis=1)
-    f, s, r = f[ok], s[ok], r[ok]
-    # reverse test: in the new basis, the old basic variable beta_r must be Bland's choice
-    pivot_row = T[f, r, :total]
-    piv = pivot_row[np.arange(f.size), s]
-    d_new = d[f] - (d[f, s] / piv)[:, None] * pivot_row
-    leaving = bases[f, r]
-    smaller = (np.arange(total)[None, :] < leaving[:, None]) & ~basic[f]
-    smaller[np.arange(f.size), s] = False
-    child = ~((d_new > tol) & smaller).any(axis=1)
-    f, s, r, piv = f[child], s[child], r[child], piv[child]
+        leave[ties] = lt
+    return np.argmax(leave, axis=1), np.isfinite(least[:, 0])
+
+
+def children(batch: Batch, m: int, tol: float) -> Batch:
+    r"""The children of every basis of ``batch`` in the reverse-search tree (see the module).
+
+    A pivot entering column *q* (variable *s*) at row *r* (variable :math:`\beta_r`, which
+    takes column *q*) with pivot :math:`p = T_{rq}` updates the dictionary to
+    :math:`T'_{r\cdot} = T_{r\cdot} / p`, :math:`T'_{i\cdot} = T_{i\cdot} - T_{iq}
+    T_{r\cdot} / p` and column *q* to :math:`-T_{iq}/p` (:math:`1/p` in row *r*); the
+    reduced costs likewise, :math:`d'_q = -d_q / p`.
+    """
+    bases, cob, T, d = batch.bases, batch.cobases, batch.T, batch.d
+    K, n = bases.shape
+    if K == 0:
+        return batch
+    f, q = np.nonzero(d < -tol)  # candidate entering columns
     if f.size == 0:
-        return Batch(bases=np.zeros((0, n), dtype=np.intp), T=np.zeros((0, n, total + 1)))
-    Tf = T[f]
+        return _empty(n, m)
+    r, ok = _leaving_rows(batch, f, q, m, tol)
+    f, q, r = f[ok], q[ok], r[ok]
+    # reverse test: in the new basis, the old basic variable beta_r must be Bland's choice
     idx = np.arange(f.size)
-    prow = Tf[idx, r] / piv[:, None]
-    Tn = Tf - Tf[idx, :, s][:, :, None] * prow[:, None, :]
+    pivot_row = T[f, r, :m]
+    piv = pivot_row[idx, q]
+    dq = d[f, q]
+    d_new = d[f] - (dq / piv)[:, None] * pivot_row
+    d_new[idx, q] = -dq / piv
+    leaving = bases[f, r]
+    nc = cob[f]
+    nc[idx, q] = leaving
+    child = ~((d_new > tol) & (nc < leaving[:, None])).any(axis=1)
+    f, q, r, piv, d_new, leaving, nc = (a[child] for a in (f, q, r, piv, d_new, leaving, nc))
+    if f.size == 0:
+        return _empty(n, m)
+    idx = np.arange(f.size)
+    Tn = T[f]
+    colq = Tn[idx, :, q]
+    prow = Tn[idx, r] / piv[:, None]
+    Tn -= colq[:, :, None] * prow[:, None, :]
     Tn[idx, r] = prow
-    nb = bases[f].copy()
-    nb[idx, r] = s
-    return Batch(bases=nb, T=Tn)
+    Tn[idx, :, q] = -colq / piv[:, None]
+    Tn[idx, r, q] = 1.0 / piv
+    nb = bases[f]
+    nb[idx, r] = cob[f, q]
+    return Batch(bases=nb, T=Tn, cobases=nc, d=d_new)
 
 
 def walk(
@@ -170,19 +236,12 @@ def walk(
                 keep = batch - size
                 # the rest waits as bases only; its tableaux are recomputed when popped
                 stack.append(Batch(bases=part.bases[keep:], T=None))
-                part = Batch(bases=part.bases[:keep], T=None if part.T is None else part.T[:keep])
+                part = part[:keep]
             if part.T is None:
                 part = tableaux(M, part.bases)
             parts.append(part)
             size += len(part)
-        top = (
-            parts[0]
-            if len(parts) == 1
-            else Batch(
-                bases=np.concatenate([p.bases for p in parts]),
-                T=np.concatenate([p.T for p in parts]),
-            )
-        )
+        top = concatenate(parts)
         yield top
         kids = children(top, m, tol)
         if len(kids):
@@ -193,19 +252,25 @@ def split(M: np.ndarray, pieces: int, *, tol: float = 1e-9, visit: Callable | No
           batch: int = BATCH) -> np.ndarray:
     """Bases whose subtrees partition the tree below the first levels, at least ``pieces``.
 
-    The levels above are expanded breadth first, ``batch`` bases at a time (a level is
-    kept as bases only, so memory stays small), and handed to ``visit`` (each of their
-    bases once); the returned bases are not visited. A tree smaller than that is expanded
-    entirely and nothing is returned.
+    The levels above are expanded breadth first, ``batch`` bases at a time, and handed to
+    ``visit`` (each of their bases once); the returned bases are not visited. A level is
+    narrower than ``pieces`` and its children are at most ``m`` times that many, so the
+    tableaux kept for the next level are bounded by ``pieces``; a level above
+    :data:`SPLIT_TABLEAUX` bases keeps its bases only (its tableaux are recomputed chunk by
+    chunk). A tree smaller than that is expanded entirely and nothing is returned.
     """
     m = M.shape[0]
-    level = root(M).bases            # bases only: tableaux are recomputed chunk by chunk
+    level = root(M)
     while 0 < len(level) < pieces:
         nxt = []
         for start in range(0, len(level), batch):
-            part = tableaux(M, level[start:start + batch])
+            part = level[start:start + batch]
+            if part.T is None:
+                part = tableaux(M, part.bases)
             if visit is not None:
                 visit(part)
-            nxt.append(children(part, m, tol).bases)
-        level = np.concatenate(nxt)
-    return level
+            nxt.append(children(part, m, tol))
+        level = concatenate(nxt)
+        if len(level) > SPLIT_TABLEAUX:
+            level = Batch(bases=level.bases, T=None)
+    return level.bases
