@@ -45,18 +45,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.solvers import reverse_search as rs
-from sim.solvers.vertex_enumeration import batched_solve, normalise, solve_stack
+from sim.solvers.vertex_enumeration import normalise, solve_stack
 
 PARALLEL_CELLS = 144
 """Games with at least this many cells per player (12 x 12) use worker processes."""
 
-TASKS_PER_WORKER = 8
+TASKS_PER_WORKER = 4
 """Subtree groups per worker: more give finer progress and balance, fewer bigger batches."""
 
-ROOTS_PER_TASK = 32
-"""Subtree roots per group, so that a group's walk fills its batches from the start (trees
-smaller than ``TASKS_PER_WORKER * workers * ROOTS_PER_TASK`` bases are walked level by
-level in the calling process)."""
+ROOTS_PER_TASK = 64
+"""Subtree roots per group, so that a group's walk soon fills its batches. The calling
+process expands the tree level by level until a level has ``TASKS_PER_WORKER * workers *
+ROOTS_PER_TASK`` bases (a tree whose levels are all narrower is walked there entirely)."""
 
 FACE_SYSTEMS = 4096
 """Largest number of square systems solved for one face before walking it instead."""
@@ -141,6 +141,8 @@ def search(
         if type(exc) is not KeyboardInterrupt:  # e.g. SIGTERM turned into a subclass
             raise
         complete = False
+    finally:
+        _LAST.clear()
     pairs = list(found.pairs.values())
     surplus: bool | None = found.surplus or any(_surplus_y(N, y, tol) for _, y in pairs)
     if not surplus:
@@ -191,7 +193,8 @@ class _Found:
 def _run(M: np.ndarray, N: np.ndarray, tol: float, workers: int, found: _Found) -> None:
     """Expand the first levels here, then walk the subtrees below in groups."""
     m = M.shape[0]
-    matcher = _Matcher(N, tol)
+    search_id = (os.getpid(), next(_SEARCHES))
+    matcher = _matcher(N, tol, search_id)
     count = TASKS_PER_WORKER * workers
     roots = rs.split(
         M, count * ROOTS_PER_TASK, tol=tol, visit=lambda b: found.collect(matcher.part(b, m))
@@ -201,10 +204,10 @@ def _run(M: np.ndarray, N: np.ndarray, tol: float, workers: int, found: _Found) 
     found.total = len(groups)
     found.report(0)
     if workers > 1 and len(groups) > 1:
-        _run_pool(M, N, groups, tol, workers, found)
+        _run_pool([(M, N, g, tol, search_id) for g in groups], workers, found)
         return
     for done, group in enumerate(groups, start=1):
-        found.collect(_subtrees(M, N, group, tol))
+        found.collect(_subtrees(M, N, group, tol, search_id))
         found.report(done)
 
 
@@ -215,14 +218,11 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_pool(
-    M: np.ndarray, N: np.ndarray, groups: list[np.ndarray], tol: float, workers: int, found: _Found
-) -> None:
+def _run_pool(tasks: list[tuple], workers: int, found: _Found) -> None:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ctx.Pool(workers, initializer=_ignore_interrupt)
     try:
-        tasks = [(M, N, g, tol) for g in groups]
         for done, part in enumerate(pool.imap_unordered(_subtrees_task, tasks), start=1):
             found.collect(part)
             found.report(done)
@@ -250,10 +250,11 @@ def _subtrees_task(args) -> _Part:
     return _subtrees(*args)
 
 
-def _subtrees(M: np.ndarray, N: np.ndarray, roots: np.ndarray, tol: float) -> _Part:
+def _subtrees(M: np.ndarray, N: np.ndarray, roots: np.ndarray, tol: float,
+              search_id: tuple[int, int]) -> _Part:
     """Walk the subtrees below ``roots`` and match every vertex (runs in a worker)."""
     m = M.shape[0]
-    matcher = _Matcher(N, tol)
+    matcher = _matcher(N, tol, search_id)
     out = _Part(xs=[], ys=[], bases=0, surplus=False)
     if len(roots) == 0:
         return out
@@ -264,6 +265,19 @@ def _subtrees(M: np.ndarray, N: np.ndarray, roots: np.ndarray, tol: float) -> _P
         out.bases += part.bases
         out.surplus |= part.surplus
     return out
+
+
+_LAST: list = []
+"""This process's matcher of the current search, reused by the search's next part (its
+caches of degenerate vertices and faces' polytopes carry over from part to part)."""
+
+_SEARCHES = itertools.count()
+
+
+def _matcher(N: np.ndarray, tol: float, search_id: tuple[int, int]) -> _Matcher:
+    if not (_LAST and _LAST[0][0] == search_id):
+        _LAST[:] = [(search_id, _Matcher(N, tol))]
+    return _LAST[0][1]
 
 
 class _Matcher:
@@ -339,12 +353,15 @@ class _Matcher:
         return y, ok, singular
 
     def _face(self, S: np.ndarray, J: np.ndarray) -> list[np.ndarray]:
-        """Vertices of Q with support within ``J`` and the rows ``S`` tight.
+        r"""Vertices of Q with support within ``J`` and the rows ``S`` tight.
 
-        With :math:`p = |J|` unknowns and the :math:`k = |S|` tight rows independent, a
-        vertex has :math:`p - k` more tight constraints among :math:`y_j = 0` (*j* in *J*)
-        and the other rows: when there are few such choices every one is solved in a batch,
-        otherwise the face's polytope is walked by reverse search.
+        With :math:`p = |J|` unknowns and :math:`r` linearly independent rows among the
+        tight rows *S* (which span the others), a vertex has :math:`p - r` more tight
+        constraints among :math:`y_j = 0` (*j* in *J*) and the other rows: when there are
+        few such choices every one is solved in a batch, otherwise the polytope
+        :math:`\{z \ge 0 : N_{\cdot J} z \le 1\}` is walked by reverse search. Either way
+        only the points with every row of *S* tight are kept (dependent rows that are
+        inconsistent leave the face empty).
         """
         N, tol = self.N, self.tol
         cols = np.flatnonzero(J)
@@ -352,34 +369,27 @@ class _Matcher:
         if cols.size == 0:
             return []
         sub = N[:, cols]  # {z >= 0 : sub z <= 1}
-        extra = cols.size - rows.size
+        basis = rows[_independent(sub[rows])]
+        extra = cols.size - basis.size
         others = np.flatnonzero(~S)
-        if (
-            extra >= 0
-            and math.comb(cols.size + others.size, extra) <= FACE_SYSTEMS
-            and np.linalg.matrix_rank(sub[rows]) == rows.size
-        ):
-            z = self._face_by_bases(sub, rows, others, extra)
+        if math.comb(cols.size + others.size, extra) <= FACE_SYSTEMS:
+            z = self._face_by_bases(sub, basis, others, extra)
         else:
-            z = np.concatenate(
-                [rs.points(b, cols.size)[0] for b in rs.walk(sub.T, rs.root(sub.T), tol=tol)]
-            )
-        good = (z @ sub[rows].T >= 1.0 - tol * 10).all(axis=1) & (z.sum(axis=1) > tol)
-        out: dict[bytes, np.ndarray] = {}
-        for v in z[good]:
-            y = np.zeros(N.shape[1])
-            y[cols] = v
-            out.setdefault(np.round(v / tol / 100).astype(np.int64).tobytes(), y)
-        return list(out.values())
+            z = self._polytope(cols)
+        z = z[(z @ sub[rows].T >= 1.0 - tol * 10).all(axis=1) & (z.sum(axis=1) > tol)]
+        _, first = np.unique(np.round(z / tol / 100).astype(np.int64), axis=0, return_index=True)
+        y = np.zeros((first.size, N.shape[1]))
+        y[:, cols] = z[np.sort(first)]
+        return list(y)
 
     def _polytope(self, cols: np.ndarray) -> np.ndarray:
-        """Vertices of ``{z >= 0 : N[:, cols] z <= 1}``, remembered for the next faces."""
+        """Vertices of ``{z >= 0 : N[:, cols] z <= 1}``, remembered for the next faces
+        (faces of many degenerate vertices share their columns)."""
         key = cols.tobytes()
         if key not in self.polytopes:
             sub = self.N[:, cols]
-            z = np.concatenate(
-                [rs.points(b, cols.size)[0] for b in rs.walk(sub.T, rs.root(sub.T), tol=self.tol)]
-            )
+            z = np.concatenate([rs.points(b, cols.size)[0]
+                                for b in rs.walk(sub.T, rs.root(sub.T), tol=self.tol)])
             if self.stored + len(z) > _POLYTOPE_CACHE:
                 self.polytopes.clear()
                 self.stored = 0
@@ -403,9 +413,25 @@ class _Matcher:
             [np.broadcast_to(sub[rows], (len(pick), rows.size, p)), cand[pick]], axis=1
         )
         b = np.concatenate([np.ones((len(pick), rows.size)), rhs[pick]], axis=1)
-        z, ok = batched_solve(mats, b)
+        z, ok = solve_stack(mats, b, singular_likely=True)
         ok &= (z >= -tol).all(axis=1) & (z @ sub.T <= 1.0 + tol * 10).all(axis=1)
         return np.clip(z[ok], 0.0, None)
+
+
+def _independent(rows: np.ndarray, *, tol: float = 1e-9) -> np.ndarray:
+    """Indices of a maximal linearly independent subset of ``rows``, first ones first
+    (modified Gram-Schmidt)."""
+    basis: list[np.ndarray] = []
+    keep = []
+    for i, row in enumerate(rows):
+        v = row.astype(float)
+        for b in basis:
+            v -= (v @ b) * b
+        norm = float(np.linalg.norm(v))
+        if norm > tol * max(1.0, float(np.linalg.norm(row))):
+            basis.append(v / norm)
+            keep.append(i)
+    return np.array(keep, dtype=np.intp)
 
 
 def _has_surplus(M: np.ndarray, tol: float) -> bool:

@@ -105,28 +105,41 @@ def batched_solve(mats: np.ndarray, rhs: np.ndarray, *, pivot_tol: float = 1e-11
     return G[:, :, k], ok
 
 
+_PROBE = np.random.default_rng(0).uniform(1.0, 2.0, 64)
+"""The probe right-hand side of :func:`solve_stack` (fixed: results do not vary by run)."""
+
+
 def solve_stack(mats: np.ndarray, rhs: np.ndarray, *, pivot_tol: float = 1e-11,
-                suspect: float = 1e7) -> tuple[np.ndarray, np.ndarray]:
+                suspect: float = 1e7, singular_likely: bool = False,
+                ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`batched_solve`'s answer, mostly by LAPACK (several times faster).
 
     LAPACK (``numpy.linalg.solve``) does not report nearly singular systems, so each system
     is also solved for a fixed pseudo-random right-hand side in [1, 2]: a system whose
     probe solution exceeds ``suspect`` in absolute value (a pivot near zero blows it up,
-    whatever the right-hand side), or every system when LAPACK meets an exactly singular
-    one, is handed to :func:`batched_solve`, which decides with ``pivot_tol``.
+    whatever the right-hand side) is handed to :func:`batched_solve`, which decides with
+    ``pivot_tol``; a system with an exactly zero pivot (determinant exactly 0 from the
+    same LU factorisation) is singular; with ``singular_likely`` the determinants are
+    looked at first (else only when LAPACK meets one).
     """
     count, k, _ = mats.shape
     if count == 0:
         return np.zeros((0, k)), np.zeros(0, dtype=bool)
-    probe = np.random.default_rng(0).uniform(1.0, 2.0, k)
+    probe = _PROBE[:k] if k <= _PROBE.size else np.random.default_rng(0).uniform(1.0, 2.0, k)
     both = np.stack([rhs, np.broadcast_to(probe, rhs.shape)], axis=2)
+    sol = np.zeros((count, k))
+    ok = np.ones(count, dtype=bool)
     try:
+        if singular_likely:
+            raise np.linalg.LinAlgError
         x = np.linalg.solve(mats, both)
     except np.linalg.LinAlgError:
-        return batched_solve(mats, rhs, pivot_tol=pivot_tol)
-    doubt = ~np.isfinite(x).all(axis=(1, 2)) | (np.abs(x[:, :, 1]).max(axis=1) > suspect)
-    sol = x[:, :, 0].copy()
-    ok = np.ones(count, dtype=bool)
+        # an exactly zero pivot somewhere: the same LU gives a determinant of exactly 0
+        ok = np.linalg.det(mats) != 0.0
+        x = np.zeros((count, k, 2))
+        x[ok] = np.linalg.solve(mats[ok], both[ok])
+    doubt = ok & (~np.isfinite(x).all(axis=(1, 2)) | (np.abs(x[:, :, 1]).max(axis=1) > suspect))
+    sol[ok] = x[ok, :, 0]
     if doubt.any():
         sol[doubt], ok[doubt] = batched_solve(mats[doubt], rhs[doubt], pivot_tol=pivot_tol)
     return sol, ok

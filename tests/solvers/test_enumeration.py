@@ -79,3 +79,14 @@ def test_ctrl_c_returns_what_was_found_as_incomplete(small_parts):
     assert not full.interrupted
     found = {tuple(np.round(np.concatenate(e.strategies), 8)) for e in part.equilibria}
     assert found < {tuple(np.round(np.concatenate(e.strategies), 8)) for e in full.equilibria}
+
+
+def test_a_second_search_of_a_degenerate_game_finds_the_same_equilibria():
+    # each search's caches of degenerate vertices must not leak into the next one
+    rng = np.random.default_rng(4)
+    A, B = rng.integers(0, 3, (9, 9)).astype(float), rng.integers(0, 3, (9, 9)).astype(float)
+    first = en.search(A, B, workers=1)
+    second = en.search(A, B, workers=1)
+    assert first.degenerate
+    assert len(first.pairs) > 5
+    assert keys(first.pairs) == keys(second.pairs)

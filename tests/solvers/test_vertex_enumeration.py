@@ -49,3 +49,20 @@ def test_batched_solve_flags_singular_systems():
     x, ok = batched_solve(mats, np.ones((2, 2)))
     np.testing.assert_allclose(x[0], np.linalg.solve(mats[0], [1, 1]))
     assert ok.tolist() == [True, False]
+
+
+def test_lapack_stack_solve_flags_the_singular_systems_gauss_jordan_flags():
+    from sim.solvers.vertex_enumeration import batched_solve, solve_stack
+
+    rng = np.random.default_rng(3)
+    mats = rng.uniform(1, 2, (40, 5, 5))
+    mats[3, 4] = mats[3, 0]                              # exactly singular
+    mats[7, 2] = mats[7, 1] * 2 - mats[7, 0]             # singular up to rounding
+    mats[9, 1] = mats[9, 0] + 1e-13                      # nearly singular
+    rhs = rng.uniform(1, 2, (40, 5))
+    for likely in (False, True):
+        x, ok = solve_stack(mats, rhs, singular_likely=likely)
+        y, ok2 = batched_solve(mats, rhs)
+        assert (ok == ok2).all()
+        assert not ok[[3, 7, 9]].any()
+        assert np.allclose(x[ok], y[ok])
