@@ -15,6 +15,8 @@ Osborne, M. J. & Rubinstein, A. (1994). *A Course in Game Theory*, MIT Press, ch
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fractions import Fraction
@@ -22,10 +24,24 @@ from fractions import Fraction
 import numpy as np
 
 from sim.errors import LimitError
+from sim.solvers import exact as exact_arith
+from sim.solvers import separable as sp
 from sim.solvers.dominance import Elimination, iterated_elimination
 from sim.solvers.duplicates import Duplicates, duplicate_classes
-from sim.solvers.equilibria import Equilibrium, EquilibriumSet, solve
-from sim.solvers.separable import lever_groups
+from sim.solvers.equilibria import (
+    ENUMERATION_LIMIT,
+    Equilibrium,
+    EquilibriumSet,
+    solve,
+    sort_key,
+)
+from sim.solvers.verify import is_nash, is_nash_exact
+
+BY_GROUPS_METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure")
+"""Methods whose answer on a separable game is assembled from its lever groups' answers."""
+
+PRODUCT_LIMIT = 10_000
+"""Most products of the groups' equilibria assembled; above, the whole game is solved."""
 
 
 def solve_reduced(
@@ -48,7 +64,8 @@ def solve_reduced(
     equilibria move that probability to any member. ``method="pure"`` and games too large
     for the dominance check are solved without IESDS. With ``lever_sizes`` (the number of
     levels of each player's levers, :mod:`sim.solvers.separable`), a two-player game whose
-    payoffs add up over independent groups of levers is reported as such in the message
+    payoffs add up over independent groups of levers is solved group by group when that
+    gives the answer (see :func:`_solve_by_groups`), and reported as such in the message
     (naming the levers by ``lever_names``, both players' in order, when given).
     ``max_supports`` limits ``enumerate`` and ``support`` on the reduced game (see
     :func:`~sim.solvers.equilibria.solve`).
@@ -73,27 +90,122 @@ def solve_reduced(
         probability its representative had.
     """
     payoffs = np.asarray(payoffs, dtype=float)
-    result = _solve_reduced(payoffs, method, exact, tol, exact_payoffs, progress, max_supports)
-    note = _separable_note(payoffs, lever_sizes, lever_names, tol)
+    groups = _groups(payoffs, lever_sizes, tol)
+    result = None
+    if len(groups) > 1 and method in BY_GROUPS_METHODS:
+        result = _solve_by_groups(payoffs, lever_sizes, groups, method, exact, tol,
+                                  exact_payoffs, progress, max_supports)
+    if result is None:
+        result = _solve_reduced(payoffs, method, exact, tol, exact_payoffs, progress,
+                                max_supports)
+    note = _separable_note(groups, lever_sizes, lever_names, assembled=result.method
+                           .endswith("by lever groups"))
     if note:
         result = replace(result, message=f"{result.message}; {note}" if result.message
                          else note)
     return result
 
 
-def _separable_note(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]] | None,
-                    lever_names: Sequence[str] | None, tol: float) -> str:
+def _groups(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]] | None,
+            tol: float) -> list[tuple[int, ...]]:
+    """The lever groups of a two-player game whose players have two levers or more."""
     if lever_sizes is None or payoffs.shape[0] != 2 or max(map(len, lever_sizes)) < 2:
-        return ""   # a player needs two levers or more for a group structure to mean much
-    groups = lever_groups(payoffs, lever_sizes, tol=tol)
-    if len(groups) < 2:
+        return []   # a player needs two levers or more for a group structure to mean much
+    return sp.lever_groups(payoffs, lever_sizes, tol=tol)
+
+
+def _solve_by_groups(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]],
+                     groups: list[tuple[int, ...]], method: str, exact: bool, tol: float,
+                     exact_payoffs: Sequence | None, progress: Callable | None,
+                     max_supports: int | None = None) -> EquilibriumSet | None:
+    """Solve each group's game and assemble the products of their equilibria
+    (:mod:`sim.solvers.separable`); ``None`` when the whole game should be solved instead:
+    too many products, or products that miss correlated extreme equilibria of a game small
+    enough for complete enumeration."""
+    exact_game = exact_arith.to_fractions(payoffs if exact_payoffs is None
+                                          else exact_payoffs) if exact else None
+    part_list = sp.parts(payoffs, lever_sizes, groups)
+    exact_parts = (sp.parts(np.array(exact_game, dtype=object), lever_sizes, groups)
+                   if exact else [None] * len(part_list))
+    answers = [_solve_reduced(p.payoffs, method, exact, tol,
+                              None if e is None else e.payoffs.tolist(), progress, max_supports)
+               for p, e in zip(part_list, exact_parts, strict=True)]
+    if math.prod(len(a.equilibria) for a in answers) > PRODUCT_LIMIT:
+        return None
+    mixing = [[any((s > 1e-9).sum() > 1 for s in (e.strategies[i] for e in a.equilibria))
+               for i in range(2)] for a in answers]
+    extreme = sp.products_are_extreme(mixing)
+    whole_complete = method == "enumerate" or (method == "auto"
+                                                and payoffs[0].size <= ENUMERATION_LIMIT)
+    if not extreme and whole_complete:
+        return None
+    eqs, keys = _products(payoffs, exact_game, part_list, answers, lever_sizes, tol)
+    return _assembled(answers, eqs, keys, extreme and len(eqs) == math.prod(
+        len(a.equilibria) for a in answers), exact)
+
+
+def _products(payoffs: np.ndarray, exact_game: tuple | None, part_list: list[sp.Part],
+              answers: list[EquilibriumSet], lever_sizes: Sequence[Sequence[int]], tol: float,
+              ) -> tuple[list[Equilibrium], list[tuple[int, ...]]]:
+    """Every product of the parts' equilibria that verifies, with its parts' components."""
+    eqs, keys = [], []
+    for combo in itertools.product(*[a.equilibria for a in answers]):
+        x, y = (sp.joint([e.strategies[i] for e in combo], part_list, i, lever_sizes)
+                for i in range(2))
+        if not is_nash(payoffs, (x, y), tol=max(tol, 1e-9) * 100):
+            continue
+        values = np.array([float(x @ payoffs[i] @ y) for i in range(2)])
+        eq = Equilibrium(strategies=(x, y), payoffs=values)
+        if exact_game is not None:
+            exact_s = tuple(tuple(sp.joint([e.exact_strategies[i] for e in combo], part_list,
+                                           i, lever_sizes, dtype=object).tolist())
+                            for i in range(2))
+            if not is_nash_exact(exact_game, exact_s):
+                continue
+            exact_v = exact_arith.expected_payoffs(exact_game, exact_s)
+            eq = replace(eq, strategies=tuple(np.array([float(p) for p in s])
+                                              for s in exact_s),
+                         exact_strategies=exact_s, exact_payoffs=exact_v,
+                         payoffs=np.array([float(v) for v in exact_v]))
+        eqs.append(eq)
+        keys.append(tuple(e.component for e in combo))
+    return eqs, keys
+
+
+def _assembled(answers: list[EquilibriumSet], eqs: list[Equilibrium],
+               keys: list[tuple[int, ...]], extreme: bool, exact: bool) -> EquilibriumSet:
+    """The products as one answer, sorted; components are the products of the parts'."""
+    order = sorted(range(len(eqs)), key=lambda k: sort_key(eqs[k]))
+    known = extreme and all(a.components for a in answers)
+    ids: dict[tuple[int, ...], int] = {}
+    out = [replace(eqs[k], component=ids.setdefault(keys[k], len(ids)) if known else i)
+           for i, k in enumerate(order)]
+    components = (tuple(tuple(i for i, e in enumerate(out) if e.component == c)
+                        for c in range(len(ids))) if known else ())
+    complete = extreme and all(a.complete for a in answers)
+    notes = [f"group {g + 1}: {a.message}" for g, a in enumerate(answers) if a.message]
+    if not extreme:
+        notes.append("players mix in two or more groups, so the whole game also has extreme "
+                     "equilibria that correlate those mixtures (same marginals): only the "
+                     "products are listed")
+    degenerate = True if any(a.degenerate for a in answers) else None
+    methods = sorted({a.method for a in answers})
+    return EquilibriumSet(equilibria=tuple(out), method=f"{', '.join(methods)} by lever groups",
+                          complete=complete, degenerate=degenerate, exact=exact,
+                          message="; ".join(notes), components=components)
+
+
+def _separable_note(groups: list[tuple[int, ...]], lever_sizes: Sequence[Sequence[int]] | None,
+                    lever_names: Sequence[str] | None, *, assembled: bool) -> str:
+    if len(groups) < 2 or lever_sizes is None:
         return ""
     names = list(lever_names) if lever_names is not None else [
         f"lever {a + 1}" for a in range(sum(map(len, lever_sizes)))]
+    how = ("solved group by group: the equilibria listed are the products of the groups' "
+           "equilibria" if assembled else "every equilibrium's marginals on each group are "
+           "an equilibrium of that group's game, and any such marginals combine into one")
     return (f"the payoffs add up over {len(groups)} independent groups of levers ("
-            + "; ".join(", ".join(names[a] for a in g) for g in groups)
-            + "): every equilibrium's marginals on each group are an equilibrium of that "
-            "group's game, and any such marginals combine into one")
+            + "; ".join(", ".join(names[a] for a in g) for g in groups) + f"): {how}")
 
 
 def _solve_reduced(payoffs: np.ndarray, method: str, exact: bool, tol: float,

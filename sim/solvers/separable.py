@@ -80,35 +80,54 @@ def lever_groups(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]], *,
 
 def parts(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]],
           groups: Sequence[Sequence[int]]) -> list[Part]:
-    """Each group's game: the payoffs averaged over the other groups' axes."""
+    """Each group's game: the payoffs averaged over the other groups' axes (an object array
+    of :class:`~fractions.Fraction` stays exact)."""
     sizes = [int(s) for player in lever_sizes for s in player]
     first = len(lever_sizes[0])
-    T = np.asarray(payoffs, dtype=float).reshape(payoffs.shape[0], *sizes)
+    exact = np.asarray(payoffs).dtype == object
+    T = np.asarray(payoffs, dtype=object if exact else float).reshape(len(payoffs), *sizes)
     out = []
     for group in groups:
         others = tuple(1 + a for a in range(len(sizes)) if a not in group)
-        u = T.mean(axis=others) if others else T
+        count = int(np.prod([T.shape[a] for a in others])) if others else 1
+        u = T.sum(axis=others) / count if others else T
         rows = tuple(a for a in group if a < first)
         cols = tuple(a for a in group if a >= first)
         m = int(np.prod([sizes[a] for a in rows])) if rows else 1
         n = int(np.prod([sizes[a] for a in cols])) if cols else 1
-        out.append(Part(axes=(rows, cols), payoffs=u.reshape(payoffs.shape[0], m, n)))
+        out.append(Part(axes=(rows, cols), payoffs=u.reshape(len(payoffs), m, n)))
     return out
 
 
+def products_are_extreme(mixing: Sequence[Sequence[bool]]) -> bool:
+    """Whether the products of the parts' extreme equilibria are *all* the whole game's.
+
+    ``mixing[g][i]``: some equilibrium of part *g* mixes player *i*'s strategy. Player *i*'s
+    strategies with given marginals form a transportation polytope, a single point (the
+    product) when at most one of the marginals is mixed. So when no player mixes in two
+    parts, the whole game's equilibria are exactly the products of the parts' (a map that is
+    linear in each part's profile), and its extreme equilibria the products of theirs;
+    otherwise the groups' mixtures can also be correlated, which gives other extreme
+    equilibria with the same marginals.
+    """
+    players = len(mixing[0]) if mixing else 0
+    return all(sum(bool(g[i]) for g in mixing) <= 1 for i in range(players))
+
+
 def joint(marginals: Sequence[np.ndarray], part_list: Sequence[Part], player: int,
-          lever_sizes: Sequence[Sequence[int]]) -> np.ndarray:
+          lever_sizes: Sequence[Sequence[int]], *, dtype: type = float) -> np.ndarray:
     """The product distribution over ``player``'s lever combinations with these marginals
-    (one per part, over the part's levers of that player)."""
+    (one per part, over the part's levers of that player); ``dtype=object`` multiplies
+    :class:`~fractions.Fraction` marginals exactly."""
     own = [int(s) for s in lever_sizes[player]]
     offset = 0 if player == 0 else len(lever_sizes[0])
-    out = np.ones(own)
+    out = np.ones(own, dtype=dtype)
     for part, x in zip(part_list, marginals, strict=True):
         axes = [a - offset for a in part.axes[player]]
         if not axes:
             continue
         shape = [own[a] if a in axes else 1 for a in range(len(own))]
-        out = out * np.asarray(x, dtype=float).reshape(shape)
+        out = out * np.asarray(x, dtype=dtype).reshape(shape)
     return out.reshape(-1)
 
 

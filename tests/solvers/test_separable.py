@@ -70,3 +70,122 @@ def test_solve_reports_the_groups_by_lever_name():
     assert "2 independent groups of levers (a, c; b, e)" in result.message
     plain = solve_reduced(separable_game(2))
     assert "independent groups" not in plain.message
+
+
+def additive_game(f: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """u = f(a, c) + g(b, e): f of shape (2, |a|, |c|), g of shape (2, |b|, |e|)."""
+    T = f[:, :, None, :, None] + g[:, None, :, None, :]
+    return T.reshape(2, f.shape[1] * g.shape[1], f.shape[2] * g.shape[2])
+
+
+MIXED_SIZES = ((2, 3), (2, 2))   # player 1: a (2), b (3); player 2: c (2), e (2)
+
+
+def one_mixing_group_game(seed: int) -> np.ndarray:
+    """Group {a, c} has a mixed equilibrium; in group {b, e} each player has a strictly
+    dominant level, so no player mixes in two groups."""
+    rng = np.random.default_rng(seed)
+    f = np.array([[[3, 0], [0, 2]], [[0, 2], [3, 0]]], dtype=float)   # no pure equilibrium
+    f = f + rng.integers(0, 2, (2, 1, 1))
+    g = rng.integers(0, 10, (2, 3, 2)).astype(float)
+    g[0, rng.integers(3)] += 20                   # player 1's dominant level of b
+    g[1, :, rng.integers(2)] += 20                # player 2's dominant level of e
+    return additive_game(f, g)
+
+
+def exact_set(result) -> set:
+    return {eq.exact_strategies for eq in result.equilibria}
+
+
+def test_solve_assembles_the_groups_answers_and_matches_whole_game_enumeration():
+    from sim.solvers.reduction import solve_reduced
+
+    for seed in range(4):
+        P = one_mixing_group_game(seed)
+        by_groups = solve_reduced(P, exact=True, lever_sizes=MIXED_SIZES)
+        assert by_groups.method.endswith("by lever groups")
+        assert by_groups.complete
+        assert "solved group by group" in by_groups.message
+        whole = solve(P, method="enumerate", exact=True)
+        assert whole.complete
+        assert exact_set(by_groups) == exact_set(whole)
+        assert len(by_groups.components) == len(whole.components)
+
+
+def test_permuting_lever_levels_and_swapping_players_permute_the_answer():
+    from sim.solvers.reduction import solve_reduced
+
+    P = one_mixing_group_game(5)
+    base = solve_reduced(P, lever_sizes=MIXED_SIZES)
+    # reverse the levels of lever a (player 1) and of lever e (player 2)
+    rows = np.arange(6).reshape(2, 3)[::-1].reshape(-1)
+    cols = np.arange(4).reshape(2, 2)[:, ::-1].reshape(-1)
+    permuted = solve_reduced(P[:, rows][:, :, cols], lever_sizes=MIXED_SIZES)
+    assert permuted.method == base.method
+    key = lambda s: tuple(np.round(np.concatenate(s), 9))
+    assert ({key((x[rows], y[cols])) for x, y in (e.strategies for e in base.equilibria)}
+            == {key(e.strategies) for e in permuted.equilibria})
+    swapped = solve_reduced(np.array([P[1].T, P[0].T]), lever_sizes=MIXED_SIZES[::-1])
+    assert swapped.method == base.method
+    assert ({key((y, x)) for x, y in (e.strategies for e in base.equilibria)}
+            == {key(e.strategies) for e in swapped.equilibria})
+
+
+def test_correlated_mixtures_fall_back_to_the_whole_game_or_say_what_is_missing():
+    from sim.solvers.reduction import solve_reduced
+
+    pennies = np.array([[[1, 0], [0, 1]], [[0, 1], [1, 0]]], dtype=float)
+    # matching pennies in both groups (the third level of b is strictly dominated)
+    P = additive_game(pennies, np.array([[[1, 0], [0, 1], [-1, -1]], [[0, 1], [1, 0], [0, 0]]],
+                                        dtype=float))
+    sizes = ((2, 3), (2, 2))
+    assert sp.lever_groups(P, sizes) == [(0, 2), (1, 3)]
+    whole = solve_reduced(P, lever_sizes=sizes)           # small: enumerated whole
+    assert whole.complete
+    assert not whole.method.endswith("by lever groups")
+    assert "independent groups" in whole.message
+    lh = solve_reduced(P, method="lemke-howson", lever_sizes=sizes)
+    assert lh.method.endswith("by lever groups")
+    assert not lh.complete
+    assert "correlate" in lh.message
+    for eq in lh.equilibria:
+        assert is_nash(P, eq.strategies, tol=1e-7)
+
+
+def test_pure_equilibria_by_groups_are_the_whole_games():
+    from sim.solvers.reduction import solve_reduced
+
+    for seed in range(4):
+        P = separable_game(seed)
+        key = lambda e: tuple(np.round(np.concatenate(e.strategies), 9))
+        by_groups = solve_reduced(P, method="pure", lever_sizes=SIZES)
+        assert by_groups.method.endswith("by lever groups")
+        assert ({key(e) for e in by_groups.equilibria}
+                == {key(e) for e in solve(P, method="pure").equilibria})
+
+
+def test_a_separable_game_above_the_enumeration_limit_is_solved_completely():
+    from sim.solvers.equilibria import ENUMERATION_LIMIT
+    from sim.solvers.reduction import solve_reduced
+
+    rng = np.random.default_rng(7)
+    sizes = ((2, 3, 4), (2, 3, 4))                # 24 x 24, above the limit
+    f = np.array([[[3, 0], [0, 2]], [[0, 2], [3, 0]]], dtype=float)
+    g = rng.integers(0, 10, (2, 3, 3)).astype(float)
+    h = rng.integers(0, 10, (2, 4, 4)).astype(float)
+    g[0, 1] += 20
+    g[1, :, 2] += 20
+    h[0, 3] += 20
+    h[1, :, 0] += 20
+    T = (f[:, :, None, None, :, None, None] + g[:, None, :, None, None, :, None]
+         + h[:, None, None, :, None, None, :])
+    P = T.reshape(2, 24, 24)
+    assert P[0].size > ENUMERATION_LIMIT
+    result = solve_reduced(P, exact=True, lever_sizes=sizes)
+    assert result.complete
+    assert result.method.endswith("by lever groups")
+    assert len(result.equilibria) == 1        # the mixed equilibrium of f, dominant levels
+    x, y = result.equilibria[0].strategies
+    assert is_nash(P, (x, y), tol=1e-9)
+    assert (x > 0).sum() == 2
+    assert (y > 0).sum() == 2
