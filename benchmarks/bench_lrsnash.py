@@ -102,9 +102,11 @@ def references_in_process(slow_max: int) -> dict:
     refs = {}
     try:
         import pygambit as gbt
+        # pygambit 17 moved the constructor to StrategicGame; 16.x has it on Game
+        from_arrays = getattr(gbt, "StrategicGame", gbt.Game).from_arrays
 
         def gambit(A: np.ndarray, B: np.ndarray) -> int:
-            game = gbt.Game.from_arrays(A.astype(int), B.astype(int))
+            game = from_arrays(A.astype(int), B.astype(int))
             return len(gbt.nash.enummixed_solve(game, rational=False).equilibria)
         refs["gambit enummixed"] = gambit
     except ImportError:

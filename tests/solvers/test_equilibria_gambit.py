@@ -19,11 +19,22 @@ gbt = pytest.importorskip("pygambit")
 
 from test_equilibria_corpus import CORPUS
 
+# pygambit 17 moved the constructor to StrategicGame and names players and strategies by
+# label; 16.x has it on Game and indexes a profile by strategy objects
+from_arrays = getattr(gbt, "StrategicGame", gbt.Game).from_arrays
+
+
+def probabilities(game, eq) -> list[list]:
+    """Each player's probabilities in a Gambit profile, in strategy order."""
+    if hasattr(game, "get_strategies"):
+        return [[eq[p][s] for s in game.get_strategies(p)] for p in game.players]
+    return [[eq[s] for s in p.strategies] for p in game.players]
+
 
 def gambit_extreme_equilibria(payoffs: np.ndarray) -> set:
-    game = gbt.Game.from_arrays(payoffs[0].astype(int), payoffs[1].astype(int))
+    game = from_arrays(payoffs[0].astype(int), payoffs[1].astype(int))
     result = gbt.nash.enummixed_solve(game, rational=True)
-    return {tuple(tuple(Fraction(str(eq[s])) for s in p.strategies) for p in game.players)
+    return {tuple(tuple(Fraction(str(v)) for v in x) for x in probabilities(game, eq))
             for eq in result.equilibria}
 
 
@@ -39,10 +50,10 @@ MCKELVEY_MCLENNAN_CELLS = {(0, 0, 0): (9, 8, 12), (1, 1, 0): (9, 8, 2), (1, 0, 1
 
 
 def gambit_enumpoly(payoffs: np.ndarray) -> list[tuple[np.ndarray, ...]]:
-    game = gbt.Game.from_arrays(*[p.astype(int) for p in payoffs])
+    game = from_arrays(*[p.astype(int) for p in payoffs])
     result = gbt.nash.enumpoly_solve(game, use_strategic=True)
-    return [tuple(np.array([float(eq[s]) for s in player.strategies])
-                  for player in game.players) for eq in result.equilibria]
+    return [tuple(np.array([float(v) for v in x]) for x in probabilities(game, eq))
+            for eq in result.equilibria]
 
 
 def three_player_games() -> list[np.ndarray]:
