@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import multiprocessing
 import os
 import signal
 import time
@@ -129,10 +128,7 @@ def search(
     M, N = normalise(B), normalise(A)  # P = {x >= 0 : M^T x <= 1}, Q = {y : N y <= 1}
     m, n = M.shape
     if workers is None:
-        # one process per core for large games, unless this already is a worker process
-        # (a sweep's pool: daemonic processes may not start their own)
-        nested = multiprocessing.parent_process() is not None
-        workers = _cores() if m * n >= PARALLEL_CELLS and not nested else 1
+        workers = _default_workers(m * n)
     found = _Found(progress)
     complete = True
     try:
@@ -211,6 +207,16 @@ def _run(M: np.ndarray, N: np.ndarray, tol: float, workers: int, found: _Found) 
         found.report(done)
 
 
+def _default_workers(cells: int) -> int:
+    """One process per core for large games, unless this already is a worker process (a
+    sweep's pool: daemonic processes may not start their own)."""
+    if cells < PARALLEL_CELLS:
+        return 1
+    import multiprocessing  # here, not at the top: small games start faster without it
+
+    return 1 if multiprocessing.parent_process() is not None else _cores()
+
+
 def _cores() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -219,6 +225,8 @@ def _cores() -> int:
 
 
 def _run_pool(tasks: list[tuple], workers: int, found: _Found) -> None:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ctx.Pool(workers, initializer=_ignore_interrupt)

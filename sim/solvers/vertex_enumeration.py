@@ -105,8 +105,10 @@ def batched_solve(mats: np.ndarray, rhs: np.ndarray, *, pivot_tol: float = 1e-11
     return G[:, :, k], ok
 
 
-_PROBE = np.random.default_rng(0).uniform(1.0, 2.0, 64)
-"""The probe right-hand side of :func:`solve_stack` (fixed: results do not vary by run)."""
+def _probe(k: int) -> np.ndarray:
+    """A fixed right-hand side in [1, 2) with no pattern (the golden-ratio sequence; no
+    random generator, whose import would slow every start-up)."""
+    return 1.0 + np.modf(np.arange(1, k + 1) * 0.6180339887498949)[0]
 
 
 def solve_stack(mats: np.ndarray, rhs: np.ndarray, *, pivot_tol: float = 1e-11,
@@ -115,7 +117,7 @@ def solve_stack(mats: np.ndarray, rhs: np.ndarray, *, pivot_tol: float = 1e-11,
     """:func:`batched_solve`'s answer, mostly by LAPACK (several times faster).
 
     LAPACK (``numpy.linalg.solve``) does not report nearly singular systems, so each system
-    is also solved for a fixed pseudo-random right-hand side in [1, 2]: a system whose
+    is also solved for a fixed right-hand side in [1, 2) with no pattern: a system whose
     probe solution exceeds ``suspect`` in absolute value (a pivot near zero blows it up,
     whatever the right-hand side) is handed to :func:`batched_solve`, which decides with
     ``pivot_tol``; a system with an exactly zero pivot (determinant exactly 0 from the
@@ -125,7 +127,7 @@ def solve_stack(mats: np.ndarray, rhs: np.ndarray, *, pivot_tol: float = 1e-11,
     count, k, _ = mats.shape
     if count == 0:
         return np.zeros((0, k)), np.zeros(0, dtype=bool)
-    probe = _PROBE[:k] if k <= _PROBE.size else np.random.default_rng(0).uniform(1.0, 2.0, k)
+    probe = _probe(k)
     both = np.stack([rhs, np.broadcast_to(probe, rhs.shape)], axis=2)
     sol = np.zeros((count, k))
     ok = np.ones(count, dtype=bool)
