@@ -26,7 +26,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 
+# pygambit: its 16.x releases have no wheel for every Python and build from source (about
+# 40 minutes); a pre-release wheel is tried first, the extra's source build is the fallback
 bench: $(STAMP)
+	-$(BIN)/python -m pip install --quiet --pre --only-binary pygambit 'pygambit>=16.1'
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run_all.py
 

@@ -64,15 +64,20 @@ def gambit_method(name: str) -> Callable[[np.ndarray, np.ndarray], list[Profile]
     except ImportError:
         return None
 
+    # pygambit 17 moved from_arrays to StrategicGame and names players and strategies by
+    # label; 16.x has it on Game and indexes a profile by strategy objects
+    from_arrays = getattr(gbt, "StrategicGame", gbt.Game).from_arrays
+
+    def vector(game, eq, p) -> np.ndarray:
+        if hasattr(game, "get_strategies"):
+            return np.array([float(eq[p][s]) for s in game.get_strategies(p)])
+        return np.array([float(eq[s]) for s in p.strategies])
+
     def run(A: np.ndarray, B: np.ndarray) -> list[Profile]:
-        game = gbt.Game.from_arrays(A.astype(int), B.astype(int))
+        game = from_arrays(A.astype(int), B.astype(int))
         solver = getattr(gbt.nash, name)
         result = solver(game, rational=False)
-        out = []
-        for eq in result.equilibria:
-            x, y = (np.array([float(eq[s]) for s in p.strategies]) for p in game.players)
-            out.append((x, y))
-        return out
+        return [tuple(vector(game, eq, p) for p in game.players) for eq in result.equilibria]
     return run
 
 
