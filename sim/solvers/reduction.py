@@ -77,7 +77,8 @@ def solve_reduced(
     method, exact, tol, exact_payoffs, progress, max_supports
         As for :func:`~sim.solvers.equilibria.solve`.
     lever_sizes : nested sequence of int, optional
-        Levels of each lever of each player, for the separability check.
+        Levels of each lever of each player: a game whose payoffs add up over independent
+        groups of levers is solved group by group (:func:`_solve_by_groups`).
     lever_names : sequence of str, optional
         The levers' names, both players' in order.
 
