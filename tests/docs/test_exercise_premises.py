@@ -195,3 +195,33 @@ def test_exercise_7_question_4_london_restriction_is_dominant_chicken_is_not():
     c = sim.solve(CHICKEN)
     assert not any(e.strategies["US"][1] > 1 - 1e-9 and e.strategies["China"][1] > 1 - 1e-9
                    for e in c)
+
+
+def test_exercise_5_question_3_easing_farm_access_lowers_the_joint_payoff():
+    # "why would a deal efficient for both leave farm access restricted?"
+    import sim
+
+    g = sim.load_game(LONDON)
+    b = sim.bargain(LONDON)
+    (deal,) = b.solutions.nash.lottery
+    label = deal.profiles[0]
+    assert "farm_access=restricted" in label
+    index = next(s for s in itertools.product(*map(range, g.shape))
+                 if g.profile_label(s) == label)
+    china = g.lever_choice(1, index[1])
+    eased = g.profile_index({"US": g.lever_choice(0, index[0]),
+                             "China": {**china, "farm_access": "eased"}})
+    us_gain = g.payoffs[0][eased] - g.payoffs[0][index]
+    cn_loss = g.payoffs[1][index] - g.payoffs[1][eased]
+    assert us_gain == pytest.approx(0.15)
+    assert cn_loss == pytest.approx(0.30)
+    assert us_gain < cn_loss
+
+
+@pytest.mark.parametrize("war_cost", ["4", "8", "15"])
+def test_exercise_7_question_2_war_costs_do_not_enter(war_cost, tmp_path, monkeypatch):
+    # off the equilibrium path: over the war cost's whole range the value of moving first
+    # stays 5 for each side
+    b = _json(tmp_path, monkeypatch, "bargain", str(CHICKEN), "--set",
+              f"war_cost_us={war_cost}")
+    assert b["move_order"]["first_mover_value"] == {"US": 5.0, "China": 5.0}
