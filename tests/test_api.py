@@ -235,3 +235,8 @@ def test_sweep_and_compare_reports_render_tables_and_frames():
     c = sim.compare([PD, chicken], runs=20)
     assert len(c.to_dataframe("scenarios")) == 2
     assert "Scenarios side by side" in c._repr_html_()
+
+
+def test_a_misspelt_keyword_suggests_the_right_one():
+    with pytest.raises(TypeError, match="did you mean 'noise_implementation'"):
+        sim.truce(PD, noise_implementaton=0.1)

@@ -2,14 +2,16 @@
 
 The analyses are shared with the command line, so their messages name options
 (``--delta: expected ...``). :func:`pythonic` wraps an API function: it re-raises the same
-exception class with each option replaced by the function's keyword (``delta=``), adds the
-close names to an "expected one of" list, and drops the library's frames, so the traceback
-ends at the user's call (IPython also hides frames marked ``__tracebackhide__``).
+exception class with each option replaced by the function's keyword (``delta``), adds the
+close names to an "expected one of" list (and to a misspelt keyword argument), and drops
+the library's frames, so the traceback ends at the user's call (IPython also hides frames
+marked ``__tracebackhide__``).
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -24,7 +26,7 @@ CHOICES = re.compile(r"'(?P<got>[^']+)'[^']*?expected one of:? (?P<known>[^;()]+
 
 
 def speak_python(message: str, options: Mapping[str, str]) -> str:
-    """``message`` with ``--option`` replaced by ``keyword=`` and close names suggested."""
+    """``message`` with ``--option`` replaced by ``keyword`` and close names suggested."""
     def keyword(m: re.Match[str]) -> str:
         return options.get(m.group(1), m.group(1).replace("-", "_"))
 
@@ -39,9 +41,16 @@ def speak_python(message: str, options: Mapping[str, str]) -> str:
 def pythonic(options: Mapping[str, str] | None = None) -> Callable[[F], F]:
     """Decorate an API function so its errors speak Python (see the module docstring)."""
     def decorate(func: F) -> F:
+        known = inspect.signature(func).parameters
+
         @functools.wraps(func)
         def call(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True
+            for name in kwargs:
+                if name not in known:
+                    msg = (f"{func.__name__}() got an unexpected keyword argument {name!r}"
+                           f"{close_names(name, known)}")
+                    raise TypeError(msg)
             try:
                 return func(*args, **kwargs)
             except (ScenarioError, ScenarioErrors) as exc:
