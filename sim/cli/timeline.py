@@ -7,7 +7,6 @@ The typer command only: it parses options, calls :mod:`sim.scenario.timeline`,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -33,7 +32,8 @@ def timeline(
         raise InputError(msg)
     from sim.analyses.timeline import analyse_timeline
     from sim.cli.common import grid
-    from sim.render.timeline import render_table, to_json
+    from sim.formats.json import dumps
+    from sim.render.timeline import render_table
     from sim.scenario.timeline import load_timeline
 
     result = analyse_timeline(load_timeline(file, grid=grid()))
@@ -53,6 +53,6 @@ def timeline(
         atomic_write_text(report, timeline_html(result, png,
                                                 command=f"tradesim timeline {file}"))
     if fmt == "json":
-        typer.echo(json.dumps(to_json(result), indent=2, allow_nan=False))
+        typer.echo(dumps(result), nl=False)
     else:
         typer.echo(render_table(result), nl=False)

@@ -1,4 +1,4 @@
-"""Results as JSON: the one function, :func:`to_json`, that turns a result into JSON values.
+r"""Results as JSON: the one function, :func:`to_json`, that turns a result into JSON values.
 
 Every analysis returns frozen dataclasses (:mod:`sim.analyses`); ``solve --format json``,
 ``results.json`` (schema: ``docs/reference/results-json.md``) and the API's ``to_dict()``
@@ -16,7 +16,9 @@ The walk (:func:`to_json`):
 * a mapping becomes an object (keys as strings, in insertion order); a list, tuple or numpy
   array becomes an array; numpy scalars become plain numbers and booleans;
 * floats keep :data:`DIGITS` significant digits and ``-0.0`` becomes ``0.0``, so the same
-  inputs give byte-identical files on every platform.
+  inputs give byte-identical files on every platform; JSON has no infinity or NaN, so a
+  non-finite float (an undefined quantity, such as a critical discount factor no
+  :math:`\delta < 1` reaches) becomes ``null``.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def to_json(obj: Any) -> Any:
     if isinstance(obj, int | np.integer):
         return int(obj)
     if isinstance(obj, float | np.floating):
-        return clean_float(obj)
+        return clean_float(obj) if math.isfinite(obj) else None
     return obj
 
 

@@ -1,28 +1,13 @@
-"""A timeline's analysis (:mod:`sim.analyses.timeline`) as text and as JSON.
+"""A timeline's analysis (:mod:`sim.analyses.timeline`) as text (its JSON is
+:func:`sim.formats.json.to_json` of the result).
 
 Used by ``tradesim timeline FILE`` (:mod:`sim.cli.timeline`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any
-
-
-def to_json(result: Any) -> dict[str, Any]:
-    """The analysis as a JSON-ready dict (non-finite numbers become ``null``)."""
-
-    def clean(x: Any) -> Any:
-        if isinstance(x, float):
-            return x if math.isfinite(x) else None
-        if isinstance(x, dict):
-            return {str(k): clean(v) for k, v in x.items()}
-        if isinstance(x, list | tuple):
-            return [clean(v) for v in x]
-        return x
-
-    return clean(dataclasses.asdict(result))
 
 
 def fmt(x: float | None, digits: int = 3) -> str:
