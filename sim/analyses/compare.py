@@ -15,14 +15,16 @@ P(renewed) is at each truce's own expiry (stated with its length).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.analyses import points as pt
 from sim.limits import Limits
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario
 from sim.scenario.build import build_game
+from sim.scenario.load import loads_scenario
 
 DEFAULT_RUNS = 5000
 
@@ -127,10 +129,62 @@ def at_horizon(rows: list[dict[str, Any]], horizon: float) -> list[dict[str, Any
 
 
 def task(ctx: tuple[int | None, int, str, Limits],
-          item: tuple[str, np.random.SeedSequence]) -> dict[str, Any]:
-    """One scenario file's row (what :mod:`sim.parallel` runs on a worker); ``ctx`` is
-    ``(grid, runs, strategies, limits)``."""
+          item: tuple[str, str, np.random.SeedSequence]) -> dict[str, Any]:
+    """One scenario's row (what :mod:`sim.parallel` runs on a worker); ``ctx`` is
+    ``(grid, runs, strategies, limits)``, ``item`` ``(path, text, seed)``: the text as read,
+    with any ``--set`` values, so a worker compares the same scenario."""
     grid, runs, strategies, limits = ctx
-    path, seed = item
-    return compare_one(load_scenario(path, grid=grid), runs=runs, strategies=strategies, seed=seed,
-                       limits=limits)
+    path, text, seed = item
+    return compare_one(loads_scenario(text, Path(path), grid=grid), runs=runs,
+                       strategies=strategies, seed=seed, limits=limits)
+
+
+def common_period(rows: list[dict[str, Any]]) -> float | None:
+    """The shortest truce period among the rows (days); ``None`` without a truce."""
+    periods = [r["truce"]["period_days"] for r in rows if r["truce"]]
+    return min(periods) if periods else None
+
+
+def per_common_period(rows: list[dict[str, Any]], days: float) -> list[dict[str, Any]]:
+    r"""Each truce's δ and δ* per ``days``-day period: :math:`\delta^{days/L}` for a truce of
+    ``L``-day periods (a discount factor compounds; the truce holds iff δ ≥ δ* in either
+    unit, so ``sustainable`` does not change)."""
+    out = []
+    for r in rows:
+        t = r["truce"]
+        if t is None:
+            out.append(r)
+            continue
+        k = days / t["period_days"]
+        star = t["delta_star"]
+        common = {"days": days, "delta": t["delta"] ** k,
+                  "delta_star": None if star is None else star ** k}
+        out.append({**r, "truce": {**t, "per_common_period": common}})
+    return out
+
+
+def comparability_warnings(scenarios: list[Scenario]) -> list[str]:
+    """What makes the scenarios' numbers not directly comparable: different players, lever
+    sets, payoff units, truce periods or lengths."""
+    def differ(what: str, values: dict[str, Any]) -> str | None:
+        if len({repr(v) for v in values.values()}) <= 1:
+            return None
+        return f"{what} differ: " + "; ".join(f"{k}: {v}" for k, v in values.items())
+
+    levers = {s.name: ", ".join(sorted(lv.name for p in s.players for lv in p.levers))
+              for s in scenarios}
+    notes = [
+        differ("players", {s.name: ", ".join(s.player_names) for s in scenarios}),
+        differ("lever sets (payoff levels are not comparable)", levers),
+        differ("payoff units", {s.name: s.payoff_unit or "not stated" for s in scenarios}),
+    ]
+    truces = [s for s in scenarios if s.truce is not None]
+    if len(truces) > 1:
+        from sim.analyses import settings as resolve
+
+        clocks = {s.name: resolve.truce_clock(s, {}) for s in truces}
+        notes.append(differ("truce periods (δ and δ* are converted to a common period)",
+                            {n: f"{c.period_days:g} days" for n, c in clocks.items()}))
+        notes.append(differ("truce lengths (outcomes are read at a common horizon)",
+                            {n: f"{c.length_days:g} days" for n, c in clocks.items()}))
+    return [n for n in notes if n]

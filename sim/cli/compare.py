@@ -18,7 +18,15 @@ from typing import Annotated, Any
 import typer
 
 from sim import parallel
-from sim.analyses.compare import DEFAULT_RUNS, at_horizon, common_horizon, task
+from sim.analyses.compare import (
+    DEFAULT_RUNS,
+    at_horizon,
+    common_horizon,
+    common_period,
+    comparability_warnings,
+    per_common_period,
+    task,
+)
 from sim.errors import InputError
 from sim.formats.json import dumps, to_json
 from sim.formats.tables import compare_csv
@@ -138,7 +146,10 @@ def compare(
     target = out / ("compare-" + "-".join(names))[:120]
     check_replaceable(target)  # before the work
     seeds = parallel.task_seeds(seed, len(files))
-    items = [(str(f), ss) for f, ss in zip(files, seeds, strict=True)]
+    items = [(str(f), s.text, ss) for f, s, ss in zip(files, scenarios, seeds, strict=True)]
+    warnings = comparability_warnings(scenarios)
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
     ctx = (grid(), runs, strategies, limits())
     bar, update = progress_bar()
     if bar is not None:
@@ -152,9 +163,12 @@ def compare(
     days = horizon if horizon is not None else common_horizon(rows)
     if days is not None:
         rows = at_horizon(rows, days)
+    period = common_period(rows)
+    if period is not None:
+        rows = per_common_period(rows, period)
     public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     doc = {"seed": seed, "runs": runs, "strategies": strategies, "horizon_days": days,
-           "scenarios": public}
+           "period_days": period, "warnings": warnings, "scenarios": public}
     written = ["compare.json", "compare.csv"]
     with staged_directory(target) as stage:
         atomic_write_text(stage / "compare.csv", compare_csv(public))

@@ -9,16 +9,21 @@ def render_table(rows: list[dict[str, Any]]) -> str:
     def num(x: Any, fmt: str = ".3g") -> str:
         return "-" if x is None else format(x, fmt)
 
+    common = next((r["truce"]["per_common_period"] for r in rows
+                   if r["truce"] and "per_common_period" in r["truce"]), None)
     head = (f"{'scenario':<26} {'eq (pure)':>9}  {'best equilibrium payoffs':<30} "
             f"{'delta':>6} {'delta*':>7} {'holds':>5}  Nash deal")
-    lines = [head, "-" * len(head)]
+    note = (f"delta and delta* per {common['days']:g}-day period (each truce's converted: "
+            "delta^(days / its period))") if common else ""
+    lines = ([note] if note else []) + [head, "-" * len(head)]
     for r in rows:
         pay = ", ".join(f"{p} {num(v, '.4g')}" for p, v in r["payoffs"].items())
         t, d = r["truce"] or {}, r["deal"] or {}
+        per = t.get("per_common_period", t)
         deal = ", ".join(f"{p} {num(v, '.4g')}" for p, v in (d.get("payoffs") or {}).items())
         holds = "-" if not t else ("yes" if t["sustainable"] else "no")
         lines.append(f"{r['scenario'][:26]:<26} {r['n_equilibria']:>4} ({r['n_pure']:>2})  "
-                     f"{pay[:30]:<30} {num(t.get('delta')):>6} {num(t.get('delta_star')):>7} "
+                     f"{pay[:30]:<30} {num(per.get('delta')):>6} {num(per.get('delta_star')):>7} "
                      f"{holds:>5}  {deal or '-'}")
     return "\n".join(lines + _horizon_table(rows, num))
 

@@ -13,7 +13,11 @@ from sim.scenario import Scenario
 
 
 def _fmt_g(x: float | None) -> str:
-    return "never" if x is None else f"{x:.3g}"
+    """An annual discount factor: ``≈ 0`` below 0.001 (a truce of short periods compounds to
+    figures like 2e-12 a year, which say nothing a reader can use)."""
+    if x is None:
+        return "never"
+    return "≈ 0" if abs(x) < 1e-3 else f"{x:.3g}"
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:
@@ -26,8 +30,9 @@ def render_table(report: Mapping[str, Any]) -> str:
     lines = [f"Truce stability: {report['scenario']}",
              f"Truce: {report['truce']['label']}",
              (f"Time: {time['period_days']:g}-day periods, {time['length_days']:g}-day truce "
-             f"({time['periods']} periods); delta = {time['delta']:.4f} per period "
-             f"({time['delta_annual']:.4g} a year), from {time['delta_source']}"),
+             f"({time['periods']} periods); delta = {time['delta']:.4f} per "
+             f"{time['period_days']:g}-day period ({_fmt_g(time['delta_annual'])} a year), "
+             f"from {time['delta_source']}"),
              f"Punishment: {_PUNISHMENT_NAMES.get(report['punishment'], report['punishment'])}",
              ""]
     width = max(len(p) for p in report["players"])
@@ -131,7 +136,8 @@ def summary_lines(scenario: Scenario, report: Mapping[str, Any]) -> list[str]:
             ("implementation noise", _g(sim["noise_implementation"]), "noise_implementation"),
             ("perception noise", _g(sim["noise_perception"]), "noise_perception")]
     lines += [f"| {a} | {b} | {_origin(scenario, k)} |" for a, b, k in rows]
-    lines += [f"| δ per period | {time['delta']:.4f} | {time['delta_source']} |", "",
+    lines += [f"| δ per {time['period_days']:g}-day period | {time['delta']:.4f} | "
+              f"{time['delta_source']} |", "",
               f"Punishment: {_PUNISHMENT_NAMES.get(report['punishment'], report['punishment'])}."
               , "", "| side | truce payoff | best deviation | gain | punished | δ* | δ* (annual) |",
               "|---|---|---|---|---|---|---|"]

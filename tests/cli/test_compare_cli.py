@@ -22,6 +22,13 @@ def invoke(*args: str):
     return result.exit_code, result.output
 
 
+def invoke_json(*args: str):
+    """The JSON on standard output (warnings go to standard error)."""
+    result = CliRunner().invoke(app, ["compare", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
 def test_compare_bundled_scenarios_draws_side_by_side_plots(tmp_path):
     code, text = invoke(LONDON, GENEVA, PD, "--runs", "500", "--workers", "1",
                         "--out", str(tmp_path))
@@ -51,8 +58,8 @@ def test_compare_bundled_scenarios_draws_side_by_side_plots(tmp_path):
 
 def test_same_seed_same_numbers_whatever_the_workers(tmp_path):
     args = [LONDON, PD, "--runs", "300", "--no-figures", "--format", "json"]
-    one = json.loads(invoke(*args, "--workers", "1", "--out", str(tmp_path / "a"))[1])
-    two = json.loads(invoke(*args, "--workers", "2", "--out", str(tmp_path / "b"))[1])
+    one = invoke_json(*args, "--workers", "1", "--out", str(tmp_path / "a"))
+    two = invoke_json(*args, "--workers", "2", "--out", str(tmp_path / "b"))
     assert one["scenarios"] == two["scenarios"]
 
 
@@ -80,10 +87,8 @@ def test_help_has_an_example():
 
 
 def _json(tmp_path, *args):
-    code, text = invoke(*args, "--runs", "200", "--workers", "1", "--no-figures",
-                        "--format", "json", "--out", str(tmp_path))
-    assert code == 0, text
-    return json.loads(text)
+    return invoke_json(*args, "--runs", "200", "--workers", "1", "--no-figures",
+                       "--format", "json", "--out", str(tmp_path))
 
 
 def test_every_truce_is_read_at_one_common_horizon(tmp_path):
@@ -135,3 +140,41 @@ def test_the_csv_has_the_model_columns(tmp_path):
         assert float(row["collapse_horizon"]) == pytest.approx(r["truce"]["horizon"]["collapse"])
         assert float(row["renewed"]) == pytest.approx(r["truce"]["model"]["renewed"])
         assert float(row["horizon_days"]) == 90
+
+
+def test_delta_is_read_per_common_period_and_differences_are_warned(tmp_path):
+    """London's truce runs in 30-day periods, the PD in 7-day ones: London's delta and delta*
+    are compounded to a 7-day period (x ** (7 / 30)), the PD's stay; 'holds' is unchanged.
+    Their lever sets and units differ, so the payoff levels are not comparable: warned."""
+    result = CliRunner().invoke(app, ["compare", LONDON, PD, "--runs", "100", "--workers",
+                                      "1", "--no-figures", "--format", "json",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["period_days"] == 7
+    rows = {r["scenario"]: r["truce"] for r in doc["scenarios"]}
+    lon, pd = rows["london-2025"], rows["prisoners-dilemma"]
+    assert lon["per_common_period"]["delta"] == pytest.approx(lon["delta"] ** (7 / 30))
+    assert lon["per_common_period"]["delta_star"] == pytest.approx(
+        lon["delta_star"] ** (7 / 30))
+    assert pd["per_common_period"]["delta"] == pytest.approx(pd["delta"])
+    assert any(w.startswith("lever sets (payoff levels are not comparable) differ")
+               for w in doc["warnings"])
+    assert "warning: payoff units differ: london-2025: $bn/month; prisoners-dilemma: not " \
+        "stated" in result.stderr
+    assert "truce periods (δ and δ* are converted to a common period) differ" in result.stderr
+
+
+def test_compare_workers_see_set_values(tmp_path):
+    """--set reaches the worker processes: discount 0.4 makes the PD's truce unsustainable
+    (delta* = 0.5), in both copies of it."""
+    other = tmp_path / "pd2.toml"
+    other.write_text(Path(PD).read_text().replace('name = "prisoners-dilemma"',
+                                                  'name = "pd-copy"'))
+    result = CliRunner().invoke(app, ["compare", PD, str(other), "--set", "discount=0.4",
+                                      "--runs", "100", "--workers", "2", "--no-figures",
+                                      "--format", "json", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [r["truce"]["delta"] for r in doc["scenarios"]] == pytest.approx([0.4, 0.4])
+    assert [r["truce"]["sustainable"] for r in doc["scenarios"]] == [False, False]
