@@ -93,7 +93,27 @@ class Linkage:
 
 
 def resolve_issues(game: Game, issues: Mapping[str, Sequence[str]]) -> tuple[Issue, ...]:
-    """Validated issues with their tensor axes; unnamed levers form :data:`OTHER_ISSUE`."""
+    """Validated issues with their tensor axes; unnamed levers form :data:`OTHER_ISSUE`.
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game built from levers.
+    issues : mapping of str to sequence of str
+        Issue name to its levers (``[bargaining.issues]``); unnamed levers form one more issue.
+
+    Returns
+    -------
+    tuple of Issue
+        Each issue with its levers and, per player, the lever-tensor axes it moves.
+
+    Raises
+    ------
+    InputError
+        An unknown lever, a lever in two issues, or an issue without levers.
+    SolverError
+        When the game has not two players.
+    """
     if len(game.players) != 2:
         msg = f"issue linkage needs a two-player game; {game.name} has {len(game.players)}"
         raise SolverError(msg)
@@ -145,6 +165,16 @@ def lever_tensor(game: Game) -> FloatArray:
 
     A player's strategies enumerate its levers' levels with the first lever slowest, which
     is C order, so this is a reshape (no copy).
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game built from levers.
+
+    Returns
+    -------
+    numpy.ndarray
+        The payoffs as a view with one axis per lever.
     """
     sizes = [len(levels) for player in game.levels for levels in player]
     return np.asarray(game.payoffs, dtype=float).reshape(len(game.players), *sizes)
@@ -161,6 +191,20 @@ def issue_terms(T: FloatArray, issue: Issue, *, tol: float = 1e-9
     fixed); a profile is an equilibrium of the issue's stage game iff every player is at
     its :math:`D`; :math:`P_i^k` is the least :math:`u_i` over those equilibria that share
     the profile's levels outside the issue (``inf`` if there is none).
+
+    Parameters
+    ----------
+    T : numpy.ndarray
+        The lever tensor (:func:`lever_tensor`).
+    issue : Issue
+    tol : float
+        Payoffs within ``tol`` of the best are best responses.
+
+    Returns
+    -------
+    D, P : numpy.ndarray
+        Each of shape ``T.shape``: :math:`D_i^k` and :math:`P_i^k` for both players at every
+        profile.
     """
     eps = tol * max(1.0, float(np.abs(T).max(initial=0.0)))
     shape = T.shape[1:]
@@ -178,6 +222,19 @@ def critical_delta(C: FloatArray, D: FloatArray, P: FloatArray, *, tol: float = 
     r"""Grim-trigger threshold :math:`(D - C)/(D - P)` elementwise, with the conventions above.
 
     0 where :math:`D \le C` (no temptation), ``inf`` where :math:`C \le P` while tempted.
+
+    Parameters
+    ----------
+    C, D, P : numpy.ndarray
+        Payoffs of the deal, of the best deviation and under reversion (broadcastable).
+    tol : float
+        Differences within ``tol`` count as zero.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\delta^* = (D - C)/(D - P)`: the deal holds under grim trigger iff
+        :math:`(1 - \delta) D + \delta P \le C` (Friedman 1971).
     """
     eps = tol * max(1.0, float(np.abs(C).max(initial=0.0)))
     gain, loss = D - C, C - P
@@ -190,10 +247,23 @@ def critical_delta(C: FloatArray, D: FloatArray, P: FloatArray, *, tol: float = 
 
 def player_maps(game: Game, issues: Mapping[str, Sequence[str]]
                 ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray]]:
-    """Each player's critical discount factor at **every** pure profile as a deal.
+    r"""Each player's critical discount factor at **every** pure profile as a deal.
 
     Returns ``(separate, linked, per_issue)``, arrays of shape ``(2, s1, s2)``: ``separate``
     is the largest over the issues, ``per_issue`` maps each issue's name to its own.
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game built from levers.
+    issues : mapping of str to sequence of str
+        Issue name to its levers (``[bargaining.issues]``); unnamed levers form one more issue.
+
+    Returns
+    -------
+    separate, linked : numpy.ndarray
+        Shape ``(2, s1, s2)``: :math:`\max_k \delta_i^k` and the pooled :math:`\delta_i`.
+    per_issue : dict of str to numpy.ndarray
     """
     resolved = resolve_issues(game, issues)
     T = lever_tensor(game)
@@ -210,10 +280,23 @@ def player_maps(game: Game, issues: Mapping[str, Sequence[str]]
 
 def linkage_maps(game: Game, issues: Mapping[str, Sequence[str]]
                  ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray]]:
-    """Critical discount factors of **every** pure profile as a deal, the larger of the
+    r"""Critical discount factors of **every** pure profile as a deal, the larger of the
     two players' (:func:`player_maps` keeps them apart).
 
     Returns ``(separate, linked, per_issue)`` arrays of the game's shape ``(s1, s2)``.
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game built from levers.
+    issues : mapping of str to sequence of str
+        Issue name to its levers (``[bargaining.issues]``); unnamed levers form one more issue.
+
+    Returns
+    -------
+    separate, linked : numpy.ndarray
+        Shape ``(s1, s2)``: :math:`\delta_{\text{sep}}` and :math:`\delta_{\text{link}}`.
+    per_issue : dict of str to numpy.ndarray
     """
     separate, linked, per_issue = player_maps(game, issues)
     return (separate.max(axis=0), linked.max(axis=0),
@@ -222,7 +305,23 @@ def linkage_maps(game: Game, issues: Mapping[str, Sequence[str]]
 
 def linkage(game: Game, issues: Mapping[str, Sequence[str]], deal: tuple[int, int]
             ) -> Linkage:
-    """Separate and linked thresholds, with gains, losses and binding players, at ``deal``."""
+    r"""Separate and linked thresholds, with gains, losses and binding players, at ``deal``.
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game built from levers.
+    issues : mapping of str to sequence of str
+        Issue name to its levers (``[bargaining.issues]``); unnamed levers form one more issue.
+    deal : pair of int
+        The deal's strategy indices.
+
+    Returns
+    -------
+    Linkage
+        Each issue's and the linked game's incentive constraints (gain :math:`D_i - C_i`, loss
+        :math:`C_i - P_i`, :math:`\delta_i^*`, the binding player) and both critical values.
+    """
     resolved = resolve_issues(game, issues)
     T = lever_tensor(game)
     at = _tensor_index(game, deal)
@@ -264,7 +363,20 @@ def _threshold(T: FloatArray, issue: Issue, at: tuple[int, ...]) -> IssueThresho
 
 def sustainable(critical: FloatArray, delta: float | Sequence[float]) -> FloatArray:
     """Where a deal holds: ``critical <= delta``; with per-player maps ``(2, s1, s2)`` and a
-    pair of discount factors, each player's threshold against its own factor."""
+    pair of discount factors, each player's threshold against its own factor.
+
+    Parameters
+    ----------
+    critical : numpy.ndarray
+        Critical discount factors: ``(s1, s2)`` or per player ``(2, s1, s2)``.
+    delta : float or pair of float
+        One discount factor, or one per player.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Shape ``(s1, s2)``.
+    """
     critical = np.asarray(critical)
     if critical.ndim == 3:
         d1, d2 = (delta, delta) if np.isscalar(delta) else delta  # type: ignore[misc]
@@ -274,11 +386,27 @@ def sustainable(critical: FloatArray, delta: float | Sequence[float]) -> FloatAr
 
 def linkage_gains(separate: FloatArray, linked: FloatArray, points: FloatArray,
                   d: FloatArray, delta: float | Sequence[float]) -> tuple[int, ...]:
-    """Profiles (flat indices) that improve on ``d`` for both players and are sustainable at
+    r"""Profiles (flat indices) that improve on ``d`` for both players and are sustainable at
     ``delta`` only when the issues are linked: the deals won by trading across issues.
 
     ``separate`` and ``linked`` come from :func:`linkage_maps` (with one ``delta``) or
     :func:`player_maps` (with one discount factor per player).
+
+    Parameters
+    ----------
+    separate, linked : numpy.ndarray
+        Critical discount factors (see above).
+    points : numpy.ndarray
+        Shape ``(s1 s2, 2)``: each profile's payoff pair, in flat order.
+    d : numpy.ndarray
+        The disagreement point.
+    delta : float or pair of float
+
+    Returns
+    -------
+    tuple of int
+        Flat indices with :math:`u \ge d` and :math:`u \ne d`, sustainable linked but not
+        separately.
     """
     better = np.all(points >= np.asarray(d) - 1e-12, axis=1) & np.any(points > d, axis=1)
     only = sustainable(linked, delta).ravel() & ~sustainable(separate, delta).ravel()
