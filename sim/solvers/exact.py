@@ -27,6 +27,14 @@ def to_fraction(value) -> Fraction:
     """A Fraction from an int, Fraction, ``"p/q"`` or decimal string, or a float.
 
     A float is read as the shortest decimal that rounds to it (``0.1`` -> ``1/10``).
+
+    Parameters
+    ----------
+    value : int, Fraction, str or float
+
+    Returns
+    -------
+    Fraction
     """
     if isinstance(value, Fraction | int | np.integer):
         return Fraction(int(value)) if isinstance(value, np.integer) else Fraction(value)
@@ -36,7 +44,17 @@ def to_fraction(value) -> Fraction:
 
 
 def to_fractions(payoffs) -> ExactGame:
-    """Nested tuples of Fractions from a payoff array or nested sequences."""
+    """Nested tuples of Fractions from a payoff array or nested sequences.
+
+    Parameters
+    ----------
+    payoffs : array_like or nested sequences
+        Shape ``(n, s_1, ..., s_n)``; entries as :func:`to_fraction` reads them.
+
+    Returns
+    -------
+    ExactGame
+    """
     if isinstance(payoffs, np.ndarray):
         payoffs = payoffs.tolist()
     if isinstance(payoffs, Sequence) and not isinstance(payoffs, str):
@@ -45,7 +63,23 @@ def to_fractions(payoffs) -> ExactGame:
 
 
 def solve_unique(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """The unique solution of a (possibly over-determined) rational linear system, or None."""
+    r"""The unique solution of a (possibly over-determined) rational linear system, or None.
+
+    Gaussian elimination over :math:`\mathbb Q` with no tolerance.
+
+    Parameters
+    ----------
+    rows : list of list of Fraction
+        The coefficient matrix, one row per equation.
+    rhs : list of Fraction
+        The right-hand side.
+
+    Returns
+    -------
+    list of Fraction or None
+        :math:`z` with :math:`Mz = r`; ``None`` when the system is inconsistent or has more
+        than one solution.
+    """
     n = len(rows[0]) if rows else 0
     M = [[*r, b] for r, b in zip(rows, rhs, strict=True)]
     pivots: list[int] = []
@@ -86,7 +120,21 @@ def _exact_strategy(payoff: ExactGame, own: np.ndarray, other_br: np.ndarray,
 
 def exact_profile(game: ExactGame, strategies: tuple[np.ndarray, ...],
                   ) -> tuple[tuple[Fraction, ...], ...] | None:
-    """Exact version of a float equilibrium (see the module docstring), or None."""
+    """Exact version of a float equilibrium (see the module docstring), or None.
+
+    Parameters
+    ----------
+    game : ExactGame
+        A two-player game's payoffs as Fractions.
+    strategies : tuple of numpy.ndarray
+        The float equilibrium, whose supports and best responses fix the linear systems.
+
+    Returns
+    -------
+    tuple of tuple of Fraction or None
+        Each player's strategy solving its system exactly; ``None`` when a system has no unique
+        non-negative solution (the float labels were misread).
+    """
     if all(np.count_nonzero(s > 1e-12) == 1 for s in strategies):
         return tuple(tuple(Fraction(int(p > 0.5)) for p in s) for s in strategies)
     if len(game) != 2:
@@ -110,7 +158,19 @@ def exact_profile(game: ExactGame, strategies: tuple[np.ndarray, ...],
 
 def expected_payoffs(game: ExactGame, strategies: tuple[tuple[Fraction, ...], ...],
                      ) -> tuple[Fraction, ...]:
-    """Each player's expected payoff of the profile, exactly."""
+    r"""Each player's expected payoff of the profile, exactly.
+
+    Parameters
+    ----------
+    game : ExactGame
+    strategies : tuple of tuple of Fraction
+        One mixed strategy per player.
+
+    Returns
+    -------
+    tuple of Fraction
+        :math:`u_i(\sigma) = \sum_s u_i(s) \prod_k \sigma_k(s_k)` for each player *i*.
+    """
     values = []
     for payoff in game:
         arr = np.array(payoff, dtype=object)
@@ -131,6 +191,17 @@ def vertex_strategies(payoff: ExactGame, n_own: int, n_other: int,
     non-negative solution under which every column earns at most *w* is a vertex (normalised
     to a probability vector). Returns ``(x, support, best responses)`` without duplicates.
     Costs :math:`\binom{m+n}{m}` rational solves: for small games and cross-checks.
+
+    Parameters
+    ----------
+    payoff : ExactGame
+        The other player's payoffs, this player's strategies on rows.
+    n_own, n_other : int
+        Numbers of this player's and the other's pure strategies.
+
+    Returns
+    -------
+    list of (tuple of Fraction, frozenset of int, frozenset of int)
     """
     out: dict[tuple[Fraction, ...], tuple[frozenset[int], frozenset[int]]] = {}
     for k in range(1, min(n_own, n_other) + 1):
@@ -164,6 +235,17 @@ def extreme_equilibria(game: ExactGame) -> tuple[list[tuple], bool]:
     responses; and whether the game is degenerate: some mixed strategy with support size *k*
     has more than *k* pure best responses, checked at the vertices (a point with surplus
     labels lies on a face whose vertices have them too; von Stengel 2007, Def. 3.2).
+
+    Parameters
+    ----------
+    game : ExactGame
+        A two-player game's payoffs as Fractions.
+
+    Returns
+    -------
+    equilibria : list of tuple
+        ``(x, y, a, b)`` per extreme equilibrium (Mangasarian 1964; von Stengel 2007, ch. 3).
+    degenerate : bool
     """
     A, B = game
     m, n = len(A), len(A[0])
