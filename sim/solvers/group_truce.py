@@ -84,8 +84,23 @@ def _with(profile: Index, player: int, strategy: int) -> Index:
 
 def best_deviation(payoffs: np.ndarray, truce: Index, player: int,
                    *, tol: float = 1e-9) -> tuple[int, float]:
-    """``player``'s best one-shot deviation from ``truce`` (the truce strategy if none gains
-    more than ``tol``) and its payoff."""
+    r"""``player``'s best one-shot deviation from ``truce`` (the truce strategy if none gains
+    more than ``tol``) and its payoff.
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(n, s_1, ..., s_n)``.
+    truce : tuple of int
+    player : int
+    tol : float
+
+    Returns
+    -------
+    strategy : int
+    payoff : float
+        :math:`D_i = \max_{s_i} u_i(s_i, c_{-i})`.
+    """
     values = [payoffs[player][_with(truce, player, s)]
               for s in range(payoffs.shape[1 + player])]
     best = int(np.argmax(values))
@@ -95,8 +110,20 @@ def best_deviation(payoffs: np.ndarray, truce: Index, player: int,
 
 
 def pure_minmax_profile(payoffs: np.ndarray, player: int) -> Index:
-    """The others' pure profile minimising ``player``'s best-response payoff, with
-    ``player``'s best response in it (lowest indices on ties)."""
+    r"""The others' pure profile minimising ``player``'s best-response payoff, with
+    ``player``'s best response in it (lowest indices on ties).
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(n, s_1, ..., s_n)``.
+    player : int
+
+    Returns
+    -------
+    tuple of int
+        :math:`\arg\min_{s_{-i}} \max_{s_i} u_i(s_i, s_{-i})` with *i*'s best response.
+    """
     best = payoffs[player].max(axis=player)          # over own strategies
     others = np.unravel_index(int(np.argmin(best)), best.shape)
     profile = [int(x) for x in others]
@@ -108,7 +135,20 @@ def pure_minmax_profile(payoffs: np.ndarray, player: int) -> Index:
 def critical_discount(truce: float, deviation: float, punishment: float,
                       *, tol: float = 1e-9) -> float:
     r""":math:`\delta^* = (D - C) / (D - P)`; 0 when nothing is gained, ``inf`` when the
-    punishment is no worse than the truce for a player who gains by deviating."""
+    punishment is no worse than the truce for a player who gains by deviating.
+
+    Grim trigger holds iff :math:`(1 - \delta) D + \delta P \le C` (Friedman 1971).
+
+    Parameters
+    ----------
+    truce, deviation, punishment : float
+        :math:`C`, :math:`D` and :math:`P`.
+    tol : float
+
+    Returns
+    -------
+    float
+    """
     gain, loss = deviation - truce, truce - punishment
     if gain <= tol:
         return 0.0
@@ -119,11 +159,26 @@ def critical_discount(truce: float, deviation: float, punishment: float,
 
 def group_thresholds(payoffs: np.ndarray, truce: Index, *, punishment: str | Index = "nash",
                      punishers: str = "all", tol: float = 1e-9) -> GroupThresholds:
-    """Each player's critical discount factor for keeping ``truce`` (module docstring).
+    r"""Each player's critical discount factor for keeping ``truce`` (module docstring).
 
     ``punishment`` is ``"nash"`` (the pure stage equilibrium worst for the deviator),
     ``"minmax"`` (the victims' pure minmax profile) or a pure profile index; ``punishers`` is
     ``"all"`` or ``"victims"``.
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(n, s_1, ..., s_n)``.
+    truce : tuple of int
+    punishment : str or tuple of int
+    punishers : str
+    tol : float
+
+    Returns
+    -------
+    GroupThresholds
+        Each player's :math:`C_i`, :math:`D_i`, :math:`P_i` and :math:`\delta_i^*`; the truce
+        holds for :math:`\delta \ge \max_i \delta_i^*`.
     """
     payoffs = np.asarray(payoffs, dtype=float)
     n = payoffs.shape[0]
@@ -193,6 +248,21 @@ def simulate_group_truce(sides: int, periods: int, runs: int, *, noise: float,
     the truce for good. With equal noise the survival to period *t* is
     :math:`(1 - \varepsilon)^{n (t + 1)}` (compared in the tests); it falls with the number
     of sides, which is why truces among many parties are more fragile.
+
+    Parameters
+    ----------
+    sides : int
+    periods : int
+    runs : int
+    noise : float
+        :math:`\varepsilon`, each side's chance per period of breaking the truce by mistake.
+    rng : numpy.random.Generator
+    noise_by_side : numpy.ndarray, optional
+        One :math:`\varepsilon_i` per side instead.
+
+    Returns
+    -------
+    GroupSurvival
     """
     if sides < 1 or periods < 1 or runs < 1:
         msg = "sides, periods and runs must be at least 1"

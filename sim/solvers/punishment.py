@@ -59,13 +59,42 @@ FloatArray = np.ndarray
 def harm(
     truce: float, punished: float | FloatArray, delta: float, length: int | None
 ) -> float | FloatArray:
-    """:math:`H = \\delta(1-\\delta^L)/(1-\\delta)\\,(\\bar C - \\bar P)` (module docstring)."""
+    """:math:`H = \\delta(1-\\delta^L)/(1-\\delta)\\,(\\bar C - \\bar P)` (module docstring).
+
+    Parameters
+    ----------
+    truce : float
+        :math:`\\bar C`, the target's expected truce payoff.
+    punished : float or numpy.ndarray
+        :math:`\\bar P`, its expected payoff while punished (one per candidate punishment).
+    delta : float
+        The discount factor per period.
+    length : int or None
+        :math:`L` periods (``None``: for ever, :math:`\\delta^L = 0`).
+
+    Returns
+    -------
+    float or numpy.ndarray
+    """
     dl = 0.0 if length is None else delta**length
     return delta * (1 - dl) / (1 - delta) * (truce - np.asarray(punished, dtype=float))
 
 
 def expected_loss(harm_value: float, detect: float, false_alarm: float) -> float:
-    r""":math:`\Lambda = (q_B - q_C) H`: what a breach costs in expected punishment."""
+    r""":math:`\Lambda = (q_B - q_C) H`: what a breach costs in expected punishment.
+
+    Parameters
+    ----------
+    harm_value : float
+        :math:`H` (:func:`harm`).
+    detect, false_alarm : float
+        :math:`q_B` and :math:`q_C`: the chance of punishment after a breach and after
+        compliance.
+
+    Returns
+    -------
+    float
+    """
     return (detect - false_alarm) * harm_value
 
 
@@ -87,11 +116,25 @@ def credible(
     delta: float,
     tol: float = 1e-9,
 ) -> bool:
-    """Whether the punisher follows the punishment at every period of it (module docstring).
+    r"""Whether the punisher follows the punishment at every period of it (module docstring).
 
     ``punishing`` is its payoff while punishing, ``punisher_best`` its best payoff against
     the target's truce levels, ``punished`` its payoff while it is itself punished for
     ``counter_length`` periods.
+
+    Parameters
+    ----------
+    punisher_truce, punisher_best, punishing, punished : float
+        :math:`\bar C_j`, :math:`D_j`, :math:`u_j^m` and :math:`u_j^{m'}`.
+    length, counter_length : int or None
+        :math:`L` and :math:`L'` (``None``: for ever).
+    delta : float
+    tol : float
+
+    Returns
+    -------
+    bool
+        The module docstring's inequality at every :math:`r = 1..L` (Abreu 1988).
     """
     deviate = punisher_best + delta * _stream(punished, counter_length, punisher_truce, delta)
     rs: Sequence[int | None] = [None] if length is None else range(1, length + 1)
@@ -113,14 +156,33 @@ class Choice:
 
 
 def rank(family: Sequence[Choice]) -> list[Choice]:
-    """The family from mildest to harshest (harm, then length, then cost to the punisher)."""
+    """The family from mildest to harshest (harm, then length, then cost to the punisher).
+
+    Parameters
+    ----------
+    family : sequence of Choice
+
+    Returns
+    -------
+    list of Choice
+    """
     return sorted(
         family, key=lambda c: (c.harm, math.inf if c.length is None else c.length, c.cost)
     )
 
 
 def mildest(family: Sequence[Choice]) -> Choice | None:
-    """The mildest credible punishment that deters, or ``None`` when none does."""
+    """The mildest credible punishment that deters, or ``None`` when none does.
+
+    Parameters
+    ----------
+    family : sequence of Choice
+
+    Returns
+    -------
+    Choice or None
+        The first of :func:`rank` that deters and is credible.
+    """
     for c in rank(family):
         if c.deters and c.credible:
             return c
@@ -128,6 +190,15 @@ def mildest(family: Sequence[Choice]) -> Choice | None:
 
 
 def harshest(family: Sequence[Choice]) -> Choice | None:
-    """The credible punishment with the largest harm (``None`` for an empty family)."""
+    """The credible punishment with the largest harm (``None`` for an empty family).
+
+    Parameters
+    ----------
+    family : sequence of Choice
+
+    Returns
+    -------
+    Choice or None
+    """
     ok = [c for c in family if c.credible] or list(family)
     return rank(ok)[-1] if ok else None
