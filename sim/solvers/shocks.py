@@ -52,7 +52,23 @@ class Shock:
 def draw_shocks(
     shocks: Sequence[Shock], values: Mapping[str, float], n: int, rng: np.random.Generator
 ) -> dict[str, FloatArray]:
-    """``n`` samples of each shocked assumption (``values`` gives the current values)."""
+    """``n`` samples of each shocked assumption (``values`` gives the current values).
+
+    Parameters
+    ----------
+    shocks : sequence of Shock
+    values : mapping of str to float
+        The assumptions' current values.
+    n : int
+        Samples per assumption.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Per shocked assumption, ``n`` draws: uniform over its range, the current value plus a
+        uniform offset, or normal around it clipped to its bounds.
+    """
     out: dict[str, FloatArray] = {}
     for s in shocks:
         if s.kind == "range":

@@ -21,7 +21,18 @@ FloatArray = np.ndarray
 
 
 def rounded_within(lo: float, hi: float) -> float:
-    """The midpoint of ``[lo, hi]`` rounded to the fewest decimals that stay inside it."""
+    r"""The midpoint of ``[lo, hi]`` rounded to the fewest decimals that stay inside it.
+
+    Parameters
+    ----------
+    lo, hi : float
+        A bracket, :math:`lo \le hi`.
+
+    Returns
+    -------
+    float
+        A short decimal in :math:`[lo, hi]` (for reporting a bisected threshold).
+    """
     mid = (lo + hi) / 2
     if hi <= lo:
         return mid
@@ -33,18 +44,47 @@ def rounded_within(lo: float, hi: float) -> float:
 
 
 def is_affine(low: FloatArray, mid: FloatArray, high: FloatArray, *, tol: float = 1e-9) -> bool:
-    """Whether payoffs at a bracket's midpoint are the mean of those at its ends."""
+    r"""Whether payoffs at a bracket's midpoint are the mean of those at its ends.
+
+    Parameters
+    ----------
+    low, mid, high : numpy.ndarray
+        Payoff arrays at a bracket's ends and midpoint.
+    tol : float
+        Tolerance, scaled by the largest absolute payoff.
+
+    Returns
+    -------
+    bool
+        :math:`u(\text{mid}) = (u(\text{lo}) + u(\text{hi}))/2` everywhere: evidence that the
+        payoffs are affine in the swept value, so the roots of :func:`indifference_roots` apply.
+    """
     scale = max(1.0, float(np.abs(low).max(initial=0.0)), float(np.abs(high).max(initial=0.0)))
     return bool(np.all(np.abs(mid - (low + high) / 2) <= tol * scale))
 
 
 def indifference_roots(low: FloatArray, high: FloatArray, lo: float, hi: float, *,
                        tol: float = 1e-12) -> list[float]:
-    """Roots in ``[lo, hi]`` of every pure best-response comparison, for payoffs affine in x.
+    r"""Roots in ``[lo, hi]`` of every pure best-response comparison, for payoffs affine in x.
 
     ``low`` and ``high`` are payoff arrays of shape ``(n, s_1, ..., s_n)`` at ``lo`` and
     ``hi``. For player *i* the comparisons are the differences between two of its own
     strategies against each profile of the others.
+
+    Parameters
+    ----------
+    low, high : numpy.ndarray
+        Payoffs at ``lo`` and ``hi``.
+    lo, hi : float
+        The bracket of the swept value :math:`x`.
+    tol : float
+        Differences whose change is within ``tol`` are taken as constant.
+
+    Returns
+    -------
+    list of float
+        Sorted values :math:`x` at which a difference
+        :math:`\Delta(x) = \Delta(lo) + (x - lo)(\Delta(hi) - \Delta(lo))/(hi - lo)` is zero.
     """
     roots: set[float] = set()
     for i in range(low.shape[0]):
@@ -61,7 +101,18 @@ def indifference_roots(low: FloatArray, high: FloatArray, lo: float, hi: float, 
 
 
 def closed_form(roots: list[float], lo: float, hi: float) -> float | None:
-    """The one root inside ``[lo, hi]``, else ``None`` (none, or several: no single answer)."""
+    """The one root inside ``[lo, hi]``, else ``None`` (none, or several: no single answer).
+
+    Parameters
+    ----------
+    roots : list of float
+        From :func:`indifference_roots`.
+    lo, hi : float
+
+    Returns
+    -------
+    float or None
+    """
     inside = [r for r in roots if lo - 1e-12 * max(1.0, abs(lo)) <= r
               <= hi + 1e-12 * max(1.0, abs(hi))]
     distinct = sorted({round(r, 12) for r in inside})

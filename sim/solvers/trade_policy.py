@@ -134,7 +134,20 @@ class MarketOutcome:
 
 
 def market_outcome(market: Market, tariff: FloatArray | float) -> MarketOutcome:
-    """Clear one market under the ad valorem ``tariff`` (a fraction, > -1), vectorised."""
+    """Clear one market under the ad valorem ``tariff`` (a fraction, > -1), vectorised.
+
+    Parameters
+    ----------
+    market : Market
+    tariff : float or numpy.ndarray
+        Ad valorem tariffs :math:`t > -1`.
+
+    Returns
+    -------
+    MarketOutcome
+        The world price, quantities and the changes in consumer and producer surplus and the
+        tariff revenue from free trade.
+    """
     t = np.asarray(tariff, dtype=float)
     if np.any(t <= -1):
         msg = "a tariff must be above -100%"
@@ -181,7 +194,18 @@ def _linear(m: Market, t: FloatArray) -> MarketOutcome:
 
 
 def export_supply_elasticity(market: Market, world_price: FloatArray | float) -> FloatArray:
-    """Point elasticity :math:`\\eta(p^*) = X'(p^*) p^* / X(p^*)` of the export supply."""
+    """Point elasticity :math:`\\eta(p^*) = X'(p^*) p^* / X(p^*)` of the export supply.
+
+    Parameters
+    ----------
+    market : Market
+    world_price : float or numpy.ndarray
+        :math:`p^*`.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     p = np.asarray(world_price, dtype=float)
     eta = market.export_elasticity
     if market.form == "constant":
@@ -197,6 +221,18 @@ def optimal_tariff(market: Market, *, upper: float = 20.0, xatol: float = 1e-10)
     Brent (:func:`scipy.optimize.minimize_scalar`) refines it within one grid step. The
     answer satisfies :math:`t = 1/\eta(p^*(t))` (Johnson 1953); the tests check that
     closed form rather than this function assuming it.
+
+    Parameters
+    ----------
+    market : Market
+    upper : float
+        The largest tariff searched.
+    xatol : float
+        Absolute tolerance of the refinement.
+
+    Returns
+    -------
+    float
     """
     from scipy.optimize import minimize_scalar  # lazily: scenario loading must not pull scipy
 
@@ -235,7 +271,19 @@ class CountryWelfare:
 
 
 def welfare(model: TwoCountryModel, tariffs: tuple[float, float]) -> tuple[CountryWelfare, ...]:
-    """Each country's welfare change from free trade at the tariff pair ``tariffs``."""
+    """Each country's welfare change from free trade at the tariff pair ``tariffs``.
+
+    Parameters
+    ----------
+    model : TwoCountryModel
+    tariffs : pair of float
+
+    Returns
+    -------
+    tuple of CountryWelfare
+        Per country: consumer surplus and revenue in its import market, producer surplus in
+        its export market.
+    """
     out = [market_outcome(m, t) for m, t in zip(model.markets, tariffs, strict=True)]
     return tuple(
         CountryWelfare(
@@ -269,6 +317,14 @@ def nash_tariffs(model: TwoCountryModel) -> TariffWar:
     on :math:`t_j` and the unique Nash equilibrium is the pair of optimal tariffs
     (Johnson 1953). :mod:`sim.solvers.continuous` finds the same pair without using that
     structure (tests compare the two).
+
+    Parameters
+    ----------
+    model : TwoCountryModel
+
+    Returns
+    -------
+    TariffWar
     """
     t = (optimal_tariff(model.markets[0]), optimal_tariff(model.markets[1]))
     return TariffWar(tariffs=t, welfare=welfare(model, t))
