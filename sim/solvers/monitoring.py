@@ -65,7 +65,18 @@ _SQRT3 = math.sqrt(3.0)
 
 
 def cdf(z: float | np.ndarray, kind: str = "normal") -> np.ndarray:
-    """:math:`F(z)` of the unit-variance signal noise (``normal`` or ``uniform``)."""
+    r""":math:`F(z)` of the unit-variance signal noise (``normal`` or ``uniform``).
+
+    Parameters
+    ----------
+    z : float or numpy.ndarray
+    kind : str
+        ``"normal"`` or ``"uniform"`` (on :math:`[-\sqrt 3, \sqrt 3]`).
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     z = np.asarray(z, dtype=float)
     if kind == "normal":
         from scipy.special import ndtr  # lazy: scipy is slow to import
@@ -78,7 +89,19 @@ def cdf(z: float | np.ndarray, kind: str = "normal") -> np.ndarray:
 
 
 def quantile(q: float | np.ndarray, kind: str = "normal") -> np.ndarray:
-    """:math:`F^{-1}(q)` (``-inf`` at 0 for the normal; :math:`-\\sqrt 3` for the uniform)."""
+    """:math:`F^{-1}(q)` (``-inf`` at 0 for the normal; :math:`-\\sqrt 3` for the uniform).
+
+    Parameters
+    ----------
+    q : float or numpy.ndarray
+        Probabilities in :math:`[0, 1]`.
+    kind : str
+        ``"normal"`` or ``"uniform"`` (on :math:`[-\\sqrt 3, \\sqrt 3]`).
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     q = np.asarray(q, dtype=float)
     if kind == "normal":
         from scipy.special import ndtri
@@ -94,7 +117,23 @@ def trigger_probability(
     level: float | np.ndarray, trigger: float, sd: float, kind: str = "normal"
 ) -> np.ndarray:
     r""":math:`P(x + \sigma Z < \tau) = F((\tau - x)/\sigma)`; with :math:`\sigma = 0` the
-    signal is exact (``1`` below the trigger, else ``0``)."""
+    signal is exact (``1`` below the trigger, else ``0``).
+
+    Parameters
+    ----------
+    level : float or numpy.ndarray
+        :math:`x`, the lever's level under the side's move.
+    trigger : float
+        :math:`\tau`.
+    sd : float
+        :math:`\sigma \ge 0`.
+    kind : str
+        ``"normal"`` or ``"uniform"`` (on :math:`[-\sqrt 3, \sqrt 3]`).
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     level = np.asarray(level, dtype=float)
     if sd == 0:
         return (level < trigger).astype(float)
@@ -105,7 +144,24 @@ def power(
     false_alarm: float | np.ndarray, gap: float, sd: float, kind: str = "normal"
 ) -> np.ndarray:
     r""":math:`q_B = F(F^{-1}(q_C) + \Delta/\sigma)`: the chance a breach that lowers the
-    lever by :math:`\Delta` triggers punishment, at false-alarm rate :math:`q_C`."""
+    lever by :math:`\Delta` triggers punishment, at false-alarm rate :math:`q_C`.
+
+    Parameters
+    ----------
+    false_alarm : float or numpy.ndarray
+        :math:`q_C`.
+    gap : float
+        :math:`\Delta`, how far a breach lowers the watched lever.
+    sd : float
+        :math:`\sigma`.
+    kind : str
+        ``"normal"`` or ``"uniform"`` (on :math:`[-\sqrt 3, \sqrt 3]`).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`q_B` (Green and Porter 1984).
+    """
     q = np.asarray(false_alarm, dtype=float)
     if sd == 0:
         return np.where(gap > 0, 1.0, q)
@@ -115,7 +171,19 @@ def power(
 
 
 def detection(actual_breach: bool, *, miss: float, false_alarm: float) -> float:
-    """P(an accusation) through the perception channel after a breach or after compliance."""
+    r"""P(an accusation) through the perception channel after a breach or after compliance.
+
+    Parameters
+    ----------
+    actual_breach : bool
+    miss, false_alarm : float
+        :math:`\mu` and :math:`\pi`.
+
+    Returns
+    -------
+    float
+        :math:`1 - \mu` after a breach, :math:`\pi` after compliance.
+    """
     return 1.0 - miss if actual_breach else false_alarm
 
 
@@ -130,7 +198,22 @@ def _dl(delta: float, length: int | None) -> float:
 def trigger_value(
     truce: float, punished: float, delta: float, false_alarm: float, length: int | None
 ) -> float:
-    """Normalised value :math:`V` of the cooperative phase (module docstring)."""
+    """Normalised value :math:`V` of the cooperative phase (module docstring).
+
+    Parameters
+    ----------
+    truce, punished : float
+        :math:`C` and :math:`P`.
+    delta : float
+    false_alarm : float
+        :math:`q_C`.
+    length : int or None
+        :math:`L` (``None``: grim trigger).
+
+    Returns
+    -------
+    float
+    """
     dl = _dl(delta, length)
     q = false_alarm
     return ((1 - delta) * truce + delta * q * (1 - dl) * punished) / (
@@ -148,7 +231,22 @@ def deterrence_slack(
     length: int | None,
 ) -> float:
     r""":math:`\delta (q_B - q_C)(1-\delta^L)(V - P) - (1-\delta)(D - C)`: complying is a
-    best response iff this is :math:`\ge 0`."""
+    best response iff this is :math:`\ge 0`.
+
+    Parameters
+    ----------
+    truce, deviation, punished : float
+        :math:`C`, :math:`D` and :math:`P`.
+    delta : float
+    false_alarm, detect : float
+        :math:`q_C` and :math:`q_B`.
+    length : int or None
+        :math:`L` (``None``: grim trigger).
+
+    Returns
+    -------
+    float
+    """
     v = trigger_value(truce, punished, delta, false_alarm, length)
     dl = _dl(delta, length)
     return delta * (detect - false_alarm) * (1 - dl) * (v - punished) - (1 - delta) * (
