@@ -46,11 +46,26 @@ class Part:
 
 def lever_groups(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]], *,
                  tol: float = 1e-9) -> list[tuple[int, ...]]:
-    """The finest partition of the lever axes that both players' payoffs add up over.
+    r"""The finest partition of the lever axes that both players' payoffs add up over.
 
     ``payoffs`` has shape ``(2, m, n)`` with *m* the product of ``lever_sizes[0]`` (the
     first lever slowest) and *n* of ``lever_sizes[1]``; axes are numbered player 1's levers
     first. Returns sorted groups of axes, sorted by their first axis.
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(2, m, n)``.
+    lever_sizes : pair of sequences of int
+        The number of levels of each player's levers.
+    tol : float
+        Mixed differences within ``tol`` (scaled by the payoffs) count as zero.
+
+    Returns
+    -------
+    list of tuple of int
+        The connected components of the graph joining axes :math:`a, b` with
+        :math:`(I - M_a)(I - M_b) u \ne 0` for some player (Hoeffding 1948).
     """
     sizes = [int(s) for player in lever_sizes for s in player]
     T = np.asarray(payoffs, dtype=float).reshape(payoffs.shape[0], *sizes)
@@ -81,7 +96,22 @@ def lever_groups(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]], *,
 def parts(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]],
           groups: Sequence[Sequence[int]]) -> list[Part]:
     """Each group's game: the payoffs averaged over the other groups' axes (an object array
-    of :class:`~fractions.Fraction` stays exact)."""
+    of :class:`~fractions.Fraction` stays exact).
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(2, m, n)``, floats or Fractions.
+    lever_sizes : pair of sequences of int
+        The number of levels of each player's levers.
+    groups : sequence of sequence of int
+        From :func:`lever_groups`.
+
+    Returns
+    -------
+    list of Part
+        One per group: its lever axes and :math:`u_g`, shape ``(2, m_g, n_g)``.
+    """
     sizes = [int(s) for player in lever_sizes for s in player]
     first = len(lever_sizes[0])
     exact = np.asarray(payoffs).dtype == object
@@ -109,6 +139,14 @@ def products_are_extreme(mixing: Sequence[Sequence[bool]]) -> bool:
     linear in each part's profile), and its extreme equilibria the products of theirs;
     otherwise the groups' mixtures can also be correlated, which gives other extreme
     equilibria with the same marginals.
+
+    Parameters
+    ----------
+    mixing : sequence of sequence of bool
+
+    Returns
+    -------
+    bool
     """
     players = len(mixing[0]) if mixing else 0
     return all(sum(bool(g[i]) for g in mixing) <= 1 for i in range(players))
@@ -116,9 +154,27 @@ def products_are_extreme(mixing: Sequence[Sequence[bool]]) -> bool:
 
 def joint(marginals: Sequence[np.ndarray], part_list: Sequence[Part], player: int,
           lever_sizes: Sequence[Sequence[int]], *, dtype: type = float) -> np.ndarray:
-    """The product distribution over ``player``'s lever combinations with these marginals
+    r"""The product distribution over ``player``'s lever combinations with these marginals
     (one per part, over the part's levers of that player); ``dtype=object`` multiplies
-    :class:`~fractions.Fraction` marginals exactly."""
+    :class:`~fractions.Fraction` marginals exactly.
+
+    Parameters
+    ----------
+    marginals : sequence of numpy.ndarray
+        One distribution per part over that part's lever combinations of ``player``.
+    part_list : sequence of Part
+    player : int
+    lever_sizes : pair of sequences of int
+        The number of levels of each player's levers.
+    dtype : type
+        ``float``, or ``object`` for Fractions.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``player``'s mixed strategy in the whole game (its lever combinations, first lever
+        slowest): :math:`\sigma(\ell) = \prod_g \sigma_g(\ell_g)`.
+    """
     own = [int(s) for s in lever_sizes[player]]
     offset = 0 if player == 0 else len(lever_sizes[0])
     out = np.ones(own, dtype=dtype)
@@ -133,7 +189,22 @@ def joint(marginals: Sequence[np.ndarray], part_list: Sequence[Part], player: in
 
 def marginal(strategy: np.ndarray, part: Part, player: int,
              lever_sizes: Sequence[Sequence[int]]) -> np.ndarray:
-    """The marginal of ``player``'s mixed strategy on the part's levers."""
+    r"""The marginal of ``player``'s mixed strategy on the part's levers.
+
+    Parameters
+    ----------
+    strategy : numpy.ndarray
+        ``player``'s mixed strategy in the whole game.
+    part : Part
+    player : int
+    lever_sizes : pair of sequences of int
+        The number of levels of each player's levers.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\sigma_g(\ell_g) = \sum_{\ell : \ell_g \text{ fixed}} \sigma(\ell)`.
+    """
     own = [int(s) for s in lever_sizes[player]]
     offset = 0 if player == 0 else len(lever_sizes[0])
     axes = [a - offset for a in part.axes[player]]
@@ -145,6 +216,23 @@ def marginal(strategy: np.ndarray, part: Part, player: int,
 def solve_parts(payoffs: np.ndarray, lever_sizes: Sequence[Sequence[int]],
                 solve: Callable[[np.ndarray], object], *, tol: float = 1e-9,
                 ) -> tuple[list[Part], list]:
-    """Detect the groups and solve each part's game with ``solve`` (e.g. ``equilibria.solve``)."""
+    """Detect the groups and solve each part's game with ``solve`` (e.g. ``equilibria.solve``).
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(2, m, n)``.
+    lever_sizes : pair of sequences of int
+        The number of levels of each player's levers.
+    solve : callable
+        A solver of one part's payoffs ``(2, m_g, n_g)``.
+    tol : float
+
+    Returns
+    -------
+    parts : list of Part
+    results : list
+        ``solve``'s result for each part.
+    """
     part_list = parts(payoffs, lever_sizes, lever_groups(payoffs, lever_sizes, tol=tol))
     return part_list, [solve(p.payoffs) for p in part_list]

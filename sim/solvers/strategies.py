@@ -293,6 +293,22 @@ def make_strategy(spec: str, *, default_k: int = 3) -> Strategy:
     """A strategy from its name, e.g. ``"tft"``, ``"gtft:0.2"``, ``"limited:4"``.
 
     ``limited`` without a parameter punishes for ``default_k`` periods.
+
+    Parameters
+    ----------
+    spec : str
+        A name of the library, with its parameter after a colon where it takes one.
+    default_k : int
+        Punishment length of ``limited`` without a parameter.
+
+    Returns
+    -------
+    Strategy
+
+    Raises
+    ------
+    InputError
+        An unknown name or a parameter out of range.
     """
     text = spec.strip().lower()
     name, _, arg = text.partition(":")
@@ -317,7 +333,18 @@ def make_strategy(spec: str, *, default_k: int = 3) -> Strategy:
 
 
 def parse_pair(spec: str, *, default_k: int = 3) -> tuple[Strategy, Strategy]:
-    """``"tft"`` (both sides play it) or ``"grim/tft"`` (first player / second player)."""
+    """``"tft"`` (both sides play it) or ``"grim/tft"`` (first player / second player).
+
+    Parameters
+    ----------
+    spec : str
+    default_k : int
+        As in :func:`make_strategy`.
+
+    Returns
+    -------
+    pair of Strategy
+    """
     parts = spec.split("/")
     if len(parts) > 2 or not all(p.strip() for p in parts):
         msg = f"strategy pair '{spec}': expected NAME or NAME/NAME"
@@ -334,6 +361,15 @@ def nowak_sigmund_generosity(reward: float, sucker: float, temptation: float,
     The largest forgiveness with which generous TFT still cannot be invaded by always-breach
     (Nowak & Sigmund, 1992). For T=5, R=3, P=1, S=0 it is 1/3. Games that are not prisoner's
     dilemmas (no :math:`T > R > P`, :math:`R > S`) get 0.1.
+
+    Parameters
+    ----------
+    reward, sucker, temptation, punishment : float
+        :math:`R`, :math:`S`, :math:`T` and :math:`P`.
+
+    Returns
+    -------
+    float
     """
     r, s, t, p = reward, sucker, temptation, punishment
     if not (t > r > p and r > s):
