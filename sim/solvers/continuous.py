@@ -108,7 +108,19 @@ class BestResponse:
 
 
 def own_grid(game: ContinuousGame, i: int, grid: int) -> list[FloatArray]:
-    """Player *i*'s grid actions as one flat array per coordinate (product order)."""
+    """Player *i*'s grid actions as one flat array per coordinate (product order).
+
+    Parameters
+    ----------
+    game : ContinuousGame
+    i : int
+    grid : int
+        Points per interval coordinate (a finite coordinate keeps its values).
+
+    Returns
+    -------
+    list of numpy.ndarray
+    """
     axes = [c.grid(grid) for c in game.coordinates[i]]
     mesh = np.meshgrid(*axes, indexing="ij")
     return [m.ravel() for m in mesh]
@@ -126,10 +138,26 @@ def own_values(
 def best_response(
     game: ContinuousGame, i: int, profile: ActionProfile, *, grid: int = 201, refine: bool = True
 ) -> BestResponse:
-    """Player *i*'s best action against ``profile`` (its own entry is ignored).
+    r"""Player *i*'s best action against ``profile`` (its own entry is ignored).
 
     Grid maximum, then a bounded local refinement of the interval coordinates within one
     grid step of it; the better of the two is returned.
+
+    Parameters
+    ----------
+    game : ContinuousGame
+    i : int
+    profile : ActionProfile
+    grid : int
+        Points per interval coordinate of the grid search.
+    refine : bool
+        Refine the grid maximum locally (bounded Brent for one interval coordinate, L-BFGS-B
+        for several).
+
+    Returns
+    -------
+    BestResponse
+        An action attaining (approximately) :math:`\max_{a_i} u_i(a_i, a_{-i})` and its value.
     """
     own = own_grid(game, i, grid)
     values = own_values(game, i, own, profile)
@@ -206,11 +234,25 @@ class Verification:
 def verify(
     game: ContinuousGame, profile: ActionProfile, *, grid: int = 801, tol: float = 1e-6
 ) -> Verification:
-    """Check that no player gains more than ``tol`` (scaled) by deviating from ``profile``.
+    r"""Check that no player gains more than ``tol`` (scaled) by deviating from ``profile``.
 
     Two checks per player: every action of a grid with ``grid`` points per interval
     coordinate (its best point refined locally), and a bounded local optimisation (of the interval coordinates) starting from
     the player's own action, within ten grid steps of it.
+
+    Parameters
+    ----------
+    game : ContinuousGame
+    profile : ActionProfile
+    grid : int
+    tol : float
+        Accepted gain, relative to the payoffs' scale.
+
+    Returns
+    -------
+    Verification
+        Each player's best gain :math:`\max_{x} u_i(x, a_{-i}) - u_i(a)` found both ways; ``ok``
+        when every gain is within the tolerance (an :math:`\varepsilon`-equilibrium check).
     """
     u = game.payoffs(profile)
     eps = tol * max(1.0, float(np.abs(u).max()))
@@ -225,7 +267,19 @@ def verify(
 
 
 def regret(game: ContinuousGame, profile: ActionProfile, *, grid: int = 201) -> float:
-    r"""Total regret :math:`\sum_i [\max_x u_i(x, a_{-i}) - u_i(a)]` (refined best responses)."""
+    r"""Total regret :math:`\sum_i [\max_x u_i(x, a_{-i}) - u_i(a)]` (refined best responses).
+
+    Parameters
+    ----------
+    game : ContinuousGame
+    profile : ActionProfile
+    grid : int
+
+    Returns
+    -------
+    float
+        Zero exactly at a Nash equilibrium (up to the best responses' accuracy).
+    """
     u = game.payoffs(profile)
     return float(
         sum(
@@ -238,7 +292,25 @@ def regret(game: ContinuousGame, profile: ActionProfile, *, grid: int = 201) -> 
 
 
 def product_payoffs(game: ContinuousGame, grid: int) -> tuple[FloatArray, list[list[FloatArray]]]:
-    """Payoffs on the product grid: shape ``(n, m_1, ..., m_n)``, and each player's grid."""
+    """Payoffs on the product grid: shape ``(n, m_1, ..., m_n)``, and each player's grid.
+
+    Parameters
+    ----------
+    game : ContinuousGame
+    grid : int
+        Points per interval coordinate.
+
+    Returns
+    -------
+    payoffs : numpy.ndarray
+    grids : list of list of numpy.ndarray
+        Per player, its grid actions (:func:`own_grid`).
+
+    Raises
+    ------
+    InputError
+        When the product grid has more than :data:`MAX_GRID_CELLS` cells.
+    """
     grids = [own_grid(game, i, grid) for i in range(game.n)]
     sizes = [len(g[0]) for g in grids]
     cells = game.n * math.prod(sizes)
