@@ -118,6 +118,19 @@ def logit_qre_path(payoffs: np.ndarray, *, lambda_max: float = 1e4, first_step: 
     """Trace the principal branch from :math:`\\lambda = 0` to ``lambda_max`` (payoff ranges).
 
     ``payoffs`` has shape ``(n, s_1, ..., s_n)``; any number of players.
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+    lambda_max : float
+        Where to stop, in payoff ranges.
+    first_step, max_points, tol : float, int, float
+        Initial arc-length step, most points kept, corrector tolerance.
+
+    Returns
+    -------
+    QREPath
+        The branch of :math:`H(z, \\lambda) = 0` (McKelvey and Palfrey 1995; Turocy 2005).
     """
     payoffs = np.asarray(payoffs, dtype=float)
     span = float(np.ptp(payoffs)) or 1.0
@@ -181,6 +194,17 @@ def limit_profile(path: QREPath, payoffs: np.ndarray,
     With ``candidates`` (equilibria found by enumeration) the nearest one within ``radius``
     (largest probability difference) is returned. Otherwise the last point is rounded
     (probabilities below ``radius`` set to zero) and returned if it is an equilibrium.
+
+    Parameters
+    ----------
+    path : QREPath
+    payoffs : numpy.ndarray
+    candidates : list of tuple of numpy.ndarray, optional
+    radius : float
+
+    Returns
+    -------
+    tuple of numpy.ndarray or None
     """
     from sim.solvers.verify import is_nash
 
@@ -202,6 +226,19 @@ def polish(payoffs: np.ndarray, start: tuple[np.ndarray, ...], supports: list[np
     Unknowns: each player's probabilities on its support and its value :math:`v_i`;
     equations :math:`u_{ij}(\sigma) = v_i` for *j* in the support and
     :math:`\sum_j \sigma_{ij} = 1`. Returns the refined profile, or None if Newton fails.
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+    start : tuple of numpy.ndarray
+        A profile near the solution.
+    supports : list of numpy.ndarray
+        Each player's support (strategy indices).
+    max_iter : int
+
+    Returns
+    -------
+    tuple of numpy.ndarray or None
     """
     sigma = [np.where(sup, s, 0.0) / np.where(sup, s, 0.0).sum()
              for s, sup in zip(start, supports, strict=True)]
