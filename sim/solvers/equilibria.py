@@ -34,12 +34,12 @@ import numpy as np
 from sim.errors import InputError, SolverError
 from sim.solvers import exact as exact_arith
 from sim.solvers.enumeration import Progress, search
-from sim.solvers.pure import pure_nash
+from sim.solvers.pure import pure_nash, unit_profile
 from sim.solvers.support_limits import check_supports
 from sim.solvers.verify import is_nash, is_nash_exact, pure_values
 from sim.solvers.vertex_enumeration import basis_count
 
-METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure", "qre", "polynomial")
+METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure", "qre", "polynomial", "gnm")
 """Values of ``method`` accepted by :func:`solve`."""
 
 ENUMERATION_LIMIT = 324
@@ -116,7 +116,8 @@ def solve(
     ----------
     method : one of :data:`METHODS`: ``"auto"`` (vertex enumeration for two-player games up
         to :data:`ENUMERATION_LIMIT` cells, Lemke-Howson above, the pure scan for more
-        players), ``"enumerate"``, ``"support"``, ``"lemke-howson"``, ``"pure"`` or ``"qre"``.
+        players), ``"enumerate"``, ``"support"``, ``"lemke-howson"``, ``"pure"``, ``"qre"``,
+        ``"polynomial"`` or ``"gnm"`` (the global Newton method, :mod:`sim.solvers.gnm`).
     exact : re-compute every equilibrium in rational arithmetic from ``exact_payoffs``
         (nested :class:`~fractions.Fraction` of the same shape as ``payoffs``; when omitted,
         each float is read as the shortest decimal that rounds to it) and verify it with no
@@ -151,6 +152,8 @@ def solve(
         result = _qre(payoffs, tol)
     elif method == "polynomial":
         result = _polynomial(payoffs, tol)
+    elif method == "gnm":
+        result = _gnm(payoffs, tol)
     elif method == "support":
         result = _support(payoffs, tol)
     elif method == "lemke-howson":
@@ -241,7 +244,7 @@ def _lemke_howson(payoffs: np.ndarray, tol: float, *, chosen: bool = False
     found = lemke_howson_all(payoffs[0], payoffs[1])
     candidates = list(found.equilibria)
     for profile in pure_nash(payoffs, tol=tol):
-        candidates.append(_pure_profile(payoffs.shape[1:], profile))
+        candidates.append(unit_profile(payoffs.shape[1:], profile))
     equilibria, seen = [], set()
     for x, y in candidates:
         key = np.round(np.concatenate([x, y]), 9).tobytes()
@@ -324,6 +327,15 @@ def _polynomial(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
     return _sorted_with_components(result, None)
 
 
+def _gnm(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+    from sim.solvers.gnm import global_newton
+
+    found = global_newton(payoffs, tol=tol)
+    return _sorted_with_components(EquilibriumSet(
+        equilibria=tuple(_equilibrium(payoffs, p) for p in found.profiles), method="gnm",
+        complete=False, degenerate=None, message=found.summary), None)
+
+
 def _qre(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
     from sim.solvers.qre import limit_profile, logit_qre_path
 
@@ -350,7 +362,7 @@ def _qre(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
 def _pure(payoffs: np.ndarray, tol: float, *, asked: bool = True) -> EquilibriumSet:
     equilibria = []
     for profile in pure_nash(payoffs, tol=tol):
-        strategies = _pure_profile(payoffs.shape[1:], profile)
+        strategies = unit_profile(payoffs.shape[1:], profile)
         equilibria.append(_equilibrium(payoffs, strategies))
     n = payoffs.shape[0]
     why = "method 'pure' was asked for"
@@ -363,22 +375,6 @@ def _pure(payoffs: np.ndarray, tol: float, *, asked: bool = True) -> Equilibrium
         message=f"pure-strategy equilibria only ({why}); mixed equilibria may exist",
     )
     return _sorted_with_components(result, None)
-
-
-def _pure_profile(shape: Sequence[int], profile: Sequence[int]) -> tuple[np.ndarray, ...]:
-    """One unit vector per player. Each owns its k floats: ``np.eye(k)[s]`` would be a view
-    keeping a k x k identity alive per equilibrium (2 GB for a 400 x 400 coordination game)."""
-    out = []
-    for k, s in zip(shape, profile, strict=True):
-        v = np.zeros(k)
-        v[s] = 1.0
-        out.append(v)
-    return tuple(out)
-
-
-def _to_probability(v: np.ndarray) -> np.ndarray:
-    p = np.clip(v, 0.0, None)
-    return p / p.sum()
 
 
 def _equilibrium(payoffs: np.ndarray, strategies: tuple[np.ndarray, ...]) -> Equilibrium:

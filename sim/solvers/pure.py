@@ -12,6 +12,8 @@ Nash, J. (1951). Non-cooperative games. *Annals of Mathematics* 54(2), 286-295.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -66,3 +68,14 @@ def pure_nash(payoffs: np.ndarray, *, tol: float = 1e-9) -> list[tuple[int, ...]
     """
     mask = pure_best_response_mask(np.asarray(payoffs, dtype=float), tol=tol)
     return [tuple(int(x) for x in idx) for idx in np.argwhere(mask)]
+
+
+def unit_profile(shape: Sequence[int], profile: Sequence[int]) -> tuple[np.ndarray, ...]:
+    """One unit vector per player. Each owns its k floats: ``np.eye(k)[s]`` would be a view
+    keeping a k x k identity alive per equilibrium (2 GB for a 400 x 400 coordination game)."""
+    out = []
+    for k, s in zip(shape, profile, strict=True):
+        v = np.zeros(k)
+        v[s] = 1.0
+        out.append(v)
+    return tuple(out)

@@ -79,6 +79,10 @@ def _values_and_jacobian(payoffs: np.ndarray, sigma: list[np.ndarray]
     return values, dU
 
 
+values_and_jacobian = _values_and_jacobian
+"""Public name of the pure-strategy values and their Jacobian (used by :mod:`sim.solvers.gnm`)."""
+
+
 def _residual_and_jacobian(payoffs: np.ndarray, x: np.ndarray, sizes: tuple[int, ...]
                            ) -> tuple[np.ndarray, np.ndarray]:
     z, lam = x[:-1], x[-1]
