@@ -243,7 +243,19 @@ def console_lines(r: br.BargainResult) -> list[str]:
 
 
 def render_markdown(report: br.BargainResult) -> list[str]:
-    """The bargaining section of ``summary.md`` (the table report in a code block)."""
-    return ["```text", render_table(report), "```"]
+    """The bargaining section of ``summary.md``: each block of the text report as a bold
+    lead line and a list (long lists collapse in the HTML report), not a code block."""
+    out: list[str] = []
+    for block in render_table(report).split("\n\n"):
+        head, *rest = block.split("\n")
+        out += [f"**{_md(head.strip())}**" if rest else _md(head.strip()), ""]
+        if rest:
+            out += [f"- {_md(line.strip())}" for line in rest] + [""]
+    return out
+
+
+def _md(text: str) -> str:
+    """Escape what markdown would read as emphasis (intraword underscores are literal)."""
+    return text.replace("\\", "\\\\").replace("*", "\\*")
 
 

@@ -4,11 +4,14 @@ The page needs no network: styles are inline and every figure is embedded as a b
 ``data:`` URI. It shows the scenario (title, date, description, notes, contradictions), its
 sources (outlet, date, title, reliability, address), the facts with their sources, the
 assumptions with their ranges, then every section of the run in order (its summary, turned
-from markdown into HTML, and its figures).
+from markdown into HTML, and its captioned figures), after a **key findings** section in
+plain words (:mod:`sim.render.findings`).
 
-The markdown of the summaries is a small subset, converted here without a dependency:
-headings (``#``..``####``), bullet lists, pipe tables, fenced code blocks, paragraphs,
-and inline ``code`` and ``**bold**``. Everything is HTML-escaped first.
+The page is a Jinja2 template (``templates/report.html.j2``, autoescaped); the summaries'
+markdown is rendered by markdown-it-py (CommonMark with tables, raw HTML escaped), their
+headings placed under the section's ``h2``, long lists and tables collapsed into
+``<details>`` and wide tables scrolled inside their own box, so the page never overflows a
+phone's width.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from sim.scenario import Scenario
 
 CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1100px;
-       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45;
+       overflow-wrap: break-word; }
 h1 { border-bottom: 2px solid #345; padding-bottom: .2em; }
 h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
 table { border-collapse: collapse; margin: .8em 0; font-size: .9em; }
@@ -38,6 +42,11 @@ figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-size: .85em; color: #555; }
 nav ul { columns: 2; }
 .meta { color: #555; font-size: .9em; }
+.wide { max-width: 100%; overflow-x: auto; }
+.findings { background: #f4f8fb; border-left: 4px solid #345; padding: .2em 1em .6em; }
+.findings li { margin: .4em 0; }
+details summary { cursor: pointer; color: #345; margin: .4em 0; }
+@media (max-width: 600px) { nav ul { columns: 1; } body { margin: 1em auto; } }
 """
 
 
@@ -51,74 +60,66 @@ browser decoded (``data-figures``, ``data-figures-rendered``): what the browser 
 The page works the same without scripts."""
 
 
-def _inline(text: str) -> str:
-    out = html.escape(text, quote=False)
-    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
-    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+LONG_LIST = 12
+"""Lists longer than this are collapsed into a ``<details>`` element (44 dominated
+strategies are one click away, not a screenful)."""
 
 
-def _cells(row: str) -> list[str]:
-    return [c.strip() for c in row.strip().strip("|").split("|")]
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    # commonmark with tables; raw HTML in a summary is escaped, never passed through
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
-def markdown_to_html(lines: Sequence[str]) -> str:
-    """The markdown subset of summary sections as HTML (see the module docstring)."""
-    out: list[str] = []
-    para: list[str] = []
-    items: list[str] = []
-    rows: list[list[str]] = []
-    code: list[str] | None = None
+def _shift_headings(tokens: list[Any], top: int) -> None:
+    """Make the summary's largest heading ``h{top}`` and keep the others relative to it."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    shift = top - min(levels)
+    for t in tokens:
+        if t.type in {"heading_open", "heading_close"}:
+            t.tag = f"h{min(6, int(t.tag[1]) + shift)}"
 
-    def flush() -> None:
-        if para:
-            out.append(f"<p>{_inline(' '.join(para))}</p>")
-            para.clear()
-        if items:
-            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
-            items.clear()
-        if rows:
-            head, *body = rows
-            out.append("<table><thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head)
-                       + "</tr></thead><tbody>"
-                       + "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r)
-                                 + "</tr>" for r in body) + "</tbody></table>")
-            rows.clear()
 
-    for raw in "\n".join(lines).split("\n"):
-        line = raw.rstrip()
-        if code is not None:
-            if line.startswith("```"):
-                out.append(f"<pre>{html.escape(chr(10).join(code))}</pre>")
-                code = None
-            else:
-                code.append(raw)
-            continue
-        if line.startswith("```"):
-            flush()
-            code = []
-        elif m := re.match(r"^(#{1,4})\s+(.*)$", line):
-            flush()
-            level = min(len(m[1]) + 1, 5)  # the page's own h1 is the scenario title
-            out.append(f"<h{level}>{_inline(m[2])}</h{level}>")
-        elif line.startswith("|"):
-            if para or items:
-                flush()
-            if not re.match(r"^\|[\s:|-]+\|?$", line):
-                rows.append(_cells(line))
-        elif re.match(r"^\s*([-*]|\d+\.) ", line):
-            if para or rows:
-                flush()
-            items.append(re.sub(r"^\s*([-*]|\d+\.) ", "", line))
-        elif not line.strip():
-            flush()
-        else:
-            if rows or items:
-                flush()
-            para.append(line.strip())
-    if code is not None:
-        out.append(f"<pre>{html.escape(chr(10).join(code))}</pre>")
-    flush()
-    return "\n".join(out)
+def _collapse_long_lists(tokens: list[Any]) -> list[Any]:
+    """Wrap top-level lists of more than :data:`LONG_LIST` items and tables of more than
+    :data:`LONG_LIST` rows in ``<details>``; wrap every table in a scrolling ``<div>``."""
+    from markdown_it.token import Token
+
+    def raw(text: str) -> Token:
+        t = Token("html_block", "", 0)
+        t.content = text
+        return t
+
+    out: list[Any] = []
+    start = 0
+    for t in tokens:
+        if t.level == 0 and t.type in {"bullet_list_open", "ordered_list_open", "table_open"}:
+            start = len(out)
+        out.append(t)
+        if t.level == 0 and t.type in {"bullet_list_close", "ordered_list_close",
+                                       "table_close"}:
+            block = out[start:]
+            table = t.type == "table_close"
+            n = (sum(b.type == "tr_open" for b in block) - 1 if table
+                 else sum(b.type == "list_item_open" and b.level == 1 for b in block))
+            body = [raw("<div class='wide'>\n"), *block, raw("</div>\n")] if table else block
+            if n > LONG_LIST:
+                body = [raw(f"<details><summary>{n} {'rows' if table else 'items'} (show)"
+                            "</summary>\n"), *body, raw("</details>\n")]
+            out[start:] = body
+    return out
+
+
+def markdown_to_html(lines: Sequence[str], *, top: int = 3) -> str:
+    """Markdown (a run section's summary) as HTML by markdown-it-py (CommonMark and tables,
+    raw HTML escaped); headings start at ``h{top}``, long lists and tables collapse."""
+    md = _parser()
+    tokens = md.parse("\n".join(lines))
+    _shift_headings(tokens, top)
+    return md.renderer.render(_collapse_long_lists(tokens), md.options, {})
 
 
 def figure_html(path: Path) -> str:
@@ -134,86 +135,74 @@ def png_figure_html(name: str, png: bytes) -> str:
             f"<figcaption>{name}</figcaption></figure>")
 
 
-def _table(anchor: str, title: str, headers: tuple[str, ...], rows) -> str:
-    """A headed HTML table; ``rows`` hold cells that are already escaped."""
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return (f"<h2 id='{anchor}'>{title}</h2><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+CAPTIONS = {
+    "payoff_heatmap.png": "each player's payoff in every pure profile; rows are the first "
+                          "player's strategies, columns the second's",
+    "payoff_space.png": "every pure profile's payoff pair, the equilibria and the Pareto "
+                        "frontier",
+    "qre.png": "logit quantal-response equilibria as rationality grows, ending at a Nash "
+               "equilibrium",
+    "truce_delta_star.png": "the discount factor each side needs to keep the truce, by "
+                            "punishment, against the scenario's δ",
+    "truce_sustainable.png": "which profiles a grim-trigger threat can sustain at each "
+                             "discount factor",
+    "truce_survival.png": "probability that the truce is still unbroken, day by day, for each "
+                          "strategy pair under noise",
+    "tornado.png": "how far each assumption, moved to the ends of its range, moves an "
+                   "outcome (the others at their values)",
+    "bargain-payoff-space.png": "the bargaining set: feasible payoffs, the disagreement point "
+                                "and the Nash and Kalai-Smorodinsky deals",
+    "bargain-rubinstein-deadline.png": "Rubinstein alternating offers: each side's share as "
+                                       "the deadline approaches",
+    "bargain-outside-options.png": "the deal as each side's outside option improves",
+    "bargain-linkage.png": "each issue's δ* alone and linked: where linkage helps",
+}
+"""What each figure of ``tradesim run`` shows, for its caption in the report."""
 
 
-def inputs_html(scenario: Scenario) -> str:
-    """Sources, facts (with sources) and assumptions (with ranges) as HTML tables."""
-    parts = []
-    if scenario.sources:
-        parts.append(_table("sources", "Sources",
-                            ("id", "outlet", "date", "title", "reliability", "address"),
-                            ((f"<code>{html.escape(s.id)}</code>", *map(html.escape, (
-                                s.outlet, s.date, s.title, s.reliability, s.url)))
-                             for s in scenario.sources.values())))
-    if scenario.facts:
-        parts.append(_table("facts", "Facts (reported numbers)",
-                            ("name", "value", "unit", "sources", "note"),
-                            ((f"<code>{html.escape(q.name)}</code>", f"{q.value:g}",
-                              html.escape(q.unit), html.escape(", ".join(q.sources)),
-                              html.escape(" ".join(q.note.split())))
-                             for q in scenario.facts.values())))
-    if scenario.assumptions:
-        parts.append(_table("assumptions", "Assumptions (judgement calls, with ranges)",
-                            ("name", "value", "range", "unit", "why"),
-                            ((f"<code>{html.escape(q.name)}</code>", f"{q.value:g}",
-                              _range(q.range), html.escape(q.unit),
-                              html.escape(" ".join(q.why.split())))
-                             for q in scenario.assumptions.values())))
-    if scenario.contradictions:
-        items = "".join(f"<li>{html.escape(' '.join(c.split()))}</li>"
-                        for c in scenario.contradictions)
-        parts.append(f"<h2 id='contradictions'>Contradictions between the sources</h2>"
-                     f"<ul>{items}</ul>")
-    return "\n".join(parts)
+def caption(name: str) -> str:
+    return CAPTIONS.get(name, name.removesuffix(".png").replace("_", " ").replace("-", " "))
 
 
-def _range(r: tuple[float, float] | None) -> str:
-    return "" if r is None else f"{r[0]:g} to {r[1]:g}"
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(loader=PackageLoader("sim.render", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                       lstrip_blocks=True)
+
+
+def _figures(section: Any, figures_dir: Path | None) -> list[dict[str, str]]:
+    if figures_dir is None:
+        return []
+    out = []
+    for name in section.figures:
+        path = figures_dir / name
+        if path.exists():
+            out.append({"name": name, "caption": caption(name),
+                        "data": base64.b64encode(path.read_bytes()).decode("ascii")})
+    return out
 
 
 def report_html(scenario: Scenario, sections: Sequence[Any], *, figures_dir: Path | None,
                 seed: int = 0, command: str = "", sha256: str = "") -> str:
-    """The whole page. ``sections`` are :class:`sim.run.Section`; their figures are read
-    from ``figures_dir`` (``None``: the run drew none)."""
-    title = html.escape(scenario.title)
-    nav = ["<li><a href='#scenario'>Scenario</a></li>"]
-    body = []
-    for k, s in enumerate(sections):
-        anchor = f"section-{k}-{re.sub(r'[^a-z0-9]+', '-', s.key.lower())}"
-        nav.append(f"<li><a href='#{anchor}'>{html.escape(s.title)}</a></li>")
-        figs = []
-        if figures_dir is not None:
-            for name in s.figures:
-                path = figures_dir / name
-                if path.exists():
-                    figs.append(figure_html(path))
-        body.append(f"<section id='{anchor}'><h2>{html.escape(s.title)}</h2>\n"
-                    f"{markdown_to_html(s.summary)}\n{''.join(figs)}</section>")
-    nav += ["<li><a href='#sources'>Sources</a></li>",
-            "<li><a href='#assumptions'>Assumptions</a></li>"]
-    head = [f"<h1 id='scenario'>{title}</h1>",
-            "<p class='meta'>" + html.escape(" · ".join(filter(None, [
-                scenario.date, f"scenario {scenario.name}", f"seed {seed}",
-                f"tradesim {__version__}", f"sha256 {sha256[:12]}" if sha256 else ""])))
-            + "</p>"]
-    if command:
-        head.append(f"<p class='meta'>Command: <code>{html.escape(command)}</code></p>")
-    if scenario.description:
-        head.append(f"<p>{html.escape(' '.join(scenario.description.split()))}</p>")
-    if scenario.notes:
-        head.append("<ul>" + "".join(f"<li>{html.escape(' '.join(n.split()))}</li>"
-                                     for n in scenario.notes) + "</ul>")
-    if figures_dir is None:
-        head.append("<p class='meta'>This run drew no figures (--no-figures).</p>")
-    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{title}: tradesim report</title><style>{CSS}</style></head><body>\n"
-            + "\n".join(head)
-            + f"\n<nav><h2>Contents</h2><ul>{''.join(nav)}</ul></nav>\n"
-            + "\n".join(body) + "\n" + inputs_html(scenario) + f"\n{CHECK}</body></html>\n")
+    """The whole page, from ``templates/report.html.j2`` (Jinja2, autoescaped): key
+    findings (:mod:`sim.render.findings`), each section's summary (markdown-it-py) with its
+    captioned figures, then sources, facts and assumptions. ``sections`` are
+    :class:`sim.run.Section`; figures are read from ``figures_dir`` (``None``: none drawn)."""
+    from markupsafe import Markup
+
+    from sim.formats.json import to_json
+    from sim.render.findings import key_findings
+
+    items = [{"anchor": f"section-{k}-{re.sub(r'[^a-z0-9]+', '-', s.key.lower())}",
+              "title": s.title, "body": Markup(markdown_to_html(s.summary)),
+              "figures": _figures(s, figures_dir)} for k, s in enumerate(sections)]
+    meta = [x for x in (scenario.date, f"scenario {scenario.name}", f"seed {seed}",
+                        f"tradesim {__version__}", f"sha256 {sha256[:12]}" if sha256 else "")
+            if x]
+    findings = key_findings({s.key: to_json(s.data) for s in sections}, scenario.payoff_unit)
+    return _environment().get_template("report.html.j2").render(
+        scenario=scenario, sections=items, meta=meta, command=command, css=Markup(CSS),
+        check=Markup(CHECK), findings=findings, unit=scenario.payoff_unit,
+        drew_figures=figures_dir is not None)

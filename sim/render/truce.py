@@ -136,8 +136,8 @@ def summary_lines(scenario: Scenario, report: Mapping[str, Any]) -> list[str]:
             ("implementation noise", _g(sim["noise_implementation"]), "noise_implementation"),
             ("perception noise", _g(sim["noise_perception"]), "noise_perception")]
     lines += [f"| {a} | {b} | {_origin(scenario, k)} |" for a, b, k in rows]
-    lines += [f"| δ per {time['period_days']:g}-day period | {time['delta']:.4f} | "
-              f"{time['delta_source']} |", "",
+    lines += [(f"| δ per {time['period_days']:g}-day period | {time['delta']:.4f} | "
+               f"{time['delta_source']} |"), "",
               f"Punishment: {_PUNISHMENT_NAMES.get(report['punishment'], report['punishment'])}."
               , "", "| side | truce payoff | best deviation | gain | punished | δ* | δ* (annual) |",
               "|---|---|---|---|---|---|---|"]
