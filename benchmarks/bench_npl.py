@@ -6,7 +6,9 @@ enumeration with homotopy continuation, :mod:`sim.solvers.npl_support`) and, wit
 ``bench`` extra installed, of ``pygambit.nash.enumpoly_solve`` (support enumeration with
 subdivision), the ratio (Gambit's time / ours), the number of equilibria each found, how many
 of Gambit's ours missed (the target is 0) and how many of ours Gambit missed. Without pygambit
-only our side is printed.
+only our side is printed. Every run also times our previous method (``linear=False``: the
+supports where exactly two players mix go through homotopy continuation instead of one
+linear solve) and prints its time over ours.
 
 Run:  .venv/bin/python benchmarks/bench_npl.py [--games 3]
 """
@@ -19,6 +21,7 @@ import time
 import numpy as np
 
 from sim.solvers.equilibria import solve
+from sim.solvers.npl_support import support_enumeration
 from sim.solvers.verify import is_nash
 
 SHAPES = ((2, 2, 2), (2, 2, 2, 2), (3, 3, 2), (3, 3, 3), (2, 2, 2, 2, 2))
@@ -28,6 +31,11 @@ Profile = tuple[np.ndarray, ...]
 
 def ours(payoffs: np.ndarray) -> list[Profile]:
     return [eq.strategies for eq in solve(payoffs, method="polynomial").equilibria]
+
+
+def previous(payoffs: np.ndarray) -> list[Profile]:
+    """Our enumeration before two-mixer supports were solved as linear systems."""
+    return list(support_enumeration(payoffs, linear=False).profiles)
 
 
 def gambit_enumpoly():
@@ -62,14 +70,16 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(SEED)
     gambit = gambit_enumpoly()
-    print(f"{'shape':>10} {'ours s':>9} {'gambit s':>9} {'ratio':>6} {'#ours':>6} "
-          f"{'#gambit':>7} {'we miss':>7} {'they miss':>9} {'not NE':>6}")
+    print(f"{'shape':>10} {'ours s':>9} {'prev s':>8} {'prev/ours':>9} {'gambit s':>9} "
+          f"{'ratio':>6} {'#ours':>6} {'#gambit':>7} {'we miss':>7} {'they miss':>9} "
+          f"{'not NE':>6}")
     for shape in SHAPES:
-        t_ours, t_gbt, n_ours, n_gbt, we_miss, they_miss, bad = [], [], 0, 0, 0, 0, 0
+        t_ours, t_prev, t_gbt, n_ours, n_gbt, we_miss, they_miss, bad = [], [], [], 0, 0, 0, 0, 0
         for _ in range(args.games):
             payoffs = rng.integers(0, 100, size=(len(shape), *shape)).astype(float)
             t, found = _timed(ours, payoffs)
             t_ours.append(t)
+            t_prev.append(_timed(previous, payoffs)[0])
             n_ours += len(found)
             bad += sum(not is_nash(payoffs, p, tol=1e-7) for p in found)
             if gambit is not None:
@@ -78,14 +88,15 @@ def main() -> None:
                 n_gbt += len(ref)
                 we_miss += _missing(ref, found)
                 they_miss += _missing(found, ref)
-        mean_ours = float(np.mean(t_ours))
+        mean_ours, mean_prev = float(np.mean(t_ours)), float(np.mean(t_prev))
         if gambit is None:
             cols = f"{'-':>9} {'-':>6} {n_ours:>6} {'-':>7} {'-':>7} {'-':>9}"
         else:
             mean_gbt = float(np.mean(t_gbt))
             cols = (f"{mean_gbt:>9.3f} {mean_gbt / mean_ours:>6.2f} {n_ours:>6} {n_gbt:>7} "
                     f"{we_miss:>7} {they_miss:>9}")
-        print(f"{'x'.join(map(str, shape)):>10} {mean_ours:>9.3f} {cols} {bad:>6}", flush=True)
+        print(f"{'x'.join(map(str, shape)):>10} {mean_ours:>9.3f} {mean_prev:>8.3f} "
+              f"{mean_prev / mean_ours:>9.2f} {cols} {bad:>6}", flush=True)
     if gambit is None:
         print("pygambit is not installed (pip install '.[bench]'): Gambit's columns are empty")
 

@@ -146,12 +146,15 @@ def support_enumeration(
     tol: float = 1e-9,
     max_supports: int = SUPPORT_LIMIT,
     seed: int = 0,
+    linear: bool = True,
 ) -> SupportSearch:
     """Every equilibrium of the game ``payoffs`` (shape ``(n, s_1, ..., s_n)``) found by
     solving each support profile's indifference equations (see the module docstring).
 
     ``tol`` is the verification tolerance, scaled by the largest absolute payoff; ``seed``
-    draws the random start systems. Raises :class:`~sim.errors.LimitError` when the game
+    draws the random start systems; ``linear=False`` sends supports where two players mix
+    to the homotopy too instead of solving their linear system (for the benchmark). Raises
+    :class:`~sim.errors.LimitError` when the game
     has more than ``max_supports`` support profiles.
     """
     payoffs = np.asarray(payoffs, dtype=float)
@@ -171,7 +174,8 @@ def support_enumeration(
             tally["pruned"] += 1
             continue
         tally["solved"] += 1
-        candidates, singular = _solve_support(payoffs, supports, rng, eps, tally)
+        candidates, singular = _solve_support(payoffs, supports, rng, eps, tally,
+                                              linear=linear)
         tally["singular"] += singular
         for profile in candidates:
             verdict = _verify(payoffs, profile, tol)
@@ -186,7 +190,7 @@ def support_enumeration(
 
 
 def _solve_support(payoffs: np.ndarray, supports: Supports, rng: np.random.Generator,
-                   eps: float, tally: dict[str, int]
+                   eps: float, tally: dict[str, int], *, linear: bool = True,
                    ) -> tuple[list[tuple[np.ndarray, ...]], bool]:
     """Feasible real roots of one support's equations, and whether a singular one exists."""
     shape = payoffs.shape[1:]
@@ -201,6 +205,10 @@ def _solve_support(payoffs: np.ndarray, supports: Supports, rng: np.random.Gener
         return [], False          # a player strictly prefers one strategy of its support
     if constant.any():
         return [], True           # an equation vanishes identically: a continuum
+    if len(movers) == 2 and linear:
+        solved = _two_mixers(shape, supports, system)
+        if solved is not None:
+            return solved, False
     endpoints = solve_system(system, rng)
     tally["paths"] += len(endpoints)
     out, singular = [], False
@@ -218,6 +226,24 @@ def _solve_support(payoffs: np.ndarray, supports: Supports, rng: np.random.Gener
         out.append(tuple(np.clip(s, 0.0, None) / np.clip(s, 0.0, None).sum()
                          for s in profile))
     return out, singular
+
+
+def _two_mixers(shape: Sequence[int], supports: Supports, system: IndifferenceSystem
+                ) -> list[tuple[np.ndarray, ...]] | None:
+    """Supports where exactly two players mix: each one's equations are affine in the other's
+    probabilities alone (the rest play pure), so the system is *linear*,
+    :math:`F(x) = F(0) + J x` with a constant Jacobian, and its one root is a linear solve
+    instead of a homotopy path. ``None`` when *J* is singular or ill-conditioned (the
+    homotopy then decides, flagging degeneracy)."""
+    F, J = system.evaluate(np.zeros((1, system.size)))
+    F, J = F[0], J[0]
+    if np.linalg.cond(J) > 1e10:
+        return None
+    x = np.linalg.solve(J, -F)
+    profile = _profile(shape, supports, x)
+    if not all((s >= -1e-7).all() for s in profile):
+        return []
+    return [tuple(np.clip(s, 0.0, None) / np.clip(s, 0.0, None).sum() for s in profile)]
 
 
 def _one_mixer(payoffs: np.ndarray, supports: Supports, i: int, system: IndifferenceSystem,

@@ -211,3 +211,20 @@ def test_a_constant_game_is_every_pure_profile_and_incomplete():
     pure = [eq for eq in result.equilibria if all(s.max() == 1 for s in eq.strategies)]
     assert len(pure) == 2 * 2 * 3
     assert "continuum" in result.message
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 2), (3, 2, 2), (2, 2, 2, 2)])
+def test_two_mixer_supports_solved_linearly_give_the_same_equilibria(shape):
+    """Where exactly two players mix, the system is linear; solving it directly must find
+    the equilibria homotopy continuation finds, with fewer paths."""
+    rng = np.random.default_rng(sum(shape))
+    for _ in range(3):
+        payoffs = rng.integers(0, 20, size=(len(shape), *shape)).astype(float)
+        fast = support_enumeration(payoffs)
+        slow = support_enumeration(payoffs, linear=False)
+        assert fast.complete == slow.complete
+        assert len(fast.profiles) == len(slow.profiles)
+        for p in fast.profiles:
+            assert any(all(np.allclose(a, b, atol=1e-7) for a, b in zip(p, q, strict=True))
+                       for q in slow.profiles)
+        assert fast.paths <= slow.paths
