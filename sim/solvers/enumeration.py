@@ -421,7 +421,7 @@ class _Matcher:
             [np.broadcast_to(sub[rows], (len(pick), rows.size, p)), cand[pick]], axis=1
         )
         b = np.concatenate([np.ones((len(pick), rows.size)), rhs[pick]], axis=1)
-        z, ok = solve_stack(mats, b, singular_likely=True)
+        z, ok = solve_stack(mats, b)
         ok &= (z >= -tol).all(axis=1) & (z @ sub.T <= 1.0 + tol * 10).all(axis=1)
         return np.clip(z[ok], 0.0, None)
 

@@ -112,38 +112,31 @@ def _probe(k: int) -> np.ndarray:
 
 
 def solve_stack(mats: np.ndarray, rhs: np.ndarray, *, pivot_tol: float = 1e-11,
-                suspect: float = 1e7, singular_likely: bool = False,
-                ) -> tuple[np.ndarray, np.ndarray]:
+                doubt: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
     """:func:`batched_solve`'s answer, mostly by LAPACK (several times faster).
 
-    LAPACK (``numpy.linalg.solve``) does not report nearly singular systems, so each system
-    is also solved for a fixed right-hand side in [1, 2) with no pattern: a system whose
-    probe solution exceeds ``suspect`` in absolute value (a pivot near zero blows it up,
-    whatever the right-hand side) is handed to :func:`batched_solve`, which decides with
-    ``pivot_tol``; a system with an exactly zero pivot (determinant exactly 0 from the
-    same LU factorisation) is singular; with ``singular_likely`` the determinants are
-    looked at first (else only when LAPACK meets one).
+    LAPACK (``numpy.linalg.solve``) does not report nearly singular systems, so each
+    matrix's determinant (the product of the same LU factorisation's pivots) is compared
+    with Hadamard's bound, the product of its rows' norms: a system whose ratio is at most
+    ``doubt`` (a pivot near zero), or whose solution for a fixed probe right-hand side
+    blows up, is handed to :func:`batched_solve`, which decides with ``pivot_tol``; a
+    determinant of exactly 0 (an exactly zero pivot) is singular.
     """
     count, k, _ = mats.shape
-    if count == 0:
-        return np.zeros((0, k)), np.zeros(0, dtype=bool)
-    probe = _probe(k)
-    both = np.stack([rhs, np.broadcast_to(probe, rhs.shape)], axis=2)
     sol = np.zeros((count, k))
-    ok = np.ones(count, dtype=bool)
-    try:
-        if singular_likely:
-            raise np.linalg.LinAlgError
-        x = np.linalg.solve(mats, both)
-    except np.linalg.LinAlgError:
-        # an exactly zero pivot somewhere: the same LU gives a determinant of exactly 0
-        ok = np.linalg.det(mats) != 0.0
-        x = np.zeros((count, k, 2))
-        x[ok] = np.linalg.solve(mats[ok], both[ok])
-    doubt = ok & (~np.isfinite(x).all(axis=(1, 2)) | (np.abs(x[:, :, 1]).max(axis=1) > suspect))
-    sol[ok] = x[ok, :, 0]
-    if doubt.any():
-        sol[doubt], ok[doubt] = batched_solve(mats[doubt], rhs[doubt], pivot_tol=pivot_tol)
+    if count == 0:
+        return sol, np.zeros(0, dtype=bool)
+    det = np.abs(np.linalg.det(mats))
+    ok = det != 0.0
+    unsure = ok & (det <= doubt * np.prod(np.linalg.norm(mats, axis=2), axis=1))
+    sure = ok & ~unsure
+    both = np.stack([rhs[sure], np.broadcast_to(_probe(k), (int(sure.sum()), k))], axis=2)
+    x = np.linalg.solve(mats[sure], both)
+    blown = ~np.isfinite(x).all(axis=(1, 2)) | (np.abs(x).max(axis=(1, 2)) > 1e7)
+    sol[sure] = x[:, :, 0]
+    unsure[np.flatnonzero(sure)[blown]] = True
+    if unsure.any():
+        sol[unsure], ok[unsure] = batched_solve(mats[unsure], rhs[unsure], pivot_tol=pivot_tol)
     return sol, ok
 
 

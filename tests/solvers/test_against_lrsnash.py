@@ -82,3 +82,28 @@ def test_degenerate_16_by_16_matches_lrsnash():
     A, B = random_game(16, 16, 16)
     A[15], B[15] = A[0], B[0]
     assert exact_set(A, B) == run_lrsnash(A, B)
+
+
+def digits(rows: str) -> np.ndarray:
+    return np.array([[int(c) for c in row] for row in rows.split()])
+
+
+# a 14 x 14 game with payoffs 0..2 (1066 extreme equilibria) on which a LAPACK shortcut once
+# took singular systems for regular ones and lost equilibria
+TIES_14 = (digits("20012001110010 20120210102120 02120002101122 10100212102200 00112021100121 "
+                  "20011022221110 21012002210212 01020122110022 12120212122000 12000010220220 "
+                  "22012202220012 22112200011110 11120220001121 00002001220222"),
+           digits("00120101220212 00122022001212 00001101201102 10211120101202 22000001200221 "
+                  "10100121012010 12102001001020 11002022022011 00111121212011 10201002100101 "
+                  "21200200120121 10102112100220 02011000222111 21102200122101"))
+
+
+def test_many_ties_14_by_14_match_lrsnash():
+    A, B = TIES_14
+    ours = solve(np.array([A, B], dtype=float), method="enumerate")
+    assert ours.complete
+    key = lambda x, y: tuple(np.round(np.concatenate([x, y]).astype(float), 7))
+    theirs = {key(np.array(x, dtype=float), np.array(y, dtype=float))
+              for x, y in run_lrsnash(A, B)}
+    assert len(theirs) == 1066
+    assert {key(*eq.strategies) for eq in ours.equilibria} == theirs

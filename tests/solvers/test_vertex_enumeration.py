@@ -59,10 +59,14 @@ def test_lapack_stack_solve_flags_the_singular_systems_gauss_jordan_flags():
     mats[3, 4] = mats[3, 0]                              # exactly singular
     mats[7, 2] = mats[7, 1] * 2 - mats[7, 0]             # singular up to rounding
     mats[9, 1] = mats[9, 0] + 1e-13                      # nearly singular
+    # singular up to rounding, yet LAPACK's solution for most right-hand sides stays small
+    # (from a degenerate 14 x 14 game, whose lost equilibria this once cost)
+    mats[11] = [[1.5, 1.5, 1.5, 1, 1], [1, 0, 0, 0, 0], [2, 1.5, 1, 1.5, 2],
+                [1.5, 2, 2, 1.5, 1], [1.5, 2, 1.5, 2, 2]]
     rhs = rng.uniform(1, 2, (40, 5))
-    for likely in (False, True):
-        x, ok = solve_stack(mats, rhs, singular_likely=likely)
-        y, ok2 = batched_solve(mats, rhs)
-        assert (ok == ok2).all()
-        assert not ok[[3, 7, 9]].any()
-        assert np.allclose(x[ok], y[ok])
+    rhs[11] = [1, 0, 1, 1, 1]
+    x, ok = solve_stack(mats, rhs)
+    y, ok2 = batched_solve(mats, rhs)
+    assert (ok == ok2).all()
+    assert not ok[[3, 7, 9, 11]].any()
+    assert np.allclose(x[ok], y[ok])
