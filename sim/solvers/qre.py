@@ -197,7 +197,9 @@ def limit_profile(path: QREPath, payoffs: np.ndarray,
 
     With ``candidates`` (equilibria found by enumeration) the nearest one within ``radius``
     (largest probability difference) is returned. Otherwise the last point is rounded
-    (probabilities below ``radius`` set to zero) and returned if it is an equilibrium.
+    (probabilities below ``radius`` set to zero; then below ``radius / 10`` and ``/ 100``,
+    for limits with a small probability, as Gambit's 5x4x3 example) and the first rounding
+    that Newton's method polishes into a verified equilibrium is returned.
 
     Parameters
     ----------
@@ -218,9 +220,11 @@ def limit_profile(path: QREPath, payoffs: np.ndarray,
             return max(float(np.abs(a - b).max()) for a, b in zip(c, last, strict=True))
         best = min(candidates, key=distance)
         return best if distance(best) <= radius else None
-    supports = [s >= radius for s in last]
-    profile = polish(payoffs, last, supports)
-    return profile if profile is not None and is_nash(payoffs, profile) else None
+    for cut in (radius, radius / 10, radius / 100):  # a small probability may be in the limit
+        profile = polish(payoffs, last, [s >= cut for s in last])
+        if profile is not None and is_nash(payoffs, profile):
+            return profile
+    return None
 
 
 def polish(payoffs: np.ndarray, start: tuple[np.ndarray, ...], supports: list[np.ndarray],

@@ -1,4 +1,5 @@
-"""The global Newton method (Govindan and Wilson 2003) on Gambit's n-player example games.
+"""The global Newton method (Govindan and Wilson 2003) and logit QRE tracing on Gambit's
+n-player example games.
 
 Expected answers: Gambit's ``gnm`` (pygambit 16.7.0, default perturbation: each player's
 first strategy, tracing to lambda = -10) lists, in the order the path crosses them, the
@@ -114,3 +115,19 @@ def test_a_common_affine_change_of_payoffs_changes_nothing():
 def test_projection_onto_the_simplex():
     assert np.allclose(project_simplex(np.array([0.2, 0.9, -1.0])), [0.15, 0.85, 0.0])
     assert np.allclose(project_simplex(np.array([5.0, 0.0])), [1.0, 0.0])
+
+
+GAMBIT_LOGIT = {  # pygambit 16.7.0 logit_solve: the limit of the principal branch
+    "3x3x3": [[0, 1, 0], [0, 0, 1], [0, 0, 1]],
+    "5x4x3": [[1, 0, 0, 0, 0], [0, 0.3771, 0.6229, 0], [0.0048, 0.9952, 0]],
+    "8x2x2": [[0, 0, 0, 0, 0, 0, 1, 0], [1, 0], [0, 1]],
+    "2x2x2x2x2": [[1, 0], [0.23, 0.77], [0.6311, 0.3689], [0.6994, 0.3006], [1, 0]],
+}
+
+
+@pytest.mark.parametrize("name", sorted(GAMBIT_LOGIT))
+def test_logit_qre_selects_the_same_equilibrium_as_gambit_logit(name):
+    """Logit QRE tracing for n players (method 'qre') ends where Gambit's ``logit`` does."""
+    result = solve(game(name), method="qre")
+    assert not result.complete
+    assert same([eq.strategies for eq in result.equilibria], [GAMBIT_LOGIT[name]])
