@@ -103,8 +103,10 @@ def core_section(scenario: Scenario, game: Game, options: RunOptions,
         from sim.plots import core as plots
 
         figures = {
-            "payoff_heatmap.png": lambda path: plots.payoff_heatmap(a, path),
-            "payoff_space.png": lambda path: plots.payoff_space(a, path, named),
+            "payoff_heatmap.png": lambda path: plots.payoff_heatmap(
+                a, path, title=scenario.title, unit=scenario.payoff_unit),
+            "payoff_space.png": lambda path: plots.payoff_space(
+                a, path, named, title=scenario.title, unit=scenario.payoff_unit),
         }
     return Section(key="game", title="Equilibria, dominance and Pareto optimality",
                    data=game_report(a, named), summary=core_summary(scenario, a, named),
@@ -181,7 +183,8 @@ def bargain_section(scenario: Scenario, game: Game, options: RunOptions,
         report = replace(report, note=note)
     summary = ([note, ""] if note else []) + bg_text.render_markdown(report)
     return Section(key="bargaining", title=title, data=report, summary=summary,
-                   console=console, figures=figure_drawers(report))
+                   console=console, figures=figure_drawers(report, title=scenario.title,
+                                                           unit=scenario.payoff_unit))
 
 
 def sensitivity_section(scenario: Scenario, game: Game, options: RunOptions,

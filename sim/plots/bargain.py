@@ -44,9 +44,12 @@ def _xy(rows: list[list[float | None]]) -> np.ndarray:
     return np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
 
 
-def payoff_space(report: BargainResult) -> bytes:
+def payoff_space(report: BargainResult, *, title: str = "", unit: str = "") -> bytes:
     """All profiles, the hull's Pareto frontier, Pareto profiles, pure equilibria, the
-    disagreement point, each bargaining solution and the named profiles, labelled."""
+    disagreement point, each bargaining solution and the named profiles, labelled.
+
+    Solutions at the same point (the Nash deal is often the utilitarian one) are drawn as
+    rings of growing size around it, so none hides another."""
     plt = _pyplot()
     p1, p2 = report.players
     sp = report.payoff_space
@@ -70,20 +73,31 @@ def payoff_space(report: BargainResult) -> bytes:
     d = report.disagreement.point
     ax.scatter([d[p1]], [d[p2]], marker="X", s=90, color="black", label="disagreement", zorder=5)
     ax.annotate("d", (d[p1], d[p2]), xytext=(6, -10), textcoords="offset points")
-    for name, sol in report.solutions.items():
+    drawn: list[tuple[float, float]] = []
+    scale = max(1e-12, float(np.nanmax(np.abs(_xy(sp.hull)))) if len(sp.hull) else 1.0)
+    for rank, (name, sol) in enumerate(report.solutions.items()):
         m, c = MARKERS[name]
-        u = sol.payoffs
-        ax.scatter([u[p1]], [u[p2]], marker=m, s=110, color=c, edgecolor="black", lw=0.5,
-                   label=LABELS[name], zorder=6)
-    for name, prof in report.named_profiles.items():
-        u = prof.payoffs
-        ax.annotate(name, (u[p1], u[p2]), xytext=(5, 5), textcoords="offset points",
-                    fontsize=8, color="0.2")
-        ax.scatter([u[p1]], [u[p2]], marker=".", s=30, color="0.2", zorder=5)
-    ax.set_xlabel(f"{p1} payoff")
-    ax.set_ylabel(f"{p2} payoff")
-    ax.set_title(f"{report.scenario}: payoff space and bargaining solutions")
-    ax.legend(fontsize=7, loc="lower left")
+        u = (sol.payoffs[p1], sol.payoffs[p2])
+        under = sum(abs(u[0] - x) + abs(u[1] - y) <= 1e-6 * scale for x, y in drawn)
+        drawn.append(u)
+        if under:  # a ring around the markers already there
+            ax.scatter([u[0]], [u[1]], marker=m, s=110 * (1 + 1.6 * under), facecolor="none",
+                       edgecolor=c, lw=2, label=f"{LABELS[name]} (same point)", zorder=6 - under)
+        else:
+            ax.scatter([u[0]], [u[1]], marker=m, s=110, color=c, edgecolor="black", lw=0.5,
+                       label=LABELS[name], zorder=12 - rank)  # the Nash deal on top
+    from sim.plots.core import place_labels
+
+    named = {name: (prof.payoffs[p1], prof.payoffs[p2])
+             for name, prof in report.named_profiles.items()}
+    for u in named.values():
+        ax.scatter([u[0]], [u[1]], marker=".", s=30, color="0.2", zorder=5)
+    unit_text = f" ({unit})" if unit else ""
+    ax.set_xlabel(f"{p1} payoff{unit_text}")
+    ax.set_ylabel(f"{p2} payoff{unit_text}")
+    ax.set_title(f"{title or report.scenario}: payoff space and bargaining solutions")
+    place_labels(fig, ax, named)  # after the limits are set by everything drawn
+    ax.legend(fontsize=7, loc="lower left", markerscale=0.7)
     ax.grid(alpha=0.3)
     return _png(fig)
 
@@ -200,12 +214,14 @@ def figures(report: BargainResult) -> dict[str, bytes]:
     return out
 
 
-def figure_drawers(report: BargainResult) -> dict[str, Callable[[Path], Path]]:
-    """``{file name: draw(path) -> path}`` for ``tradesim run``'s figure writer."""
+def figure_drawers(report: BargainResult, *, title: str = "",
+                   unit: str = "") -> dict[str, Callable[[Path], Path]]:
+    """``{file name: draw(path) -> path}`` for ``tradesim run``'s figure writer; ``title``
+    (the scenario's) and ``unit`` (its payoffs') for the payoff space."""
     from sim.io import atomic_write_bytes
 
     drawers: dict[str, Callable[[], bytes]] = {
-        "bargain-payoff-space.png": lambda: payoff_space(report),
+        "bargain-payoff-space.png": lambda: payoff_space(report, title=title, unit=unit),
         "bargain-rubinstein-deadline.png": lambda: rubinstein_deadline(report),
     }
     if report.outside_options:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,11 +54,50 @@ def _short(label: str, width: int = 28) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def payoff_heatmap(a: Analysis, path: Path) -> Path:
+LABEL_SPOTS = ((10, 10, "left"), (10, -16, "left"), (-10, 10, "right"), (-10, -16, "right"),
+               (0, 14, "center"), (0, -22, "center"))
+"""Label offsets (points) taken in turn, so neighbouring named profiles' labels part."""
+
+
+def place_labels(fig: Any, ax: Any, points: Mapping[str, tuple[float, float]]) -> None:
+    """Label each point at the first of :data:`LABEL_SPOTS` (then farther out) where the
+    label covers no other point and no label placed before it; a thin leader line when the
+    label had to move out."""
+    from matplotlib.transforms import Bbox
+
+    renderer = fig.canvas.get_renderer()
+    marks = {n: ax.transData.transform(u) for n, u in points.items()}
+    boxes = {n: Bbox.from_extents(x - 7, y - 7, x + 7, y + 7) for n, (x, y) in marks.items()}
+    placed: list[Any] = []
+    spots = [(dx * f, dy * f, ha) for f in (1, 2, 3, 4, 5, 6) for dx, dy, ha in LABEL_SPOTS]
+    style = {"textcoords": "offset points", "fontsize": 8, "zorder": 8,
+             "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                      "alpha": 0.75}}
+    for name, u in points.items():
+        others = [b for n, b in boxes.items() if n != name] + placed
+        for k, (dx, dy, ha) in enumerate(spots):
+            text = ax.annotate(name, u, xytext=(dx, dy), ha=ha, **style)
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(b) for b in others) or k == len(spots) - 1:
+                placed.append(box)
+                if k >= len(LABEL_SPOTS):
+                    text.remove()
+                    ax.annotate(name, u, xytext=(dx, dy), ha=ha, arrowprops={
+                        "arrowstyle": "-", "color": "0.5", "lw": 0.5}, **style)
+                break
+            text.remove()
+
+
+def _unit(unit: str) -> str:
+    return f" ({unit})" if unit else ""
+
+
+def payoff_heatmap(a: Analysis, path: Path, *, title: str = "", unit: str = "") -> Path:
     """One heat map per player of its payoffs over all profiles; equilibria marked.
 
     Pure equilibria are white stars; a mixed equilibrium marks each profile in its support
-    with a circle whose area is the profile's probability.
+    with a circle whose area is the profile's probability. ``title`` (default: the game's
+    name) heads the figure, ``unit`` labels the colour bars.
     """
     plt = _pyplot()
     g = a.game
@@ -66,7 +106,7 @@ def payoff_heatmap(a: Analysis, path: Path) -> Path:
                              layout="constrained")
     for k, ax in enumerate(axes[0]):
         im = ax.imshow(g.payoffs[k], cmap="viridis", aspect="auto")
-        fig.colorbar(im, ax=ax, shrink=0.8, label=f"{g.players[k]} payoff")
+        fig.colorbar(im, ax=ax, shrink=0.8, label=f"{g.players[k]} payoff{_unit(unit)}")
         ax.set_title(f"{g.players[k]}'s payoff")
         ax.set_xlabel(f"{g.players[1]} strategy")
         ax.set_xticks(range(n), [_short(s) for s in g.strategies[1]], rotation=90, fontsize=6)
@@ -85,13 +125,15 @@ def payoff_heatmap(a: Analysis, path: Path) -> Path:
                 ii, jj = np.nonzero(np.outer(x, y) > 1e-9)
                 ax.scatter(jj, ii, s=300 * np.outer(x, y)[ii, jj], facecolors="none",
                            edgecolors="red", linewidths=1.5)
-    fig.suptitle(f"{g.name}: payoffs with equilibria (★ pure, ○ mixed support)")
+    fig.suptitle(f"{title or g.name}: payoffs with equilibria (★ pure, ○ mixed support)")
     return save(fig, path)
 
 
 def payoff_space(a: Analysis, path: Path,
-                 named: Mapping[str, tuple[int, ...]] | None = None) -> Path:
-    """Every pure profile's payoff pair, the Pareto-optimal ones, and the equilibria."""
+                 named: Mapping[str, tuple[int, ...]] | None = None, *, title: str = "",
+                 unit: str = "") -> Path:
+    """Every pure profile's payoff pair, the Pareto-optimal ones, and the equilibria; named
+    profiles labelled, their labels pushed apart when points crowd."""
     plt = _pyplot()
     g = a.game
     pts = g.payoffs.reshape(g.payoffs.shape[0], -1)
@@ -106,13 +148,15 @@ def payoff_space(a: Analysis, path: Path,
     if len(eqp):
         ax.scatter(eqp[:, 0], eqp[:, 1], marker="*", s=220, color="tab:red",
                    edgecolors="black", zorder=5, label="Nash equilibria")
-    for name, idx in (named or {}).items():
-        u = (g.payoffs[(0, *idx)], g.payoffs[(1, *idx)])
-        ax.scatter(*u, marker="D", s=60, color="tab:blue", zorder=6)
-        ax.annotate(name, u, textcoords="offset points", xytext=(6, 6), fontsize=9)
-    ax.set_xlabel(f"{g.players[0]} payoff")
-    ax.set_ylabel(f"{g.players[1]} payoff")
-    ax.set_title(f"{g.name}: payoff space")
+    points = {name: (g.payoffs[(0, *idx)], g.payoffs[(1, *idx)])
+              for name, idx in (named or {}).items()}
+    for k, u in enumerate(points.values()):
+        ax.scatter(*u, marker="D", s=60, color="tab:blue", zorder=6,
+                   label="named profiles" if k == 0 else None)
+    place_labels(fig, ax, points)
+    ax.set_xlabel(f"{g.players[0]} payoff{_unit(unit)}")
+    ax.set_ylabel(f"{g.players[1]} payoff{_unit(unit)}")
+    ax.set_title(f"{title or g.name}: payoff space")
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8)
     return save(fig, path)
