@@ -46,8 +46,14 @@ import numpy as np
 from sim.solvers import reverse_search as rs
 from sim.solvers.vertex_enumeration import normalise, solve_stack
 
-PARALLEL_CELLS = 144
-"""Games with at least this many cells per player (12 x 12) use worker processes."""
+PARALLEL_CELLS = 256
+"""Games with at least this many cells per player (16 x 16) use worker processes. Below,
+the whole search takes a fraction of a second of CPU, and starting and feeding workers
+cost more than they save: on the shared benchmark machine one process was faster in wall
+time as well at 14 x 14 (and even at 16 x 16 under heavy load)."""
+
+DEGENERACY_CHECK_CELLS = 144
+"""Below this many cells (12 x 12) the other polytope is walked too, to check degeneracy."""
 
 TASKS_PER_WORKER = 4
 """Subtree groups per worker: more give finer progress and balance, fewer bigger batches."""
@@ -94,7 +100,7 @@ class Search:
     ``degenerate`` is true when some vertex has more labels than its dimension (the game is
     degenerate). Every vertex of the enumerated polytope and every equilibrium vertex of the
     other is checked; the other polytope's remaining vertices are walked too for games
-    below :data:`PARALLEL_CELLS` cells only: above (or after an interruption),
+    below :data:`DEGENERACY_CHECK_CELLS` cells only: above (or after an interruption),
     ``degenerate`` is ``None`` (not checked) unless some vertex met showed it. ``bases`` counts the bases visited.
     """
 
@@ -143,7 +149,7 @@ def search(
     surplus: bool | None = found.surplus or any(_surplus_y(N, y, tol) for _, y in pairs)
     if not surplus:
         # the other polytope's vertices are walked too for small games; else unknown
-        checked = complete and m * n < PARALLEL_CELLS
+        checked = complete and m * n < DEGENERACY_CHECK_CELLS
         surplus = _has_surplus(N.T, tol) if checked else None
     if swapped:
         pairs = [(y, x) for x, y in pairs]
