@@ -165,15 +165,15 @@ def check_replaceable(target: str | Path) -> None:
     :data:`MAX_CHECKED_ENTRIES` entries.
     """
     target = Path(target)
-    if target.is_symlink():
-        msg = f"cannot write {target}: it is a symbolic link, not a directory"
-        raise InputError(msg)
-    check_output_dir(target)
-    if not target.is_dir():
-        return
     try:
+        if target.is_symlink():
+            msg = f"cannot write {target}: it is a symbolic link, not a directory"
+            raise InputError(msg)
+        check_output_dir(target)
+        if not target.is_dir():
+            return
         foreign = _foreign_entry(target, frozenset(), [0])
-    except OSError as exc:
+    except OSError as exc:  # e.g. a name longer than the file system allows
         raise cannot_write(target, exc) from None
     if foreign is not None:
         msg = (

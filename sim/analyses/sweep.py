@@ -33,6 +33,7 @@ from sim.errors import InputError, LimitError
 from sim.limits import Limits
 from sim.scenario import Scenario
 from sim.solvers.strategies import parse_pair
+from sim.solvers.truce import check_survival_runs
 
 FloatArray = np.ndarray
 
@@ -214,9 +215,7 @@ def plan(scenario: Scenario, specs: Sequence[str], *, seed: int = 0,
         raise InputError(msg)
     axes = tuple(make_axis(scenario, *parse_vary(s)) for s in specs)
     check_size(axes, max_points=max_points)
-    if isinstance(runs, bool) or runs < 0:
-        msg = f"--runs: got {runs}; expected a whole number >= 0"
-        raise InputError(msg)
+    check_survival_runs(runs)
     parse_pair(strategies)
     if tol is not None and not (tol > 0 and math.isfinite(tol)):
         msg = f"--tol: got {tol}; expected a positive number"

@@ -56,14 +56,25 @@ class _Group(TyperGroup):
     """The command group: a subcommand's usage error (bad option value, unreadable path)
     is shown as one line, like the tool's own errors, with exit code 2."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:  # the global options (`tradesim --max-cells x ...`) are parsed here
+            return super().make_context(*args, **kwargs)
+        except Exception as exc:
+            _one_line_usage(exc)
+            raise
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            if (_USAGE_ERROR is not None and isinstance(exc, _USAGE_ERROR)
-                    and type(exc).__name__ != "NoArgsIsHelpError"):
-                exc.show = functools.partial(_show_usage_error, exc)  # type: ignore[attr-defined]
+            _one_line_usage(exc)
             raise
+
+
+def _one_line_usage(exc: Exception) -> None:
+    if (_USAGE_ERROR is not None and isinstance(exc, _USAGE_ERROR)
+            and type(exc).__name__ != "NoArgsIsHelpError"):
+        exc.show = functools.partial(_show_usage_error, exc)  # type: ignore[attr-defined]
 
 
 def _show_usage_error(exc: Any, file: Any = None) -> None:
@@ -109,10 +120,10 @@ def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (for developers).")]
     = False,
     max_cells: Annotated[int | None, typer.Option(
-        "--max-cells", help="Limit on payoff cells (players x profiles) of any game, for "
+        "--max-cells", min=0, help="Limit on payoff cells (players x profiles) of any game, for "
         "every command [default: 20,000,000].")] = None,
     max_run_periods: Annotated[int | None, typer.Option(
-        "--max-run-periods", help="Limit on a truce simulation's (runs + 1000) x periods "
+        "--max-run-periods", min=0, help="Limit on a truce simulation's (runs + 1000) x periods "
         "[default: 1,000,000,000].")] = None,
     grid: Annotated[int | None, typer.Option(
         "--grid", help="Discretise each continuous lever (range = [lo, hi]) into N evenly "
@@ -141,14 +152,14 @@ def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (TOML).")] = DEFAULT_SCENARIO,
     out: Annotated[Path, typer.Option(help="Results folder; results go to OUT/<name>/.")]
     = Path("results"),
-    seed: Annotated[int, typer.Option(help="Seed of every random process.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of every random process.")] = 0,
     method: Annotated[str, typer.Option(help="Equilibrium method (see `solve --help`).")]
     = "auto",
     figures: Annotated[bool, typer.Option(help="Draw the figures.")] = True,
     max_cells: Annotated[int | None, typer.Option(
-        help="Raise the limit on payoff cells of a game.")] = None,
+        min=0, help="Raise the limit on payoff cells of a game.")] = None,
     max_plot_strategies: Annotated[int, typer.Option(
-        help="Most strategies per player drawn in a figure.")] = 200,
+        min=1, help="Most strategies per player drawn in a figure.")] = 200,
     global_sensitivity: Annotated[bool, typer.Option(
         help="Add Morris screening and Sobol' indices (SALib) to the sensitivity section; "
              "costs about (assumptions + 1) x TRAJECTORIES + (k + 2) x SAMPLES points.")]
@@ -304,7 +315,7 @@ def validate(
 @with_set
 def show(
     file: Annotated[Path, typer.Argument(help="Scenario (.toml) or Gambit game (.nfg).")],
-    rows: Annotated[int, typer.Option(help="Most payoff rows to print.")] = 60,
+    rows: Annotated[int, typer.Option(min=0, help="Most payoff rows to print.")] = 60,
     where: Annotated[list[str] | None, typer.Option(
         help="Only profiles with LEVER=LEVEL (LEVER=A,B for either); repeatable.",
         metavar="LEVER=LEVEL")] = None,
@@ -368,7 +379,7 @@ def continuous(
     = None,
     starts: Annotated[int, typer.Option(help="Random starts of best-response iteration.")]
     = 16,
-    seed: Annotated[int, typer.Option(help="Seed of the random starts.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the random starts.")] = 0,
     plot: Annotated[Path | None, typer.Option(
         help="Write the best-response curves (PNG) here.")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]

@@ -34,6 +34,7 @@ from sim.io import atomic_write_text
 from sim.render.compare import render_table
 from sim.scenario.build import build_game
 from sim.solvers.strategies import parse_pair
+from sim.solvers.truce import check_survival_runs
 from sim.staging import check_replaceable, staged_directory
 
 MAX_SCENARIOS = 12
@@ -98,9 +99,7 @@ def _check_options(fmt: str, n_files: int, runs: int, horizon: float | None) -> 
     if n_files > MAX_SCENARIOS:
         msg = f"compare: got {n_files} files; expected at most {MAX_SCENARIOS}"
         raise InputError(msg)
-    if runs < 0:
-        msg = f"--runs: got {runs}; expected a whole number >= 0"
-        raise InputError(msg)
+    check_survival_runs(runs)
     if horizon is not None and not (math.isfinite(horizon) and horizon > 0):
         msg = f"--horizon: got {horizon:g}; expected a number of days > 0"
         raise InputError(msg)

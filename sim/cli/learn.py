@@ -30,7 +30,7 @@ def learn(
     t_end: Annotated[float, typer.Option(
         "--t-end", help="Replicator time, in units of one payoff range.")] = 200.0,
     seed: Annotated[int, typer.Option(
-        "--seed", help="Seed of the ties, the noisy draws and the random starts.")] = 0,
+        "--seed", min=0, help="Seed of the ties, the noisy draws and the random starts.")] = 0,
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="Write the figure (PNG) here.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",

@@ -136,7 +136,7 @@ def play(
     noise_perception: Annotated[float, typer.Option(
         "--noise-perception", help="Perception noise in [0, 1]: P(a compliant move is seen "
                                    "as a breach).")] = 0.0,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (noise, random "
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (noise, random "
                                                      "strategies).")] = 0,
     two_player: Annotated[bool, typer.Option(
         "--two-player", help="Two people share the terminal; moves are hidden while typed.")]

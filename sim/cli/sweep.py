@@ -102,7 +102,7 @@ def sweep(
     tol: Annotated[float | None, typer.Option(
         help=f"Tipping-point tolerance (default {REL_TOL:g} x the swept range).")] = None,
     max_points: Annotated[int, typer.Option(
-        help="Refuse sweeps with more grid points than this.")] = sg.MAX_POINTS,
+        min=1, help="Refuse sweeps with more grid points than this.")] = sg.MAX_POINTS,
     out: Annotated[Path, typer.Option(
         help="Results folder; files go to OUT/<name>-sweep-<variables>/.")] = Path("results"),
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",

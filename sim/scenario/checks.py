@@ -6,6 +6,7 @@ first); the tables of allowed keys per section live here too.
 
 from __future__ import annotations
 
+import keyword
 import math
 import re
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError, ScenarioErrors
+from sim.scenario.formula import FUNCTIONS
 from sim.scenario.lines import BARE_KEY, LineIndex
 from sim.scenario.truce_model import MODEL_KEYS
 
@@ -20,6 +22,13 @@ NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MAX_SCENARIO_NAME = 64
 """Longest ``[scenario] name``: it names the results directory ``results/<name>/``."""
+MAX_PLAYERS = 32
+"""Most players of a game (numpy arrays have at most 64 axes; the payoffs have one more)."""
+MAX_LEVERS = 32
+"""Most levers of one player."""
+RESERVED_NAMES = frozenset(keyword.kwlist) | frozenset(FUNCTIONS)
+"""Names a formula cannot refer to: Python's keywords (``True``, ``None``, ``lambda``...)
+and the formula functions (``exp``, ``max``...); refused for facts, levers and terms."""
 MAX_NAME = 64
 """Longest name of a player, lever, fact, assumption or term (they name output folders
 and columns)."""

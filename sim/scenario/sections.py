@@ -11,6 +11,7 @@ from sim.scenario.checks import (
     _GAME_KEYS,
     _PROBABILITY_KEYS,
     BARGAINING_KEYS,
+    MAX_PLAYERS,
     TRUCE_KEYS,
     Checks,
     _typename,
@@ -26,8 +27,9 @@ class SectionChecks(Checks):
         body = self.table(raw, "game")
         self.unknown(body, _GAME_KEYS, "game")
         names = self.strings(body, "players", "game")
-        if len(names) < 2:
-            self.err("game.players", f"expected at least 2 player names, got {len(names)}")
+        if not 2 <= len(names) <= MAX_PLAYERS:
+            self.err("game.players", f"expected 2 to {MAX_PLAYERS} player names, got "
+                     f"{len(names)}")
             return None, ()
         if len(set(names)) != len(names):
             self.err("game.players", "expected distinct player names")

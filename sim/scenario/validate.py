@@ -37,9 +37,12 @@ from sim.scenario.checks import (
     _SCENARIO_KEYS,
     _SOURCE_KEYS,
     _TOP_KEYS,
+    MAX_LEVERS,
     MAX_NAME,
+    MAX_PLAYERS,
     MAX_SCENARIO_NAME,
     NAME_RE,
+    RESERVED_NAMES,
     SLUG_RE,
     _typename,
 )
@@ -127,7 +130,8 @@ class Validator(SectionChecks):
             trade = parse_trade(self, data.get("trade", {}), players, quantities)
             extra = trade_names(trade)
             terms = self.terms(data.get("terms", {}), players, quantities, extra)
-            payoffs = self.payoffs(data.get("payoffs", {}), players, quantities, terms, extra)
+            payoffs = (self.payoffs(data.get("payoffs", {}), players, quantities, terms, extra)
+                       if players else {})  # no payoffs to check when [players] was refused
         return matrix, players, terms, payoffs, trade
 
     def sources(self, raw: Any) -> dict[str, Source]:
@@ -233,13 +237,17 @@ class Validator(SectionChecks):
             )
         return name
 
-    def check_name(self, name: str, key: str) -> bool:
+    def check_name(self, name: str, key: str, *, formula: bool = True) -> bool:
+        """A name formulas may use (``formula``) or a player's name."""
         if not NAME_RE.match(name) or len(name) > MAX_NAME:
             self.err(
                 key,
                 f"'{name[:80]}' is not a usable name; expected 1 to {MAX_NAME} letters, "
                 "digits and '_', starting with a letter",
             )
+            return False
+        if formula and name in RESERVED_NAMES:
+            self.err(key, f"'{name}' is a reserved word of formulas; expected another name")
             return False
         return True
 
@@ -249,17 +257,22 @@ class Validator(SectionChecks):
         table = self.table(raw, "players")
         if len(table) < 2:
             self.err("players", f"expected at least 2 players, got {len(table)}")
+        if len(table) > MAX_PLAYERS:
+            self.err("players", f"expected at most {MAX_PLAYERS} players, got {len(table)}")
+            return ()
         players = []
         seen: dict[str, str] = {}
         for pname, body in table.items():
             key = f"players.{pname}"
-            self.check_name(pname, key)
+            self.check_name(pname, key, formula=False)
             body = self.table(body, key)
             self.unknown(body, _PLAYER_KEYS, key)
             levers = []
             lever_table = self.table(body.get("levers", {}), f"{key}.levers")
-            if not lever_table:
-                self.err(f"{key}.levers", "expected at least one lever")
+            if not 1 <= len(lever_table) <= MAX_LEVERS:
+                self.err(f"{key}.levers", f"expected 1 to {MAX_LEVERS} levers, got "
+                         f"{len(lever_table)}")
+                lever_table = {}
             for lname, lbody in lever_table.items():
                 lkey = f"{key}.levers.{lname}"
                 if not self.check_name(lname, lkey):

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.errors import SolverError
+
 
 @dataclass(frozen=True)
 class Security:
@@ -40,6 +42,11 @@ def maxmin_mixed(U: np.ndarray) -> tuple[float, np.ndarray]:
     Solves :math:`\max v` s.t. :math:`U^\top x \ge v \mathbf{1}`, :math:`\mathbf{1}^\top x = 1`,
     :math:`x \ge 0` with HiGHS (von Neumann 1928).
 
+    The linear program is solved for :math:`(U - \min U) / (\max U - \min U)`, whose
+    entries lie in [0, 1]: maxmin strategies do not change under a positive affine map of
+    the payoffs, and payoffs as large as 1e15 would otherwise defeat the solver's
+    tolerances.
+
     Parameters
     ----------
     U : numpy.ndarray
@@ -55,14 +62,23 @@ def maxmin_mixed(U: np.ndarray) -> tuple[float, np.ndarray]:
     from scipy.optimize import linprog  # lazy: scipy is slow to import
 
     m, k = U.shape
+    lo, span = float(U.min()), float(U.max() - U.min())
+    if not span > 0:  # a constant matrix: every strategy guarantees it
+        first = np.zeros(m)
+        first[0] = 1.0
+        return lo, first
+    scaled = (U - lo) / span
     # variables (x_1..x_m, v); minimise -v
     c = np.zeros(m + 1)
     c[-1] = -1.0
-    a_ub = np.hstack([-U.T, np.ones((k, 1))])  # v - x^T U_j <= 0
+    a_ub = np.hstack([-scaled.T, np.ones((k, 1))])  # v - x^T U_j <= 0
     a_eq = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
     bounds = [(0, None)] * m + [(None, None)]
     res = linprog(c, A_ub=a_ub, b_ub=np.zeros(k), A_eq=a_eq, b_eq=[1.0], bounds=bounds,
                   method="highs")
+    if res.x is None:
+        msg = f"the security-level linear program failed ({res.status}: no solution)"
+        raise SolverError(msg)
     x = np.clip(res.x[:m], 0, None)
     x /= x.sum()
     return float((x @ U).min()), x

@@ -200,6 +200,10 @@ class WinStayLoseShift(Strategy):
         state["move"] = own == seen
 
 
+MAX_PUNISHMENT = 1_000_000_000
+"""Longest punishment of ``limited:K`` in periods (counted in 32-bit integers)."""
+
+
 @dataclass(frozen=True)
 class LimitedPunishment(Strategy):
     """Complies; after seeing a breach, breaches for ``k`` periods, then complies again.
@@ -213,8 +217,11 @@ class LimitedPunishment(Strategy):
     classifier: ClassVar[dict[str, Any]] = {"stochastic": False, "memory_depth": math.inf}
 
     def __post_init__(self) -> None:
-        if isinstance(self.k, bool) or not isinstance(self.k, int) or self.k < 1:
-            msg = f"limited punishment needs a whole number of periods >= 1, got {self.k!r}"
+        if isinstance(self.k, bool) or not isinstance(self.k, int) or not (
+                1 <= self.k <= MAX_PUNISHMENT):
+            shown = repr(self.k) if len(repr(self.k)) <= 30 else repr(self.k)[:27] + "..."
+            msg = (f"limited punishment needs a whole number of periods from 1 to "
+                   f"{MAX_PUNISHMENT:,}, got {shown}")
             raise InputError(msg)
 
     @property
@@ -327,7 +334,7 @@ def make_strategy(spec: str, *, default_k: int = 3) -> Strategy:
         value = entry.param(arg)
     except ValueError:
         kind = "a whole number" if entry.param is int else "a number"
-        msg = f"strategy '{spec}': expected {kind} after ':', got '{arg}'"
+        msg = f"strategy '{spec[:40]}': expected {kind} after ':', got '{arg[:30]}'"
         raise InputError(msg) from None
     return entry.make(value)
 

@@ -329,6 +329,17 @@ def check_run_periods(periods: int, runs: int, max_run_periods: int, *,
         raise LimitError(msg, limit="max_run_periods")
 
 
+def check_survival_runs(runs: int) -> None:
+    """Runs of a survival estimate asked for on the command line (``sweep``, ``compare``):
+    0 (no simulation) or 2 to :data:`MAX_RUNS` (one run has no standard error); raise
+    :class:`InputError` otherwise."""
+    if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or not (
+            runs == 0 or 2 <= runs <= MAX_RUNS):
+        msg = (f"--runs: got {runs}; expected 0 (no survival simulation) or a whole number "
+               f"from 2 to {MAX_RUNS:,}")
+        raise InputError(msg)
+
+
 def _check_sizes(periods: int, runs: int, delta: float, max_run_periods: int) -> None:
     if isinstance(periods, bool) or not isinstance(periods, int | np.integer) or periods < 1:
         msg = f"periods must be a whole number >= 1, got {periods!r}"

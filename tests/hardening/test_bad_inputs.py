@@ -133,3 +133,157 @@ def test_a_timeline_reads_its_files_with_the_same_bounds(tmp_path, monkeypatch):
     result = invoke("timeline", "t.toml")
     assert result.exit_code == 2, result.stderr
     assert "set_int_max_str_digits" not in result.stderr
+
+
+# --------------------------------------------------------------------------- exit codes (6)
+
+
+def scenario(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def many_levers(players: int, levers: int) -> str:
+    lines = ['[scenario]\nname = "wide"\n']
+    for p in range(players):
+        for k in range(levers if p == 0 else 1):  # the first player has ``levers``
+            lines.append(f"[players.P{p}.levers.l{p}_{k}]\nlevels = {{ a = 0 }}\n")
+    lines.append("[payoffs]\n" + "".join(f'P{p} = "0"\n' for p in range(players)))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("players", "levers", "expected"),
+    [
+        (2, 70, "expected 1 to 32 levers, got 70"),
+        (70, 1, "expected at most 32 players, got 70"),
+    ],
+)
+def test_too_many_levers_or_players_is_bad_input(tmp_path, players, levers, expected):
+    path = scenario(tmp_path, many_levers(players, levers))
+    assert_error(invoke("show", path), 2, expected)
+
+
+def test_the_largest_players_and_levers_work(tmp_path):
+    path = scenario(tmp_path, many_levers(2, 32))
+    assert invoke("show", path).exit_code == 0
+
+
+def test_payoffs_at_the_documented_maximum_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = scenario(
+        tmp_path,
+        """
+[scenario]
+name = "huge-payoffs"
+[game]
+players = ["Row", "Column"]
+strategies = { Row = ["a", "b"], Column = ["c", "d"] }
+payoffs = { Row = [[1e15, -1e15], [-1e15, 1e15]], Column = [[-1e15, 1e15], [1e15, -1e15]] }
+""",
+    )
+    result = invoke("run", path, "--no-figures")
+    assert result.exit_code == 0, result.stderr
+    from sim.scenario import load_scenario
+    from sim.scenario.build import build_game
+    from sim.solvers.security import security_levels
+
+    levels = security_levels(build_game(load_scenario(path)).payoffs)
+    assert [s.mixed_level for s in levels] == pytest.approx([0.0, 0.0], abs=1.0)
+
+
+def test_a_path_component_over_name_max_is_bad_input(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    long = "x" * 300
+    assert_error(invoke("show", f"{long}.toml"), 2, "File name too long")
+    assert_error(invoke("run", SMALL, "--out", long), 2, "cannot write")
+    assert_error(invoke("export", SMALL, "--out", f"{long}/g.nfg"), 2, "cannot write")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", SMALL, "--seed", "-1"],
+        ["sweep", SMALL, "--vary", "w", "--seed", "-1"],
+        ["compare", SMALL, LONDON, "--seed", "-1"],
+        ["continuous", ROOT / "scenarios/classroom/tariff-war.toml", "--seed", "-1"],
+        ["learn", SMALL, "--seed", "-1"],
+        ["play", SMALL, "--as", "US", "--against", "grim", "--seed", "-1"],
+        ["show", SMALL, "--rows", "-1"],
+        ["solve", SMALL, "--max-supports", "-1"],
+        ["sweep", SMALL, "--vary", "w=0.1:0.9:3", "--max-points", "-1"],
+        ["--max-cells", "-5", "show", SMALL],
+        ["--max-run-periods", "-5", "show", SMALL],
+        ["run", SMALL, "--max-cells", "-5"],
+        ["--max-cells", "many", "show", SMALL],
+        ["--no-such-option", "show", SMALL],
+    ],
+)
+def test_negative_numbers_and_global_usage_errors_are_one_line(args):
+    line = assert_error(invoke(*args), 2)
+    assert "over the limit" not in line
+
+
+def test_a_huge_limited_punishment_is_bad_input():
+    assert_error(
+        invoke(
+            "truce",
+            SMALL,
+            "--strategies",
+            "limited:99999999999999999999",
+            "--runs",
+            "2",
+            "--no-figures",
+        ),
+        2,
+        "from 1 to 1,000,000,000",
+    )
+
+
+@pytest.mark.parametrize("runs", ["1", "1000000000000"])
+@pytest.mark.parametrize("command", ["sweep", "compare"])
+def test_survival_runs_that_cannot_give_an_answer_are_bad_input(
+    tmp_path, monkeypatch, command, runs
+):
+    monkeypatch.chdir(tmp_path)
+    args = (
+        [command, SMALL, "--vary", "w=0.1:0.9:3"]
+        if command == "sweep"
+        else [command, SMALL, LONDON]
+    )
+    assert_error(invoke(*args, "--runs", runs, "--workers", "1"), 2, "--runs")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_command_max_cells_of_zero_is_zero(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert_error(invoke("run", SMALL, "--max-cells", "0"), 3, "over the limit of 0")
+
+
+# --------------------------------------------------------------------------- names (7)
+
+
+@pytest.mark.parametrize("name", ["True", "None", "exp", "max", "lambda", "and", "if"])
+@pytest.mark.parametrize("table", ["terms", "assumptions", "lever"])
+def test_reserved_names_are_refused_with_their_line(tmp_path, name, table):
+    text = SMALL.read_text()
+    if table == "terms":
+        text = text.replace('pain = "tariff / 100 * w"', f'pain = "tariff / 100 * w"\n{name} = "1"')
+    elif table == "assumptions":
+        text = text.replace(
+            "w = { value", f'{name} = {{ value = 1, range = [0, 2], why = "x" }}\nw = {{ value'
+        )
+    else:
+        text = text.replace(
+            "[players.China.levers.rare]",
+            f"[players.US.levers.{name}]\nlevels = {{ a = 0 }}\n[players.China.levers.rare]",
+        )
+    path = scenario(tmp_path, text)
+    line = assert_error(invoke("show", path), 2, f"'{name}' is a reserved word")
+    number = next(
+        i
+        for i, t in enumerate(text.splitlines(), 1)
+        if t.startswith(f"{name} =") or t == f"[players.US.levers.{name}]"
+    )
+    assert f"s.toml:{number}:" in line
