@@ -131,6 +131,10 @@ def write_output(path: str | Path, data: bytes | str) -> str:
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if str(path) == STDOUT:
+        if isinstance(data, str) and sys.stdout.isatty():
+            from sim.terminal import escape
+
+            raw = escape(data).encode("utf-8")  # text read from a file, on a terminal
         sys.stdout.flush()
         stream = getattr(sys.stdout, "buffer", None)
         if stream is None:

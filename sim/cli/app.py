@@ -130,6 +130,10 @@ def _main(
         "spaced values, plus its named levels, for every analysis [default: 5].")] = None,
 ) -> None:
     """Game-theoretic negotiation simulator."""
+    if ctx.invoked_subcommand != "serve":  # the server's log is its own
+        from sim.terminal import escaping_streams
+
+        ctx.with_resource(escaping_streams())  # no control characters from files reach a terminal
     _state["debug"] = debug
     if grid is not None:
         from sim.scenario.levers import MAX_GRID

@@ -205,7 +205,9 @@ def progress_bar() -> tuple[Any, Callable[[str, int, int], None] | None]:
     ``(None, None)`` when standard error is not a terminal."""
     from rich.console import Console
 
-    console = Console(stderr=True)
+    from sim.terminal import raw_stream
+
+    console = Console(file=raw_stream(sys.stderr))  # its escape sequences are ours
     if not console.is_terminal:
         return None, None
     from rich.progress import Progress as Bar

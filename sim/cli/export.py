@@ -91,6 +91,6 @@ def export(
         exact_payoffs, title = nfg.exact_payoffs, nfg.title
     text = export_text(game, format, exact_payoffs=exact_payoffs, form=form, title=title)
     if not to_file:
-        typer.echo(text, nl=False)
+        write_output(STDOUT, text)  # the exact text; escaped only on a terminal
         return
     typer.echo(f"Wrote {write_output(out, text)}", err=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from sim.solvers.enumeration import Progress
+from sim.terminal import raw_stream
 
 DELAY = 1.0
 """Seconds of enumeration before the bar appears (short runs print nothing)."""
@@ -33,7 +34,7 @@ def progress_bar(stream: TextIO | None = None) -> Callable[[Progress], None] | N
 
     ``None`` when the stream is not a terminal, so logs and pipes stay clean.
     """
-    out = sys.stderr if stream is None else stream
+    out = raw_stream(sys.stderr) if stream is None else stream  # "\r" is ours
     if not out.isatty():
         return None
     shown = [False]

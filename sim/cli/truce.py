@@ -8,6 +8,7 @@ writes the figures and prints.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -143,7 +144,9 @@ def _with_progress(job: Callable[[Callable[[int], None] | None], dict[str, Any]]
     """Run ``job`` with a progress bar on standard error when the work is long."""
     from rich.console import Console
 
-    console = Console(stderr=True)
+    from sim.terminal import raw_stream
+
+    console = Console(file=raw_stream(sys.stderr))  # its escape sequences are ours
     if work < PROGRESS_MIN_WORK or not console.is_terminal:
         return job(None)
     from rich.progress import Progress

@@ -28,6 +28,12 @@ SMALL = ROOT / "tests" / "data" / "small.toml"
 FILE_OPTIONS = {  # a command writing one file at PATH
     "export --out": ["export", str(BOS), "--format", "nfg", "--out", "PATH"],
     "solve --plot": ["solve", str(BOS), "--method", "qre", "--plot", "PATH"],
+    # commands added since the attack follow the same rule
+    "continuous --plot": ["continuous", str(ROOT / "scenarios/classroom/tariff-war.toml"),
+                          "--plot", "PATH"],
+    "timeline --figure": ["timeline", str(ROOT / "scenarios/timelines/us-china-2025.toml"),
+                          "--figure", "PATH"],
+    "learn --plot": ["learn", str(BOS), "--plot", "PATH"],
 }
 DIR_OPTIONS = {  # a command writing a directory at PATH
     "truce --figures": ["truce", str(SMALL), "--runs", "2", "--figures", "PATH"],
