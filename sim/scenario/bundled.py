@@ -36,12 +36,18 @@ def resolve(path: str | Path) -> Path:
     (so that reading it reports the missing file as usual)."""
     given = Path(path)
     d = bundled_dir()
-    if given.exists() or d is None:
+    try:
+        if given.exists() or d is None:
+            return given
+    except OSError:  # e.g. a name longer than the file system allows: reading reports it
         return given
     parts = given.parts
     if len(parts) > 1 and parts[0] == "scenarios":
         inside = d.joinpath(*parts[1:])
-        return inside if inside.is_file() else given
+        try:
+            return inside if inside.is_file() else given
+        except OSError:
+            return given
     if len(parts) == 1:
         stem = given.stem if given.suffix == ".toml" else given.name
         hits = sorted(d.rglob(f"{stem}.toml"), key=lambda p: len(p.parts))

@@ -197,6 +197,7 @@ def test_a_path_component_over_name_max_is_bad_input(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     long = "x" * 300
     assert_error(invoke("show", f"{long}.toml"), 2, "File name too long")
+    assert_error(invoke("show", f"scenarios/{long}.toml"), 2, "scenarios/x")
     assert_error(invoke("run", SMALL, "--out", long), 2, "cannot write")
     assert_error(invoke("export", SMALL, "--out", f"{long}/g.nfg"), 2, "cannot write")
 
