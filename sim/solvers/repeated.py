@@ -158,6 +158,18 @@ def minmax(payoffs: FloatArray, player: int) -> tuple[float, FloatArray]:
     :math:`\min_{y} \max_{s_i} (U_i y)_{s_i}` over the opponent's mixed strategies
     :math:`y`; by von Neumann's minimax theorem it is minus the opponent's maxmin value in
     the zero-sum game :math:`-U_i^\top` (Maschler, Solan & Zamir, *Game Theory*, 2013, §5.2).
+
+    Parameters
+    ----------
+    payoffs : numpy.ndarray
+        Shape ``(2, m, n)``.
+    player : int
+
+    Returns
+    -------
+    value : float
+    strategy : numpy.ndarray
+        The opponent's minmaxing mixed strategy.
     """
     arr = _two_player(payoffs)
     own = arr[0] if player == 0 else arr[1].T  # rows: own strategies
@@ -186,6 +198,18 @@ def critical_discount(truce: float, deviation: float, punishment: float,
 
     ``0.0`` when :math:`D - C \le tol` (nothing to gain); ``inf`` when the punishment is no
     worse than the truce (:math:`C - P \le tol`) for a player who gains by deviating.
+
+    Parameters
+    ----------
+    truce, deviation, punishment : float
+        :math:`C`, :math:`D` and :math:`P`: the player's truce payoff, best one-shot deviation
+        payoff and payoff while punished.
+    tol : float
+
+    Returns
+    -------
+    float
+        Grim trigger keeps the truce iff :math:`\delta \ge \delta^*` (Friedman 1971).
     """
     gain, loss = deviation - truce, truce - punishment
     if gain <= tol:
@@ -201,6 +225,20 @@ def critical_discount_k(truce: float, deviation: float, punishment: float, k: in
 
     The right-hand side rises from 0 to :math:`k (C - P)` on :math:`[0, 1)`, so the root is
     unique; ``inf`` when :math:`D - C \ge k (C - P)` (not sustainable for any :math:`\delta < 1`).
+
+    Parameters
+    ----------
+    truce, deviation, punishment : float
+        :math:`C`, :math:`D` and :math:`P`: the player's truce payoff, best one-shot deviation
+        payoff and payoff while punished.
+    k : int
+        Punishment length in periods.
+    tol : float
+        Bisection tolerance on :math:`\delta`.
+
+    Returns
+    -------
+    float
     """
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         msg = f"punishment periods must be a whole number >= 1, got {k!r}"
@@ -269,6 +307,21 @@ def period_discount(annual_rate: float, renewal: float, period_days: float,
     probability :math:`p`); with ``renewal_days=None``, :math:`p` is per period
     (:math:`L = d`). A random end with probability :math:`1-p^{d/L}` per period acts exactly
     like extra discounting (Mailath & Samuelson, 2006, §4.2).
+
+    Parameters
+    ----------
+    annual_rate : float
+        :math:`r`.
+    renewal : float
+        :math:`p`.
+    period_days : float
+        :math:`d`.
+    renewal_days : float, optional
+        :math:`L`.
+
+    Returns
+    -------
+    float
     """
     if not 0.0 <= renewal <= 1.0:
         msg = f"renewal probability must lie in [0, 1], got {renewal:g}"
