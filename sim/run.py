@@ -135,7 +135,7 @@ def truce_section(scenario: Scenario, game: Game, options: RunOptions,
         def draw(path: Path) -> Path:
             from sim.plots.truce import FIGURES
 
-            return atomic_write_bytes(path, FIGURES[name](report))
+            return atomic_write_bytes(path, FIGURES[name]({**report, "title": scenario.title}))
         return draw
 
     from sim.plots.truce import FIGURES

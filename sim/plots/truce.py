@@ -29,6 +29,10 @@ def _new(width: float = 7.0, height: float = 4.0) -> tuple[Any, Any]:
     return fig, fig.add_subplot()
 
 
+def _period(report: Report) -> str:
+    return f"{report['time']['period_days']:g}-day period"
+
+
 def delta_star_bars(report: Report) -> bytes:
     """Critical discount factor per side, one group of bars per punishment.
 
@@ -53,9 +57,10 @@ def delta_star_bars(report: Report) -> bytes:
                label=f"scenario δ = {report['time']['delta']:.3f}")
     ax.set_xticks(range(len(names)), names)
     ax.set_ylim(0, 1.12)
-    ax.set_ylabel("critical discount factor δ* (per period)")
-    ax.set_title(f"{report['scenario']}: who needs how much patience to keep the truce")
-    ax.legend(fontsize=8, loc="center left")
+    ax.set_ylabel(f"critical discount factor δ* (per {_period(report)})")
+    ax.set_title(f"{report.get('title') or report['scenario']}: who needs how much patience "
+                 "to keep the truce", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))  # clear of the bars
     return _png(fig)
 
 
@@ -86,7 +91,7 @@ def sustainable_steps(report: Report) -> bytes:
         ax.annotate(n, (d, 0.05), xycoords=("data", "axes fraction"), rotation=90, fontsize=7,
                     color="tab:red", va="bottom", ha="center")
     ax.set_xlim(0, 1)
-    ax.set_xlabel("discount factor δ (per period)")
+    ax.set_xlabel(f"discount factor δ (per {_period(report)})")
     ax.set_ylabel("joint payoff of the best sustainable profile")
     ax.set_title("Most cooperative profile sustainable by Nash reversion")
     ax.legend(fontsize=8, loc="lower right")
@@ -113,6 +118,11 @@ def survival_curves(report: Report) -> bytes:
     expiry = report["time"]["length_days"]
     ax.axvline(expiry, color="black", linestyle=":", linewidth=1)
     ax.annotate(f"expiry, day {expiry:g}", (expiry, 1.02), ha="right", fontsize=8)
+    if model:  # the number that matters, on the plot: P(no slip) at expiry
+        last = model["curve"]["no_slip"][-1]
+        ax.annotate(f"P(no slip) at expiry: {last:.2f}", (model["curve"]["days"][-1], last),
+                    xytext=(-8, 12), textcoords="offset points", ha="right", fontsize=8,
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.6"})
     sim = report["simulation"]
     ax.set_xlabel("day")
     ax.set_ylabel("probability")
