@@ -13,6 +13,11 @@ here, so that ``truce``, ``bargain``, ``play``, ``sweep`` and ``run`` agree:
   inline table) as its index in the game's payoff arrays;
 * :func:`punishment`: the ``[truce]`` punishment (``"nash"``, ``"minmax"`` or a profile's
   index) that the grim-trigger thresholds use.
+
+One shared setting is not here because it is decided before any analysis runs: the number
+of values a continuous lever is discretised into (``--grid``) shapes the game itself, so it
+is an argument of :func:`sim.scenario.load_scenario` resolved by
+:func:`sim.scenario.levers.grid_points`, and the scenario keeps it (``Scenario.grid``).
 """
 
 from __future__ import annotations
