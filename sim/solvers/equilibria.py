@@ -369,7 +369,7 @@ def _pure(payoffs: np.ndarray, tol: float, *, asked: bool = True) -> Equilibrium
     if not asked:
         why = (f"{n} players and more than {POLYNOMIAL_AUTO_LIMIT} support profiles; "
                "--method polynomial enumerates them all, --method qre follows the logit "
-               "QRE branch")
+               "QRE branch, --method gnm a global Newton path")
     result = EquilibriumSet(
         equilibria=tuple(equilibria), method="pure", complete=False, degenerate=None,
         message=f"pure-strategy equilibria only ({why}); mixed equilibria may exist",
