@@ -38,6 +38,9 @@ def check_database(path: Path) -> None:
     if path.is_dir():
         msg = f"--db {path}: is a folder; expected a database file"
         raise InputError(msg)
+    if not path.is_file():  # a FIFO would block the open for ever, /dev/zero fail it
+        msg = f"--db {path}: is not a regular file (a FIFO or a device); expected a database file"
+        raise InputError(msg)
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master "

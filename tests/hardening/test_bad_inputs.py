@@ -288,3 +288,15 @@ def test_reserved_names_are_refused_with_their_line(tmp_path, name, table):
         if t.startswith(f"{name} =") or t == f"[players.US.levers.{name}]"
     )
     assert f"s.toml:{number}:" in line
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
+def test_serve_refuses_a_special_file_as_its_database(tmp_path, kind):
+    """``serve --db`` on a FIFO blocked for ever in SQLite's open; on /dev/zero it was an
+    internal error."""
+    db = tmp_path / "class.db"
+    if kind == "fifo":
+        os.mkfifo(db)
+    else:
+        db.symlink_to(kind)
+    assert_error(invoke("serve", "--db", db), 2, "not a regular file")
