@@ -36,7 +36,7 @@ from sim.solvers import exact as exact_arith
 from sim.solvers.enumeration import Progress, search
 from sim.solvers.pure import pure_nash, unit_profile
 from sim.solvers.support_limits import check_supports
-from sim.solvers.verify import is_nash, is_nash_exact, pure_values
+from sim.solvers.verify import is_nash, is_nash_exact, pure_values, tidy_distribution
 from sim.solvers.vertex_enumeration import basis_count
 
 METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure", "qre", "polynomial", "gnm")
@@ -378,7 +378,7 @@ def _pure(payoffs: np.ndarray, tol: float, *, asked: bool = True) -> Equilibrium
 
 
 def _equilibrium(payoffs: np.ndarray, strategies: tuple[np.ndarray, ...]) -> Equilibrium:
-    values = []
+    strategies, values = tuple(tidy_distribution(s) for s in strategies), []
     for i in range(payoffs.shape[0]):
         u = payoffs[i]
         for s in reversed(strategies):

@@ -192,3 +192,28 @@ def is_nash_exact(payoffs, strategies) -> bool:
     own_row = sum(p * v for p, v in zip(x, row_values, strict=True))
     own_col = sum(q * v for q, v in zip(y, col_values, strict=True))
     return own_row == max(row_values) and own_col == max(col_values)
+
+
+def tidy_distribution(s: np.ndarray, tol: float = 1e-12) -> np.ndarray:
+    r"""A probability vector with floating-point dust removed.
+
+    Linear solves return :math:`8 \cdot 10^{-17}` where the exact answer is 0 and
+    :math:`1 - 2^{-53}` where it is 1, so a pure equilibrium would not read as pure.
+    Entries with :math:`|s_k| \le tol` are set to 0 and the rest rescaled to sum to 1; a
+    distribution with one remaining entry is then exactly a unit vector.
+
+    Parameters
+    ----------
+    s : numpy.ndarray
+        A probability vector (non-negative up to rounding, summing to 1 up to rounding).
+    tol : float
+        Entries at most this large in absolute value are zeroed.
+
+    Returns
+    -------
+    numpy.ndarray
+        The tidied vector, a new array.
+    """
+    out = np.where(np.abs(s) <= tol, 0.0, np.asarray(s, dtype=float))
+    total = out.sum()
+    return out / total if total > 0 else out

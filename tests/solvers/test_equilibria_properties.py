@@ -117,3 +117,12 @@ def test_components_partition_the_equilibria(payoffs):
     assert flat == list(range(len(result.equilibria)))
     for c, comp in enumerate(result.components):
         assert all(result.equilibria[i].component == c for i in comp)
+
+
+def test_a_pure_equilibrium_found_by_a_linear_solve_reads_as_pure():
+    # a degenerate game whose pure equilibrium (1, 0) came back as (8e-17, 1 - 1e-16, 0)
+    A = np.array([[1, 1], [1, 2], [0, 1]], dtype=float)
+    B = np.array([[0, 2], [1, 0], [0, 2]], dtype=float)
+    rows = [eq.strategies[0].tolist() for eq in solve(np.array([A, B])).equilibria
+            if eq.strategies[1].tolist() == [1.0, 0.0]]
+    assert [0.0, 1.0, 0.0] in rows
