@@ -465,7 +465,10 @@ def _surplus_y(N: np.ndarray, y: np.ndarray, tol: float) -> bool:
 
 
 def _probability(v: np.ndarray) -> np.ndarray:
-    p = np.clip(v, 0.0, None)
+    """``v`` scaled to a probability vector; coordinates below 1e-12 (vertex coordinates
+    are of order one, so these are rounding left by LAPACK where a constraint makes them
+    zero) become exactly 0, so that a pure strategy is exactly a unit vector."""
+    p = np.where(v > 1e-12, v, 0.0)
     return p / p.sum()
 
 

@@ -90,3 +90,12 @@ def test_a_second_search_of_a_degenerate_game_finds_the_same_equilibria():
     assert first.degenerate
     assert len(first.pairs) > 5
     assert keys(first.pairs) == keys(second.pairs)
+
+
+def test_pure_equilibria_of_a_degenerate_face_are_exact_unit_vectors():
+    # the column player is indifferent: every column is an equilibrium, found on a face
+    # solved by LAPACK, which leaves rounding (1e-17) where a coordinate is zero
+    payoffs = np.array([[[1.0, 2.0, 3.0]], [[1.0, 1.0, 1.0]]])
+    found = solve(payoffs, method="enumerate")
+    columns = sorted(tuple(eq.strategies[1].tolist()) for eq in found.equilibria)
+    assert columns == [(0.0, 0.0, 1.0), (0.0, 1.0, 0.0), (1.0, 0.0, 0.0)]
