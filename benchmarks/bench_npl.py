@@ -44,11 +44,20 @@ def gambit_enumpoly():
     except ImportError:
         return None
 
+    # pygambit 17 moved from_arrays to StrategicGame and names players and strategies by
+    # label; 16.x has it on Game and indexes a profile by strategy objects
+    from_arrays = getattr(gbt, "StrategicGame", gbt.Game).from_arrays
+
+    def vector(game, eq, player) -> np.ndarray:
+        if hasattr(game, "get_strategies"):
+            return np.array([float(eq[player][s]) for s in game.get_strategies(player)])
+        return np.array([float(eq[s]) for s in player.strategies])
+
     def run(payoffs: np.ndarray) -> list[Profile]:
-        game = gbt.Game.from_arrays(*[p.astype(int) for p in payoffs])
+        game = from_arrays(*[p.astype(int) for p in payoffs])
         result = gbt.nash.enumpoly_solve(game, use_strategic=True)
-        return [tuple(np.array([float(eq[s]) for s in player.strategies])
-                      for player in game.players) for eq in result.equilibria]
+        return [tuple(vector(game, eq, player) for player in game.players)
+                for eq in result.equilibria]
     return run
 
 

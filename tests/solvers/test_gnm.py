@@ -58,8 +58,10 @@ def test_live_against_pygambit_when_installed():
     gbt = pytest.importorskip("pygambit")
     for name in ("5x4x3", "8x2x2"):
         g = gbt.read_nfg(str(GAMBIT / f"{name}.nfg"))
-        theirs = [[[float(eq[s]) for s in p.strategies] for p in g.players]
-                  for eq in gbt.nash.gnm_solve(g).equilibria]
+        # pygambit 17 names players and strategies by label; 16.x indexes by objects
+        theirs = [[[float(eq[p][s]) for s in g.get_strategies(p)]
+                   if hasattr(g, "get_strategies") else [float(eq[s]) for s in p.strategies]
+                   for p in g.players] for eq in gbt.nash.gnm_solve(g).equilibria]
         assert same(global_newton(game(name)).profiles, theirs, atol=1e-6)
 
 
