@@ -258,7 +258,8 @@ def solve(
         game.payoffs, method=method, exact=exact, exact_payoffs=exact_payoffs,
         progress=progress_bar(),
         lever_sizes=[[len(lv) for lv in p] for p in game.levels] or None,
-        lever_names=[name for p in game.levers for name in p], max_supports=max_supports), note)
+        lever_names=[name for p in game.levers for name in p], max_supports=max_supports,
+        partial_on_interrupt=True), note)
     if plot is not None:
         from sim.plots.qre import write_qre_plot
 

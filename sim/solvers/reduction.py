@@ -55,6 +55,7 @@ def solve_reduced(
     lever_sizes: Sequence[Sequence[int]] | None = None,
     lever_names: Sequence[str] | None = None,
     max_supports: int | None = None,
+    partial_on_interrupt: bool = False,
 ) -> EquilibriumSet:
     """:func:`~sim.solvers.equilibria.solve` on the game left by IESDS and by merging
     duplicate strategies, mapped back to the full game's strategies.
@@ -81,6 +82,11 @@ def solve_reduced(
         groups of levers is solved group by group (:func:`_solve_by_groups`).
     lever_names : sequence of str, optional
         The levers' names, both players' in order.
+    partial_on_interrupt : bool
+        When Ctrl-C stops an enumeration, return the equilibria found so far
+        (``interrupted=True``, ``complete=False``), as ``tradesim solve`` reports them.
+        By default :class:`KeyboardInterrupt` is raised again, so an analysis built on the
+        equilibria (a run, a sweep, a bargain) stops instead of going on with part of them.
 
     Returns
     -------
@@ -99,6 +105,8 @@ def solve_reduced(
     if result is None:
         result = _solve_reduced(payoffs, method, exact, tol, exact_payoffs, progress,
                                 max_supports)
+    if result.interrupted and not partial_on_interrupt:
+        raise KeyboardInterrupt
     note = _separable_note(groups, lever_sizes, lever_names, assembled=result.method
                            .endswith("by lever groups"))
     if note:
@@ -193,7 +201,8 @@ def _assembled(answers: list[EquilibriumSet], eqs: list[Equilibrium],
     methods = sorted({a.method for a in answers})
     return EquilibriumSet(equilibria=tuple(out), method=f"{', '.join(methods)} by lever groups",
                           complete=complete, degenerate=degenerate, exact=exact,
-                          message="; ".join(notes), components=components)
+                          message="; ".join(notes), components=components,
+                          interrupted=any(a.interrupted for a in answers))
 
 
 def _separable_note(groups: list[tuple[int, ...]], lever_sizes: Sequence[Sequence[int]] | None,

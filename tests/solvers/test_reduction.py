@@ -1,6 +1,7 @@
 """Solving after iterated dominance gives the same equilibria as solving the full game."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 
 from sim.solvers.dominance import iterated_elimination
@@ -82,3 +83,39 @@ def test_duplicated_strategy_is_merged_and_named():
         assert e.strategies[0][2] == 0.0
     rep = representatives(np.stack([A, B]))
     assert _merged_keys(full, rep) == _merged_keys(reduced, rep)
+
+
+def _interrupt(*_args, **_kwargs):
+    raise KeyboardInterrupt
+
+
+def _separable_game() -> tuple[np.ndarray, list[list[int]]]:
+    """Two levers a side; payoffs add up over (lever 1 vs lever 1) and (lever 2 vs lever 2)."""
+    rng = np.random.default_rng(3)
+    parts = [rng.integers(0, 9, (2, 2, 2)).astype(float) for _ in range(2)]
+    game = np.zeros((2, 4, 4))
+    for i in range(4):
+        for j in range(4):
+            game[:, i, j] = parts[0][:, i // 2, j // 2] + parts[1][:, i % 2, j % 2]
+    return game, [[2, 2], [2, 2]]
+
+
+def test_an_interrupted_enumeration_stops_the_caller_unless_it_asks_for_partial_answers(
+        monkeypatch):
+    from sim.solvers import enumeration
+
+    monkeypatch.setattr(enumeration, "_run", _interrupt)
+    rps = np.array([[[0, -1, 1], [1, 0, -1], [-1, 1, 0]], [[0, 1, -1], [-1, 0, 1], [1, -1, 0]]],
+                   dtype=float)
+    with pytest.raises(KeyboardInterrupt):  # a run or a sweep must not go on with part
+        solve_reduced(rps, method="enumerate")
+    partial = solve_reduced(rps, method="enumerate", partial_on_interrupt=True)
+    assert partial.interrupted
+    assert not partial.complete
+    game, sizes = _separable_game()
+    with pytest.raises(KeyboardInterrupt):
+        solve_reduced(game, method="enumerate", lever_sizes=sizes)
+    by_groups = solve_reduced(game, method="enumerate", lever_sizes=sizes,
+                              partial_on_interrupt=True)
+    assert by_groups.interrupted
+    assert not by_groups.complete
