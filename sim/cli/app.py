@@ -223,7 +223,7 @@ def solve(
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
     = OutputFormat.table,
     method: Annotated[str, typer.Option(
-        help="auto|enumerate|support|lemke-howson|pure|qre|polynomial|gnm")]
+        help="auto|enumerate|support|lemke-howson|pure|qre|polynomial|gnm|simpdiv")]
     = "auto",
     exact: Annotated[bool, typer.Option(help="Compute/verify in exact rational arithmetic.")]
     = False,

@@ -39,7 +39,8 @@ from sim.solvers.support_limits import check_supports
 from sim.solvers.verify import is_nash, is_nash_exact, pure_values, tidy_distribution
 from sim.solvers.vertex_enumeration import basis_count
 
-METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure", "qre", "polynomial", "gnm")
+METHODS = ("auto", "enumerate", "support", "lemke-howson", "pure", "qre", "polynomial", "gnm",
+           "simpdiv")
 """Values of ``method`` accepted by :func:`solve`."""
 
 ENUMERATION_LIMIT = 324
@@ -117,7 +118,7 @@ def solve(
     method : one of :data:`METHODS`: ``"auto"`` (vertex enumeration for two-player games up
         to :data:`ENUMERATION_LIMIT` cells, Lemke-Howson above, the pure scan for more
         players), ``"enumerate"``, ``"support"``, ``"lemke-howson"``, ``"pure"``, ``"qre"``,
-        ``"polynomial"`` or ``"gnm"`` (the global Newton method, :mod:`sim.solvers.gnm`).
+        ``"polynomial"``, ``"gnm"`` (:mod:`sim.solvers.gnm`) or ``"simpdiv"`` (:mod:`~.simpdiv`).
     exact : re-compute every equilibrium in rational arithmetic from ``exact_payoffs``
         (nested :class:`~fractions.Fraction` of the same shape as ``payoffs``; when omitted,
         each float is read as the shortest decimal that rounds to it) and verify it with no
@@ -152,8 +153,8 @@ def solve(
         result = _qre(payoffs, tol)
     elif method == "polynomial":
         result = _polynomial(payoffs, tol)
-    elif method == "gnm":
-        result = _gnm(payoffs, tol)
+    elif method in ("gnm", "simpdiv"):
+        result = _one_path(payoffs, tol, method)
     elif method == "support":
         result = _support(payoffs, tol)
     elif method == "lemke-howson":
@@ -327,12 +328,14 @@ def _polynomial(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
     return _sorted_with_components(result, None)
 
 
-def _gnm(payoffs: np.ndarray, tol: float) -> EquilibriumSet:
+def _one_path(payoffs: np.ndarray, tol: float, method: str) -> EquilibriumSet:
     from sim.solvers.gnm import global_newton
+    from sim.solvers.simpdiv import simpdiv
 
-    found = global_newton(payoffs, tol=tol)
+    found = global_newton(payoffs, tol=tol) if method == "gnm" else simpdiv(payoffs, tol=tol)
+    profiles = found.profiles if method == "gnm" else (found.profile,) * found.converged
     return _sorted_with_components(EquilibriumSet(
-        equilibria=tuple(_equilibrium(payoffs, p) for p in found.profiles), method="gnm",
+        equilibria=tuple(_equilibrium(payoffs, p) for p in profiles), method=method,
         complete=False, degenerate=None, message=found.summary), None)
 
 
