@@ -144,7 +144,7 @@ def _path(lab: _Labeller, max_pivots: int) -> tuple[np.ndarray, int]:
         steps += 1
         L = labels[new]
         if L not in pi:
-            i, k = L
+            i = L[0]
             if sum(1 for t in pi if t[0] == i) + 1 == lab.sizes[i]:
                 break
             a[L] = 0
