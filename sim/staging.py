@@ -165,16 +165,29 @@ def check_replaceable(target: str | Path) -> None:
     :data:`MAX_CHECKED_ENTRIES` entries.
     """
     target = Path(target)
-    try:
-        if target.is_symlink():
-            msg = f"cannot write {target}: it is a symbolic link, not a directory"
-            raise InputError(msg)
-        check_output_dir(target)
-        if not target.is_dir():
-            return
-        foreign = _foreign_entry(target, frozenset(), [0])
-    except OSError as exc:  # e.g. a name longer than the file system allows
-        raise cannot_write(target, exc) from None
+    # Another writer of ours may swap target mid-walk (its manifest read from one version,
+    # its entries from the next): a vanished path or a foreign entry is looked at again, and
+    # only an entry found foreign on three walks in a row refuses.
+    foreign, walks = None, 0
+    for _ in range(100):
+        try:
+            if target.is_symlink():
+                msg = f"cannot write {target}: it is a symbolic link, not a directory"
+                raise InputError(msg)
+            check_output_dir(target)
+            if not target.is_dir():
+                return
+            foreign = _foreign_entry(target, frozenset(), [0])
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # e.g. a name longer than the file system allows
+            raise cannot_write(target, exc) from None
+        walks += 1
+        if foreign is None or walks == 3:
+            break
+    else:
+        msg = f"cannot write {target}: it keeps changing (another process is writing it)"
+        raise InputError(msg)
     if foreign is not None:
         msg = (
             f"{target} exists and holds {printable(foreign)}, which tradesim did not write; "
